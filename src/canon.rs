@@ -1,0 +1,913 @@
+//! The canonical text, version 1 (`attest-canon/1`): what counts as "the same words".
+//!
+//! This module is pure (no I/O). It implements `docs/SPEC.md` §2 exactly; the steps are:
+//!
+//! 1. **Map**: delete ignorable characters (soft hyphen, zero-width space, word joiner, BOM) and fold
+//!    curly quotes to straight ones.
+//! 2. **NFC**.
+//! 3. **Fold whitespace**: split into tokens separated by runs of whitespace and line breaks. A run with
+//!    two or more line breaks is a paragraph break (`"\n\n"`); any other run becomes one space, or
+//!    nothing when the character on either side is *unspaced* (CJK).
+//! 4. **NFC** again, since step 3 can join a base character to a combining mark.
+//!
+//! The canonical *digest* is SHA-256 of the canonical *stream*: the canonical text with each paragraph
+//! break replaced by the same join as a word gap, so that merging or splitting paragraphs never changes
+//! it.
+//!
+//! Most text is already NFC and uses only a few kinds of whitespace, so [`summarize`] and
+//! [`canonicalize`] first try a fast path that hashes spans of the input directly; it falls back to the
+//! full algorithm when it meets any character that normalization could affect.
+
+use std::ops::Range;
+
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+use crate::digest::{Digest, Hasher};
+
+/// The name and version of this canonicalization, recorded in every manifest.
+pub const CANON_VERSION: &str = "attest-canon/1";
+
+/// A fingerprint value meaning "no such layout feature occurred".
+const NO_FEATURE: &str = "none";
+
+/// The canonical form of a text, with everything the verifier needs to explain a comparison.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Canonical {
+    /// Paragraphs separated by `"\n\n"`; within a paragraph, tokens joined by single spaces or nothing.
+    pub text: String,
+    /// SHA-256 of the canonical stream (see module docs).
+    pub digest: Digest,
+    /// Fingerprints of the tolerated differences this input had.
+    pub layout: Layout,
+    /// Characters a reader cannot see that can change what a reader sees.
+    pub suspicious: Vec<Suspicious>,
+}
+
+impl Canonical {
+    /// The paragraphs of the canonical text (none for an empty text).
+    pub fn paragraphs(&self) -> impl Iterator<Item = &str> {
+        paragraphs_of(&self.text)
+    }
+
+    /// SHA-256 of each paragraph's UTF-8 text, in order.
+    pub fn paragraph_digests(&self) -> Vec<Digest> {
+        self.paragraphs().map(|p| Digest::of(p.as_bytes())).collect()
+    }
+}
+
+/// The digest and counts of a canonical text, computed without keeping the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    /// SHA-256 of the canonical stream.
+    pub digest: Digest,
+    /// Number of canonical paragraphs.
+    pub paragraph_count: usize,
+    /// Fingerprints of the tolerated differences this input had.
+    pub layout: Layout,
+    /// Suspicious invisible characters found.
+    pub suspicious: Vec<Suspicious>,
+}
+
+/// The paragraphs of an already-canonical text.
+pub fn paragraphs_of(text: &str) -> impl Iterator<Item = &str> {
+    text.split("\n\n").filter(|p| !p.is_empty())
+}
+
+/// Fingerprints of the layout of one input: each field changes when, and only when, the corresponding
+/// tolerated difference changes. Comparing two layouts names what differs between two copies of the
+/// same canonical text ("line endings, wrapping and quote style differ").
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Layout {
+    /// The character encoding the input was decoded from (`UTF-8` for anything signed).
+    pub encoding: String,
+    /// Whether the input began with a byte order mark.
+    pub bom: bool,
+    /// `none`, `lf`, `crlf`, `cr`, `other` (NEL, LS, PS, VT, FF) or `mixed`.
+    pub line_endings: String,
+    /// Where single line breaks fall inside paragraphs.
+    pub wrapping: String,
+    /// Where paragraph breaks fall.
+    pub paragraphs: String,
+    /// Extra blank lines between paragraphs and at either end.
+    pub blank_lines: String,
+    /// Whitespace other than single spaces: runs, tabs, no-break and ideographic spaces, indentation,
+    /// trailing spaces, and spaces next to CJK characters.
+    pub spacing: String,
+    /// Where curly quotes and apostrophes were.
+    pub quotes: String,
+    /// Where zero-width spaces, soft hyphens, word joiners and stray BOMs were.
+    pub invisibles: String,
+    /// Whether Unicode normalization (NFC) changed the text.
+    pub normalization: bool,
+}
+
+/// One kind of tolerated difference between two layouts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LayoutDifference {
+    /// Different character encodings.
+    Encoding,
+    /// A byte order mark present in one and not the other.
+    ByteOrderMark,
+    /// CR, LF, CRLF or Unicode line separators.
+    LineEndings,
+    /// Lines wrapped at different places.
+    Wrapping,
+    /// Paragraphs merged or split.
+    ParagraphBreaks,
+    /// Different numbers of blank lines.
+    BlankLines,
+    /// Runs of spaces, tabs, no-break or ideographic spaces, trailing spaces.
+    Spacing,
+    /// Curly versus straight quotes and apostrophes.
+    Quotes,
+    /// Zero-width spaces, soft hyphens and similar invisible characters.
+    InvisibleCharacters,
+    /// Composed versus decomposed accents (Unicode normalization).
+    UnicodeNormalization,
+}
+
+impl LayoutDifference {
+    /// A short phrase for human output.
+    pub fn describe(self) -> &'static str {
+        match self {
+            LayoutDifference::Encoding => "text encoding",
+            LayoutDifference::ByteOrderMark => "byte order mark",
+            LayoutDifference::LineEndings => "line endings",
+            LayoutDifference::Wrapping => "line wrapping",
+            LayoutDifference::ParagraphBreaks => "paragraph breaks",
+            LayoutDifference::BlankLines => "blank lines",
+            LayoutDifference::Spacing => "spacing",
+            LayoutDifference::Quotes => "quote style",
+            LayoutDifference::InvisibleCharacters => "invisible characters",
+            LayoutDifference::UnicodeNormalization => "Unicode normalization",
+        }
+    }
+}
+
+impl Layout {
+    /// The tolerated differences between two layouts, in a fixed order.
+    pub fn differences(&self, other: &Layout) -> Vec<LayoutDifference> {
+        use LayoutDifference as D;
+        let pairs = [
+            (self.encoding != other.encoding, D::Encoding),
+            (self.bom != other.bom, D::ByteOrderMark),
+            (self.line_endings != other.line_endings, D::LineEndings),
+            (self.wrapping != other.wrapping, D::Wrapping),
+            (self.paragraphs != other.paragraphs, D::ParagraphBreaks),
+            (self.blank_lines != other.blank_lines, D::BlankLines),
+            (self.spacing != other.spacing, D::Spacing),
+            (self.quotes != other.quotes, D::Quotes),
+            (self.invisibles != other.invisibles, D::InvisibleCharacters),
+            (self.normalization != other.normalization, D::UnicodeNormalization),
+        ];
+        pairs.into_iter().filter(|(differs, _)| *differs).map(|(_, d)| d).collect()
+    }
+}
+
+/// Why a character is suspicious.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SuspiciousKind {
+    /// A bidirectional control: displayed text can differ from stored text.
+    Bidi,
+    /// A Unicode tag character (U+E0000–U+E007F): invisible, can smuggle text.
+    Tag,
+    /// Another invisible format character.
+    Invisible,
+    /// A control character.
+    Control,
+}
+
+/// A suspicious character found in the input. Such characters are kept in the canonical text, so a
+/// copy that contains one and an original that doesn't never compare equal.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Suspicious {
+    /// The code point, as `U+XXXX`.
+    pub codepoint: String,
+    /// Its Unicode name (or a description).
+    pub name: String,
+    /// Why it matters.
+    pub kind: SuspiciousKind,
+    /// 1-based line of the input where it occurs.
+    pub line: usize,
+}
+
+/// Canonicalize a decoded text.
+pub fn canonicalize(input: &str) -> Canonical {
+    let mut rec = Recorder::default();
+    let mut sink = TextSink::default();
+    if fold(input, &mut sink, &mut rec, Mode::Raw).is_ok() {
+        let layout = rec.finish(false);
+        let digest = stream_digest(&sink.text);
+        return Canonical { text: sink.text, digest, layout, suspicious: Vec::new() };
+    }
+    slow_canonicalize(input)
+}
+
+/// Compute the canonical digest, paragraph count and layout of a decoded text without building the
+/// canonical text when the fast path applies.
+pub fn summarize(input: &str) -> Summary {
+    let mut rec = Recorder::default();
+    let mut sink = HashSink::default();
+    if fold(input, &mut sink, &mut rec, Mode::Raw).is_ok() {
+        let paragraph_count = sink.paragraph_count();
+        return Summary {
+            digest: sink.hasher.finish(),
+            paragraph_count,
+            layout: rec.finish(false),
+            suspicious: Vec::new(),
+        };
+    }
+    let c = slow_canonicalize(input);
+    Summary {
+        paragraph_count: c.paragraphs().count(),
+        digest: c.digest,
+        layout: c.layout,
+        suspicious: c.suspicious,
+    }
+}
+
+/// The canonical digest of an already-canonical text: SHA-256 of the text with each paragraph break
+/// (`"\n\n"`) replaced by the join a word gap would get.
+pub fn stream_digest(canonical_text: &str) -> Digest {
+    let mut hasher = Hasher::new();
+    let mut prev: Option<&str> = None;
+    for para in paragraphs_of(canonical_text) {
+        if let Some(prev) = prev {
+            let before = prev.chars().next_back();
+            let after = para.chars().next();
+            hasher.update(join_between(before, after).as_bytes());
+        }
+        hasher.update(para.as_bytes());
+        prev = Some(para);
+    }
+    hasher.finish()
+}
+
+/// The full algorithm: map, NFC, fold whitespace, NFC.
+fn slow_canonicalize(input: &str) -> Canonical {
+    let mut rec = Recorder::default();
+    let mut suspicious = Vec::new();
+    let mapped = map_characters(input, &mut rec, &mut suspicious);
+    let (normalized, changed_before) = nfc(mapped);
+    let mut sink = TextSink::default();
+    fold(&normalized, &mut sink, &mut rec, Mode::Mapped)
+        .expect("fold never bails out on already-mapped input");
+    let (text, changed_after) = nfc(sink.text);
+    let digest = stream_digest(&text);
+    Canonical { text, digest, layout: rec.finish(changed_before || changed_after), suspicious }
+}
+
+/// NFC-normalize, reporting whether anything changed.
+fn nfc(s: String) -> (String, bool) {
+    if is_nfc_quick(s.chars()) == IsNormalized::Yes {
+        return (s, false);
+    }
+    let normalized: String = s.nfc().collect();
+    let changed = normalized != s;
+    (normalized, changed)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Character classes (docs/SPEC.md §2.2)
+// ---------------------------------------------------------------------------------------------
+
+/// Deleted in step 1: soft hyphen, zero-width space, word joiner, zero-width no-break space (BOM).
+pub fn is_ignorable(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{200B}' | '\u{2060}' | '\u{FEFF}')
+}
+
+/// Step 1's quote folding: curly single quotes and apostrophes to `'`, curly double quotes to `"`.
+pub fn fold_quote(c: char) -> Option<char> {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' => Some('\''),
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' => Some('"'),
+        _ => None,
+    }
+}
+
+/// Horizontal whitespace: tab, space, no-break spaces, the U+2000 spaces, ideographic space.
+pub fn is_horizontal_space(c: char) -> bool {
+    matches!(
+        c,
+        '\t' | ' '
+            | '\u{00A0}'
+            | '\u{1680}'
+            | '\u{2000}'..='\u{200A}'
+            | '\u{202F}'
+            | '\u{205F}'
+            | '\u{3000}'
+    )
+}
+
+/// Line-break characters: LF, VT, FF, CR (CRLF counts once), NEL, LS, and PS (which counts twice).
+pub fn is_line_break(c: char) -> bool {
+    matches!(c, '\n' | '\u{000B}' | '\u{000C}' | '\r' | '\u{0085}' | '\u{2028}' | '\u{2029}')
+}
+
+fn is_whitespace(c: char) -> bool {
+    is_horizontal_space(c) || is_line_break(c)
+}
+
+/// Unspaced characters: scripts written without spaces between words (Han, kana, bopomofo) and CJK
+/// punctuation and full-width forms. Whitespace next to one of these is not significant.
+pub fn is_unspaced(c: char) -> bool {
+    let c = c as u32;
+    if c < 0x2E80 {
+        return false;
+    }
+    matches!(c,
+        0x2E80..=0x2FDF   // CJK radicals, Kangxi radicals
+        | 0x2FF0..=0x2FFF // ideographic description characters
+        | 0x3000..=0x303F // CJK symbols and punctuation
+        | 0x3040..=0x30FF // hiragana, katakana
+        | 0x3100..=0x312F // bopomofo
+        | 0x3190..=0x31FF // kanbun, bopomofo extended, CJK strokes, katakana extensions
+        | 0x3200..=0x33FF // enclosed CJK letters, CJK compatibility
+        | 0x3400..=0x4DBF // CJK extension A
+        | 0x4E00..=0x9FFF // CJK unified ideographs
+        | 0xF900..=0xFAFF // CJK compatibility ideographs
+        | 0xFE30..=0xFE4F // CJK compatibility forms
+        | 0xFF00..=0xFFEF // half-width and full-width forms
+        | 0x20000..=0x3FFFF // supplementary and tertiary ideographic planes
+    )
+}
+
+/// Characters for which the fast path may skip normalization: NFC_Quick_Check=Yes and canonical
+/// combining class 0, and not control, format or other special characters. A text made only of these
+/// (plus whitespace, ignorables and quotes) is its own NFC. A unit test checks this table against the
+/// normalization tables.
+fn is_nfc_safe(c: char) -> bool {
+    matches!(c as u32,
+        0x20..=0x7E
+        | 0xA0..=0x2FF
+        | 0x2010..=0x2027
+        | 0x2030..=0x205E
+        | 0x3000..=0x3029
+        | 0x3030..=0x303F
+        | 0x3041..=0x3096
+        | 0x30A1..=0x30FA
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xFF01..=0xFF60
+    ) && c != '\u{00AD}'
+}
+
+/// Classify a character the reader cannot see but which changes what they see or what is stored.
+fn suspicious_kind(c: char) -> Option<(SuspiciousKind, &'static str)> {
+    use SuspiciousKind::*;
+    let found = match c {
+        '\u{061C}' => (Bidi, "ARABIC LETTER MARK"),
+        '\u{200E}' => (Bidi, "LEFT-TO-RIGHT MARK"),
+        '\u{200F}' => (Bidi, "RIGHT-TO-LEFT MARK"),
+        '\u{202A}' => (Bidi, "LEFT-TO-RIGHT EMBEDDING"),
+        '\u{202B}' => (Bidi, "RIGHT-TO-LEFT EMBEDDING"),
+        '\u{202C}' => (Bidi, "POP DIRECTIONAL FORMATTING"),
+        '\u{202D}' => (Bidi, "LEFT-TO-RIGHT OVERRIDE"),
+        '\u{202E}' => (Bidi, "RIGHT-TO-LEFT OVERRIDE"),
+        '\u{2066}' => (Bidi, "LEFT-TO-RIGHT ISOLATE"),
+        '\u{2067}' => (Bidi, "RIGHT-TO-LEFT ISOLATE"),
+        '\u{2068}' => (Bidi, "FIRST STRONG ISOLATE"),
+        '\u{2069}' => (Bidi, "POP DIRECTIONAL ISOLATE"),
+        '\u{E0000}'..='\u{E007F}' => (Tag, "TAG CHARACTER"),
+        '\u{200C}' => (Invisible, "ZERO WIDTH NON-JOINER"),
+        '\u{200D}' => (Invisible, "ZERO WIDTH JOINER"),
+        '\u{034F}' => (Invisible, "COMBINING GRAPHEME JOINER"),
+        '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}' => (Invisible, "HANGUL FILLER"),
+        '\u{180E}' => (Invisible, "MONGOLIAN VOWEL SEPARATOR"),
+        '\u{2061}'..='\u{2064}' => (Invisible, "INVISIBLE OPERATOR"),
+        '\u{206A}'..='\u{206F}' => (Invisible, "DEPRECATED FORMAT CHARACTER"),
+        '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}' => (Invisible, "VARIATION SELECTOR"),
+        '\u{FFF9}'..='\u{FFFB}' => (Invisible, "INTERLINEAR ANNOTATION CHARACTER"),
+        '\u{0000}'..='\u{001F}' | '\u{007F}'..='\u{009F}' => (Control, "CONTROL CHARACTER"),
+        _ => return None,
+    };
+    Some(found)
+}
+
+/// The join between two tokens in the same paragraph: nothing if either side is unspaced.
+fn join_between(before: Option<char>, after: Option<char>) -> &'static str {
+    if before.is_some_and(is_unspaced) || after.is_some_and(is_unspaced) {
+        ""
+    } else {
+        " "
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Step 1 for the full algorithm
+// ---------------------------------------------------------------------------------------------
+
+/// Delete ignorables, fold quotes and collect suspicious characters, recording their positions in the
+/// same coordinates (token index) that [`fold`] uses, so both paths give identical layouts.
+fn map_characters(input: &str, rec: &mut Recorder, suspicious: &mut Vec<Suspicious>) -> String {
+    let mut out = String::with_capacity(input.len());
+    let mut tokens: u64 = 0;
+    let mut in_token = false;
+    let mut line = 1;
+    let mut prev_cr = false;
+    for (offset, c) in input.char_indices() {
+        let is_newline = c == '\n' && !prev_cr || (is_line_break(c) && c != '\n');
+        prev_cr = c == '\r';
+        if is_newline {
+            line += 1;
+        }
+        if is_whitespace(c) {
+            in_token = false;
+            out.push(c);
+            continue;
+        }
+        if is_ignorable(c) {
+            if offset == 0 && c == '\u{FEFF}' {
+                rec.bom = true;
+            } else {
+                rec.invisible(tokens, c);
+            }
+            continue;
+        }
+        if !in_token {
+            in_token = true;
+            tokens += 1;
+        }
+        if let Some(q) = fold_quote(c) {
+            rec.quote(tokens, c);
+            out.push(q);
+            continue;
+        }
+        if let Some((kind, name)) = suspicious_kind(c) {
+            suspicious.push(Suspicious {
+                codepoint: format!("U+{:04X}", c as u32),
+                name: name.to_string(),
+                kind,
+                line,
+            });
+        }
+        out.push(c);
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Step 3, shared by the fast path and the full algorithm
+// ---------------------------------------------------------------------------------------------
+
+/// What [`fold`] is given.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Raw decoded input: fold quotes and ignorables here, and bail out on anything that is not
+    /// NFC-safe.
+    Raw,
+    /// Output of step 1 and 2: only whitespace needs folding.
+    Mapped,
+}
+
+/// The fast path met a character that needs the full algorithm.
+#[derive(Debug)]
+struct NeedsFullAlgorithm;
+
+/// Where canonical output goes.
+trait Sink {
+    /// Bytes of canonical output.
+    fn span(&mut self, s: &str);
+    /// A gap between two tokens: a paragraph break, or a word gap joined by `join`.
+    fn gap(&mut self, join: &'static str, paragraph: bool);
+}
+
+#[derive(Default)]
+struct TextSink {
+    text: String,
+}
+
+impl Sink for TextSink {
+    fn span(&mut self, s: &str) {
+        self.text.push_str(s);
+    }
+    fn gap(&mut self, join: &'static str, paragraph: bool) {
+        self.text.push_str(if paragraph { "\n\n" } else { join });
+    }
+}
+
+#[derive(Default)]
+struct HashSink {
+    hasher: Hasher,
+    paragraph_breaks: usize,
+    any_output: bool,
+}
+
+impl HashSink {
+    fn paragraph_count(&self) -> usize {
+        if self.any_output {
+            self.paragraph_breaks + 1
+        } else {
+            0
+        }
+    }
+}
+
+impl Sink for HashSink {
+    fn span(&mut self, s: &str) {
+        if !s.is_empty() {
+            self.any_output = true;
+            self.hasher.update(s.as_bytes());
+        }
+    }
+    fn gap(&mut self, join: &'static str, paragraph: bool) {
+        self.paragraph_breaks += usize::from(paragraph);
+        self.hasher.update(join.as_bytes());
+    }
+}
+
+/// Bytes the fast path skips without looking closer: printable ASCII, UTF-8 continuation bytes, and
+/// the lead bytes of U+4000..U+9FFF (CJK ideographs, all NFC-safe and unspaced).
+static PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0x21;
+    while b <= 0x7E {
+        t[b] = true;
+        b += 1;
+    }
+    let mut b = 0x80;
+    while b <= 0xBF {
+        t[b] = true;
+        b += 1;
+    }
+    let mut b = 0xE4;
+    while b <= 0xE9 {
+        t[b] = true;
+        b += 1;
+    }
+    t
+};
+
+fn is_ascii_graphic(b: u8) -> bool {
+    (0x21..=0x7E).contains(&b)
+}
+
+/// The character starting at byte `i` (which must be a char boundary).
+fn char_at(s: &str, i: usize) -> char {
+    s[i..].chars().next().expect("index is inside the string")
+}
+
+/// The last character of the token that ends at byte `end`, as it appears in canonical output
+/// (ignorables skipped, quotes folded).
+fn last_token_char(s: &str, end: usize) -> Option<char> {
+    s[..end]
+        .chars()
+        .rev()
+        .find(|&c| !is_ignorable(c))
+        .filter(|&c| !is_whitespace(c))
+        .map(|c| fold_quote(c).unwrap_or(c))
+}
+
+/// Step 3: emit tokens and gaps to `sink`, recording layout. In [`Mode::Raw`] it also does step 1's
+/// quote and ignorable handling, and gives up on the first character that is not NFC-safe.
+fn fold<S: Sink>(
+    input: &str,
+    sink: &mut S,
+    rec: &mut Recorder,
+    mode: Mode,
+) -> Result<(), NeedsFullAlgorithm> {
+    let bytes = input.as_bytes();
+    let n = bytes.len();
+    let raw = mode == Mode::Raw;
+    let mut tokens: u64 = 0;
+    let mut i = 0;
+
+    if raw && input.starts_with('\u{FEFF}') {
+        rec.bom = true;
+        i = 3;
+    }
+    // Leading run.
+    i = scan_run(input, i, tokens, rec, raw).end;
+    if i >= n {
+        return Ok(());
+    }
+    tokens = 1;
+    let mut span_start = i;
+
+    while i < n {
+        let b = bytes[i];
+        if PLAIN[b as usize] {
+            i += 1;
+            continue;
+        }
+        // A single space between two printable ASCII characters is already canonical.
+        if b == b' ' && i + 1 < n && is_ascii_graphic(bytes[i + 1]) && is_ascii_graphic(bytes[i - 1])
+        {
+            tokens += 1;
+            i += 1;
+            continue;
+        }
+        let c = char_at(input, i);
+        if is_whitespace(c) {
+            sink.span(&input[span_start..i]);
+            let before = last_token_char(input, i);
+            let run = scan_run(input, i, tokens, rec, raw);
+            if run.end >= n {
+                rec.edge_run(u64::MAX, &run);
+                return Ok(());
+            }
+            let next = char_at(input, run.end);
+            let next = fold_quote(next).unwrap_or(next);
+            if raw && !is_nfc_safe(next) && !is_ignorable(next) {
+                return Err(NeedsFullAlgorithm);
+            }
+            let join = join_between(before, Some(next));
+            let paragraph = run.line_breaks >= 2;
+            sink.gap(join, paragraph);
+            rec.inner_run(tokens, &run, join);
+            tokens += 1;
+            i = run.end;
+            span_start = i;
+            continue;
+        }
+        let len = c.len_utf8();
+        if raw {
+            if is_ignorable(c) {
+                sink.span(&input[span_start..i]);
+                rec.invisible(tokens, c);
+                i += len;
+                span_start = i;
+                continue;
+            }
+            if let Some(q) = fold_quote(c) {
+                sink.span(&input[span_start..i]);
+                sink.span(if q == '"' { "\"" } else { "'" });
+                rec.quote(tokens, c);
+                i += len;
+                span_start = i;
+                continue;
+            }
+            if !is_nfc_safe(c) {
+                return Err(NeedsFullAlgorithm);
+            }
+        }
+        i += len;
+    }
+    sink.span(&input[span_start..n]);
+    Ok(())
+}
+
+/// A run of whitespace and line breaks (ignorables inside it are skipped).
+struct Run {
+    /// Byte offset just past the run.
+    end: usize,
+    /// Line breaks in the run (CRLF counts once, PS twice).
+    line_breaks: u32,
+    /// The horizontal whitespace characters of the run, in order.
+    spaces: String,
+}
+
+fn scan_run(input: &str, start: usize, tokens: u64, rec: &mut Recorder, raw: bool) -> Run {
+    let mut run = Run { end: start, line_breaks: 0, spaces: String::new() };
+    let mut chars = input[start..].char_indices().peekable();
+    while let Some(&(off, c)) = chars.peek() {
+        if is_horizontal_space(c) {
+            run.spaces.push(c);
+        } else if c == '\r' {
+            chars.next();
+            if let Some(&(_, '\n')) = chars.peek() {
+                rec.line_endings |= LE_CRLF;
+            } else {
+                rec.line_endings |= LE_CR;
+                run.line_breaks += 1;
+                run.end = start + off + 1;
+                continue;
+            }
+            run.line_breaks += 1;
+            chars.next();
+            run.end = start + off + 2;
+            continue;
+        } else if c == '\n' {
+            rec.line_endings |= LE_LF;
+            run.line_breaks += 1;
+        } else if is_line_break(c) {
+            rec.line_endings |= LE_OTHER;
+            run.line_breaks += if c == '\u{2029}' { 2 } else { 1 };
+        } else if raw && is_ignorable(c) {
+            rec.invisible(tokens, c);
+        } else {
+            break;
+        }
+        chars.next();
+        run.end = start + off + c.len_utf8();
+    }
+    run
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layout recording
+// ---------------------------------------------------------------------------------------------
+
+const LE_LF: u8 = 1;
+const LE_CRLF: u8 = 2;
+const LE_CR: u8 = 4;
+const LE_OTHER: u8 = 8;
+
+/// Accumulates layout fingerprints. Positions are token indices, which are the same whichever path
+/// produced them.
+#[derive(Default)]
+struct Recorder {
+    bom: bool,
+    line_endings: u8,
+    wrapping: Fingerprint,
+    paragraphs: Fingerprint,
+    blank_lines: Fingerprint,
+    spacing: Fingerprint,
+    quotes: Fingerprint,
+    invisibles: Fingerprint,
+}
+
+#[derive(Default)]
+struct Fingerprint {
+    hasher: Option<Hasher>,
+}
+
+impl Fingerprint {
+    fn record(&mut self, parts: &[&[u8]]) {
+        let hasher = self.hasher.get_or_insert_with(Hasher::new);
+        for part in parts {
+            hasher.update(&(part.len() as u64).to_le_bytes());
+            hasher.update(part);
+        }
+    }
+
+    fn finish(self) -> String {
+        match self.hasher {
+            None => NO_FEATURE.to_string(),
+            Some(h) => h.finish().hex()[..16].to_string(),
+        }
+    }
+}
+
+impl Recorder {
+    fn quote(&mut self, token: u64, c: char) {
+        self.quotes.record(&[&token.to_le_bytes(), &(c as u32).to_le_bytes()]);
+    }
+
+    fn invisible(&mut self, token: u64, c: char) {
+        self.invisibles.record(&[&token.to_le_bytes(), &(c as u32).to_le_bytes()]);
+    }
+
+    /// A run between two tokens; `token` is the index of the token before it.
+    fn inner_run(&mut self, token: u64, run: &Run, join: &str) {
+        let at = token.to_le_bytes();
+        match run.line_breaks {
+            0 => {}
+            1 => self.wrapping.record(&[&at]),
+            n => {
+                self.paragraphs.record(&[&at]);
+                if n > 2 {
+                    self.blank_lines.record(&[&at, &n.to_le_bytes()]);
+                }
+            }
+        }
+        let canonical_spacing =
+            run.spaces.is_empty() || (run.line_breaks == 0 && join == " " && run.spaces == " ");
+        if !canonical_spacing {
+            self.spacing.record(&[&at, run.spaces.as_bytes()]);
+        }
+    }
+
+    /// A run before the first token (`token` 0) or after the last (`u64::MAX`).
+    fn edge_run(&mut self, token: u64, run: &Run) {
+        let at = token.to_le_bytes();
+        if run.line_breaks > 0 {
+            self.blank_lines.record(&[&at, &run.line_breaks.to_le_bytes()]);
+        }
+        if !run.spaces.is_empty() {
+            self.spacing.record(&[&at, run.spaces.as_bytes()]);
+        }
+    }
+
+    fn finish(self, normalization: bool) -> Layout {
+        let line_endings = match self.line_endings {
+            0 => NO_FEATURE,
+            LE_LF => "lf",
+            LE_CRLF => "crlf",
+            LE_CR => "cr",
+            LE_OTHER => "other",
+            _ => "mixed",
+        };
+        Layout {
+            encoding: "UTF-8".to_string(),
+            bom: self.bom,
+            line_endings: line_endings.to_string(),
+            wrapping: self.wrapping.finish(),
+            paragraphs: self.paragraphs.finish(),
+            blank_lines: self.blank_lines.finish(),
+            spacing: self.spacing.finish(),
+            quotes: self.quotes.finish(),
+            invisibles: self.invisibles.finish(),
+            normalization,
+        }
+    }
+}
+
+/// Byte ranges of the paragraphs of a canonical text, for callers that need positions.
+pub fn paragraph_ranges(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, _) in text.match_indices("\n\n") {
+        if i > start {
+            out.push(start..i);
+        }
+        start = i + 2;
+    }
+    if start < text.len() {
+        out.push(start..text.len());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn canon(s: &str) -> String {
+        canonicalize(s).text
+    }
+
+    #[test]
+    fn nfc_safe_table_matches_normalization_tables() {
+        use unicode_normalization::char::canonical_combining_class;
+        for cp in 0..=0x10FFFFu32 {
+            let Some(c) = char::from_u32(cp) else { continue };
+            if is_nfc_safe(c) {
+                assert_eq!(canonical_combining_class(c), 0, "U+{cp:04X} has a combining class");
+                assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "U+{cp:04X}");
+                let composed: String = format!("{c}").nfc().collect();
+                assert_eq!(composed, c.to_string(), "U+{cp:04X} is not its own NFC");
+            }
+        }
+    }
+
+    #[test]
+    fn plain_table_only_skips_safe_unspaced_lead_bytes() {
+        for cp in 0x4000..=0x9FFFu32 {
+            let c = char::from_u32(cp).unwrap();
+            assert!(is_nfc_safe(c) || (0x4DC0..=0x4DFF).contains(&cp), "U+{cp:04X}");
+        }
+    }
+
+    #[test]
+    fn fast_and_full_paths_agree() {
+        let samples = [
+            "Hello,  world.\r\n\r\nSecond \u{201C}para\u{201D}\u{200B}.",
+            "中文\n文本。 English text\n\n\n第二段",
+            "\u{FEFF}  leading and trailing  \n\n",
+            "tab\tseparated\u{00A0}words\u{3000}here",
+        ];
+        for s in samples {
+            let fast = canonicalize(s);
+            let full = slow_canonicalize(s);
+            assert_eq!(fast, full, "{s:?}");
+            let summary = summarize(s);
+            assert_eq!(summary.digest, full.digest);
+            assert_eq!(summary.layout, full.layout);
+            assert_eq!(summary.paragraph_count, full.paragraphs().count());
+        }
+    }
+
+    #[test]
+    fn whitespace_next_to_cjk_does_not_count() {
+        assert_eq!(canon("我们 要求\n立即释放"), "我们要求立即释放");
+        assert_eq!(canon("律师 Zhang"), "律师Zhang");
+    }
+
+    #[test]
+    fn paragraphs_and_stream() {
+        let c = canonicalize("One two\nthree.\n\n\nFour.");
+        assert_eq!(c.text, "One two three.\n\nFour.");
+        assert_eq!(c.digest, Digest::of(b"One two three. Four."));
+        assert_eq!(canonicalize("One two three. Four.").digest, c.digest);
+        let c = canonicalize("第一段。\n\n第二段。");
+        assert_eq!(c.digest, Digest::of("第一段。第二段。".as_bytes()));
+    }
+
+    #[test]
+    fn decomposed_accents_compose() {
+        assert_eq!(canon("cafe\u{0301}"), "café");
+        assert!(canonicalize("cafe\u{0301}").layout.normalization);
+        assert!(!canonicalize("café").layout.normalization);
+    }
+
+    #[test]
+    fn bidi_controls_are_kept_and_reported() {
+        let c = canonicalize("pay \u{202E}0001\u{202C} now");
+        assert!(c.text.contains('\u{202E}'));
+        assert_eq!(c.suspicious.len(), 2);
+        assert_eq!(c.suspicious[0].codepoint, "U+202E");
+        assert_eq!(c.suspicious[0].kind, SuspiciousKind::Bidi);
+    }
+
+    #[test]
+    fn layout_names_differences() {
+        let a = canonicalize("\u{201C}Free them,\u{201D} we said.\nAgain.").layout;
+        let b = canonicalize("\"Free them,\" we said.\r\nAgain.").layout;
+        let d = a.differences(&b);
+        assert_eq!(d, vec![LayoutDifference::LineEndings, LayoutDifference::Quotes]);
+    }
+}
