@@ -51,7 +51,9 @@ impl Canonical {
 
     /// SHA-256 of each paragraph's UTF-8 text, in order.
     pub fn paragraph_digests(&self) -> Vec<Digest> {
-        self.paragraphs().map(|p| Digest::of(p.as_bytes())).collect()
+        self.paragraphs()
+            .map(|p| Digest::of(p.as_bytes()))
+            .collect()
     }
 }
 
@@ -160,9 +162,16 @@ impl Layout {
             (self.spacing != other.spacing, D::Spacing),
             (self.quotes != other.quotes, D::Quotes),
             (self.invisibles != other.invisibles, D::InvisibleCharacters),
-            (self.normalization != other.normalization, D::UnicodeNormalization),
+            (
+                self.normalization != other.normalization,
+                D::UnicodeNormalization,
+            ),
         ];
-        pairs.into_iter().filter(|(differs, _)| *differs).map(|(_, d)| d).collect()
+        pairs
+            .into_iter()
+            .filter(|(differs, _)| *differs)
+            .map(|(_, d)| d)
+            .collect()
     }
 }
 
@@ -201,7 +210,12 @@ pub fn canonicalize(input: &str) -> Canonical {
     if fold(input, &mut sink, &mut rec, Mode::Raw).is_ok() {
         let layout = rec.finish(false);
         let digest = stream_digest(&sink.text);
-        return Canonical { text: sink.text, digest, layout, suspicious: Vec::new() };
+        return Canonical {
+            text: sink.text,
+            digest,
+            layout,
+            suspicious: Vec::new(),
+        };
     }
     slow_canonicalize(input)
 }
@@ -257,7 +271,12 @@ fn slow_canonicalize(input: &str) -> Canonical {
         .expect("fold never bails out on already-mapped input");
     let (text, changed_after) = nfc(sink.text);
     let digest = stream_digest(&text);
-    Canonical { text, digest, layout: rec.finish(changed_before || changed_after), suspicious }
+    Canonical {
+        text,
+        digest,
+        layout: rec.finish(changed_before || changed_after),
+        suspicious,
+    }
 }
 
 /// NFC-normalize, reporting whether anything changed.
@@ -292,19 +311,17 @@ pub fn fold_quote(c: char) -> Option<char> {
 pub fn is_horizontal_space(c: char) -> bool {
     matches!(
         c,
-        '\t' | ' '
-            | '\u{00A0}'
-            | '\u{1680}'
-            | '\u{2000}'..='\u{200A}'
-            | '\u{202F}'
-            | '\u{205F}'
-            | '\u{3000}'
+        '\t' | ' ' | '\u{00A0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}'
     )
 }
 
 /// Line-break characters: LF, VT, FF, CR (CRLF counts once), NEL, LS, and PS (which counts twice).
 pub fn is_line_break(c: char) -> bool {
-    matches!(c, '\n' | '\u{000B}' | '\u{000C}' | '\r' | '\u{0085}' | '\u{2028}' | '\u{2029}')
+    matches!(
+        c,
+        '\n' | '\u{000B}' | '\u{000C}' | '\r' | '\u{0085}' | '\u{2028}' | '\u{2029}'
+    )
 }
 
 fn is_whitespace(c: char) -> bool {
@@ -594,7 +611,10 @@ fn fold<S: Sink>(
             continue;
         }
         // A single space between two printable ASCII characters is already canonical.
-        if b == b' ' && i + 1 < n && is_ascii_graphic(bytes[i + 1]) && is_ascii_graphic(bytes[i - 1])
+        if b == b' '
+            && i + 1 < n
+            && is_ascii_graphic(bytes[i + 1])
+            && is_ascii_graphic(bytes[i - 1])
         {
             tokens += 1;
             i += 1;
@@ -661,7 +681,11 @@ struct Run {
 }
 
 fn scan_run(input: &str, start: usize, tokens: u64, rec: &mut Recorder, raw: bool) -> Run {
-    let mut run = Run { end: start, line_breaks: 0, spaces: String::new() };
+    let mut run = Run {
+        end: start,
+        line_breaks: 0,
+        spaces: String::new(),
+    };
     let mut chars = input[start..].char_indices().peekable();
     while let Some(&(off, c)) = chars.peek() {
         if is_horizontal_space(c) {
@@ -744,11 +768,13 @@ impl Fingerprint {
 
 impl Recorder {
     fn quote(&mut self, token: u64, c: char) {
-        self.quotes.record(&[&token.to_le_bytes(), &(c as u32).to_le_bytes()]);
+        self.quotes
+            .record(&[&token.to_le_bytes(), &(c as u32).to_le_bytes()]);
     }
 
     fn invisible(&mut self, token: u64, c: char) {
-        self.invisibles.record(&[&token.to_le_bytes(), &(c as u32).to_le_bytes()]);
+        self.invisibles
+            .record(&[&token.to_le_bytes(), &(c as u32).to_le_bytes()]);
     }
 
     /// A run between two tokens; `token` is the index of the token before it.
@@ -775,7 +801,8 @@ impl Recorder {
     fn edge_run(&mut self, token: u64, run: &Run) {
         let at = token.to_le_bytes();
         if run.line_breaks > 0 {
-            self.blank_lines.record(&[&at, &run.line_breaks.to_le_bytes()]);
+            self.blank_lines
+                .record(&[&at, &run.line_breaks.to_le_bytes()]);
         }
         if !run.spaces.is_empty() {
             self.spacing.record(&[&at, run.spaces.as_bytes()]);
@@ -834,10 +861,20 @@ mod tests {
     fn nfc_safe_table_matches_normalization_tables() {
         use unicode_normalization::char::canonical_combining_class;
         for cp in 0..=0x10FFFFu32 {
-            let Some(c) = char::from_u32(cp) else { continue };
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
             if is_nfc_safe(c) {
-                assert_eq!(canonical_combining_class(c), 0, "U+{cp:04X} has a combining class");
-                assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "U+{cp:04X}");
+                assert_eq!(
+                    canonical_combining_class(c),
+                    0,
+                    "U+{cp:04X} has a combining class"
+                );
+                assert_eq!(
+                    is_nfc_quick(std::iter::once(c)),
+                    IsNormalized::Yes,
+                    "U+{cp:04X}"
+                );
                 let composed: String = format!("{c}").nfc().collect();
                 assert_eq!(composed, c.to_string(), "U+{cp:04X} is not its own NFC");
             }
@@ -848,7 +885,10 @@ mod tests {
     fn plain_table_only_skips_safe_unspaced_lead_bytes() {
         for cp in 0x4000..=0x9FFFu32 {
             let c = char::from_u32(cp).unwrap();
-            assert!(is_nfc_safe(c) || (0x4DC0..=0x4DFF).contains(&cp), "U+{cp:04X}");
+            assert!(
+                is_nfc_safe(c) || (0x4DC0..=0x4DFF).contains(&cp),
+                "U+{cp:04X}"
+            );
         }
     }
 
@@ -908,6 +948,9 @@ mod tests {
         let a = canonicalize("\u{201C}Free them,\u{201D} we said.\nAgain.").layout;
         let b = canonicalize("\"Free them,\" we said.\r\nAgain.").layout;
         let d = a.differences(&b);
-        assert_eq!(d, vec![LayoutDifference::LineEndings, LayoutDifference::Quotes]);
+        assert_eq!(
+            d,
+            vec![LayoutDifference::LineEndings, LayoutDifference::Quotes]
+        );
     }
 }

@@ -56,7 +56,11 @@ impl FromStr for Digest {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let hex_part = s.strip_prefix(DIGEST_PREFIX).ok_or(ParseDigestError)?;
-        if hex_part.len() != 64 || !hex_part.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        if hex_part.len() != 64
+            || !hex_part
+                .bytes()
+                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        {
             return Err(ParseDigestError);
         }
         let mut out = [0u8; 32];
@@ -115,12 +119,16 @@ mod tests {
 
     #[test]
     fn rejects_uppercase_and_wrong_length() {
-        assert!("sha256:BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD"
-            .parse::<Digest>()
-            .is_err());
+        assert!(
+            "sha256:BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD"
+                .parse::<Digest>()
+                .is_err()
+        );
         assert!("sha256:ba78".parse::<Digest>().is_err());
-        assert!("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-            .parse::<Digest>()
-            .is_err());
+        assert!(
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+                .parse::<Digest>()
+                .is_err()
+        );
     }
 }

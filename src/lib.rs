@@ -2,6 +2,13 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod archive;
+pub mod audit;
 pub mod canon;
 pub mod digest;
+pub mod fsutil;
 pub mod input;
+pub mod keys;
+pub mod manifest;
+pub mod report;
+pub mod verify;

@@ -1,84 +1,202 @@
 //! Reading and decoding received copies: text encodings (UTF-8, UTF-16, GB18030, Big5, Shift_JIS,
-//! windows-1252), with a documented detection rule (docs/SPEC.md §1).
+//! windows-1252, ...), with a documented, deterministic detection rule (docs/SPEC.md §1).
+//!
+//! Two entry points decode bytes into text:
+//!
+//! - [`decode`] is for *received copies*, which may arrive in any common encoding. It follows the
+//!   detection rule of docs/SPEC.md §1 (summarized in the [`decode`] docs) and decodes strictly: it
+//!   never substitutes U+FFFD for a malformed byte, it reports the offset of the first bad byte.
+//! - [`decode_utf8`] is for statements about to be *signed*, which must be UTF-8. When the input is not
+//!   UTF-8 it says what the input looks like instead, so the user knows what to convert from.
+//!
+//! [`read_bytes`] reads a file or standard input with a size limit.
 
+mod detect;
+
+#[cfg(test)]
+mod tests;
+
+use std::fs::File;
+use std::io::{self, Read};
 use std::path::Path;
 
-/// The largest input attest reads, in bytes. Statements are letters, not archives; anything larger is
-/// almost certainly the wrong file.
+/// The largest input attest reads, in bytes (64 MiB). Statements are letters, not archives; anything
+/// larger is almost certainly the wrong file.
 pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The name used in errors for standard input (the path `-`).
+pub const STDIN_NAME: &str = "standard input";
 
 /// A decoded input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decoded {
-    /// The text, without any byte order mark.
+    /// The text, without any byte order mark. It never contains U+0000.
     pub text: String,
-    /// The encoding's name as encoding_rs spells it (`UTF-8`, `UTF-16LE`, `gb18030`, `Big5`, ...).
+    /// The encoding's name as encoding_rs spells it (`UTF-8`, `UTF-16LE`, `UTF-16BE`, `gb18030`,
+    /// `Big5`, `Shift_JIS`, `EUC-KR`, `windows-1252`, ...). GBK is always reported as `gb18030`, its
+    /// superset.
     pub encoding: &'static str,
     /// Whether the input began with a byte order mark.
     pub bom: bool,
 }
 
-/// Why an input could not be read or decoded.
+/// Why an input could not be read or decoded. Every message names the input, says what went wrong and
+/// what to do about it.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
     /// Reading failed.
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}: {source}; check that it exists, is a file and is readable")]
     Read {
         /// The file (or `standard input`).
         path: String,
         /// The I/O error.
-        source: std::io::Error,
+        source: io::Error,
     },
     /// The input is larger than [`MAX_INPUT_BYTES`].
-    #[error("{path} is larger than {limit} bytes; attest reads statements, not archives")]
+    #[error(
+        "{path} is larger than {limit} bytes, the most attest reads; attest reads single statements, \
+         not archives: check that this is the right file"
+    )]
     TooLarge {
-        /// The file.
+        /// The file (or `standard input`).
         path: String,
-        /// The limit.
+        /// The limit, in bytes.
         limit: u64,
     },
-    /// The input looks like a binary file, not text.
-    #[error("{path} looks like a binary file, not text (NUL byte at offset {offset})")]
+    /// The input looks like a binary file, not text: it contains a NUL byte (or, in UTF-16, a U+0000
+    /// character) and is not UTF-16 text.
+    #[error(
+        "{path} looks like a binary file, not text (NUL byte at offset {offset}); check that this is \
+         the right file, or if it is text, save it as UTF-8 (or UTF-16 with a byte order mark)"
+    )]
     Binary {
         /// The file.
         path: String,
-        /// Where the first NUL byte is.
+        /// Byte offset of the first NUL byte (of the first U+0000 code unit in UTF-16).
         offset: usize,
     },
-    /// The input is not valid in any encoding attest accepts.
-    #[error("{path} is not valid text in {encoding} (first bad byte at offset {offset})")]
+    /// The input is not valid text in the encoding that its byte order mark names or that detection
+    /// chose.
+    #[error(
+        "{path} is not valid {encoding} text (first bad byte at offset {offset}); the file may be \
+         damaged, truncated or in another encoding: save it as UTF-8 and try again"
+    )]
     Undecodable {
         /// The file.
         path: String,
-        /// The encoding that was tried.
+        /// The encoding that was tried, as in [`Decoded::encoding`].
         encoding: &'static str,
-        /// Offset of the first malformed byte.
+        /// Byte offset of the first malformed byte, counted from the start of the input (the byte order
+        /// mark included).
         offset: usize,
     },
+    /// The input starts with the byte order mark of an encoding attest does not read (UTF-32).
+    #[error(
+        "{path} is {encoding} text (it starts with a {encoding} byte order mark), which attest does not \
+         read; convert it to UTF-8 (for example with `iconv -f {encoding} -t UTF-8`) and try again"
+    )]
+    Unsupported {
+        /// The file.
+        path: String,
+        /// The encoding its byte order mark names: `UTF-32LE` or `UTF-32BE`.
+        encoding: &'static str,
+    },
     /// `sign` requires UTF-8 and got something else.
-    #[error("{path} is not UTF-8 (it looks like {detected}); attest signs UTF-8 text only")]
+    #[error(
+        "{path} is not UTF-8 (it looks like {detected}); attest signs UTF-8 text only: convert it \
+         (for example with `iconv -f {detected} -t UTF-8`) and sign the converted file"
+    )]
     NotUtf8 {
         /// The file.
         path: String,
-        /// What detection guessed.
+        /// What [`decode`]'s detection found, as in [`Decoded::encoding`].
         detected: &'static str,
     },
 }
 
 /// Read a whole file, or standard input for `-`, refusing inputs over [`MAX_INPUT_BYTES`].
+///
+/// A regular file's size is checked before reading, so an oversized file is refused without reading
+/// it. Standard input and other streams (pipes, devices) are read up to one byte past the limit, so
+/// at most `MAX_INPUT_BYTES + 1` bytes are ever held in memory.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, InputError> {
-    let _ = path;
-    todo!("implemented by the input module")
+    if path.as_os_str() == "-" {
+        return read_limited(io::stdin().lock(), STDIN_NAME, 0);
+    }
+    let name = path.display().to_string();
+    let read_error = |source| InputError::Read {
+        path: name.clone(),
+        source,
+    };
+    let file = File::open(path).map_err(read_error)?;
+    let metadata = file.metadata().map_err(read_error)?;
+    if metadata.is_dir() {
+        return Err(read_error(io::Error::other("it is a directory")));
+    }
+    let size_hint = if metadata.is_file() {
+        if metadata.len() > MAX_INPUT_BYTES {
+            return Err(InputError::TooLarge {
+                path: name,
+                limit: MAX_INPUT_BYTES,
+            });
+        }
+        metadata.len()
+    } else {
+        0
+    };
+    // Read with the limit even for regular files: a file can grow between `metadata` and `read`.
+    read_limited(file, &name, size_hint)
 }
 
-/// Decode a received copy, detecting its encoding (docs/SPEC.md §1). `name` is used in errors.
+/// Read `reader` to its end, failing with `TooLarge` once it yields more than [`MAX_INPUT_BYTES`].
+fn read_limited(reader: impl Read, name: &str, size_hint: u64) -> Result<Vec<u8>, InputError> {
+    // The hint is at most MAX_INPUT_BYTES (64 MiB), which fits in usize on every supported target.
+    let capacity = usize::try_from(size_hint.min(MAX_INPUT_BYTES)).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(capacity);
+    reader
+        .take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|source| InputError::Read {
+            path: name.to_owned(),
+            source,
+        })?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(InputError::TooLarge {
+            path: name.to_owned(),
+            limit: MAX_INPUT_BYTES,
+        });
+    }
+    Ok(bytes)
+}
+
+/// Decode a received copy, detecting its encoding. `name` is used in errors.
+///
+/// The rule (docs/SPEC.md §1), applied in this order; the first step that applies decides:
+///
+/// 1. **Byte order mark.** `FF FE 00 00` / `00 00 FE FF` (UTF-32) → [`InputError::Unsupported`].
+///    `EF BB BF` → UTF-8, `FF FE` → UTF-16LE, `FE FF` → UTF-16BE; the rest is decoded strictly.
+/// 2. **UTF-16 without a BOM**, when the length is even and at least 4, one byte parity holds NUL
+///    bytes in at least 5% of the code units and the other parity at most half as many, and the
+///    strict UTF-16 decoding contains no control character other than TAB, LF, VT, FF, CR.
+/// 3. **Binary**: any NUL byte → [`InputError::Binary`].
+/// 4. **UTF-8**, if the input is valid UTF-8. If it is valid UTF-8 with at least one non-ASCII
+///    character except for an incomplete sequence at the very end, it is truncated UTF-8 →
+///    [`InputError::Undecodable`].
+/// 5. **Legacy encodings**: chardetng's guess (GBK read as gb18030), from a fixed list, decoded
+///    strictly and with no control character other than TAB, LF, VT, FF, CR.
+///
+/// Decoding is strict everywhere: a malformed byte is an error with its offset, never U+FFFD. The
+/// decoded text never contains U+0000 ([`InputError::Binary`]).
 pub fn decode(bytes: &[u8], name: &str) -> Result<Decoded, InputError> {
-    let _ = (bytes, name);
-    todo!("implemented by the input module")
+    detect::decode(bytes).map_err(|failure| failure.into_error(name))
 }
 
-/// Decode a statement to be signed: UTF-8 only (a UTF-8 BOM is allowed and reported).
+/// Decode a statement to be signed: UTF-8 only. A UTF-8 BOM is allowed, stripped and reported.
+///
+/// Anything else fails: with [`InputError::NotUtf8`] naming what [`decode`] would have detected
+/// (`UTF-16LE`, `gb18030`, `Big5`, ...), with [`InputError::Binary`] for NUL bytes that are not
+/// UTF-16 text, and with [`InputError::Undecodable`] (encoding `UTF-8`) for bytes that are neither
+/// UTF-8 nor anything detection recognizes.
 pub fn decode_utf8(bytes: &[u8], name: &str) -> Result<Decoded, InputError> {
-    let _ = (bytes, name);
-    todo!("implemented by the input module")
+    detect::decode_utf8(bytes).map_err(|failure| failure.into_error(name))
 }

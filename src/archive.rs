@@ -1,0 +1,233 @@
+//! The archive: a directory tree of manifest files (`*.json`), possibly from many issuers.
+
+use std::path::{Path, PathBuf};
+
+use crate::digest::Digest;
+use crate::manifest::Manifest;
+
+/// Largest manifest file read (a manifest holds at most one statement's canonical text).
+pub const MAX_MANIFEST_BYTES: u64 = 256 * 1024 * 1024;
+
+/// A manifest and the file it came from.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// The manifest file.
+    pub path: PathBuf,
+    /// The checked manifest.
+    pub manifest: Manifest,
+}
+
+/// A file in the archive that could not be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadProblem {
+    /// The file.
+    pub path: PathBuf,
+    /// What went wrong, including what to do.
+    pub message: String,
+}
+
+/// The archive could not be read at all.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read the archive {path}: {source}. Pass --archive DIR to name the directory of manifests")]
+pub struct ArchiveError {
+    /// The directory.
+    pub path: String,
+    /// The I/O error.
+    pub source: std::io::Error,
+}
+
+/// Every `*.json` file under `root`, sorted. Hidden entries (such as `.git`) are skipped; symbolic
+/// links are not followed (they could point outside the archive) and are reported instead.
+pub fn manifest_files(root: &Path) -> Result<(Vec<PathBuf>, Vec<LoadProblem>), ArchiveError> {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    let mut first = true;
+    while let Some(dir) = stack.pop() {
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(source) if first => {
+                return Err(ArchiveError {
+                    path: root.display().to_string(),
+                    source,
+                })
+            }
+            Err(e) => {
+                problems.push(LoadProblem {
+                    path: dir.clone(),
+                    message: format!("cannot read directory: {e}"),
+                });
+                continue;
+            }
+        };
+        first = false;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name();
+            if name.to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let Ok(file_type) = entry.file_type() else {
+                continue;
+            };
+            if file_type.is_symlink() {
+                if path.extension().is_some_and(|e| e == "json") {
+                    problems.push(LoadProblem {
+                        path,
+                        message: "is a symbolic link; attest does not follow links in an archive. Copy the manifest into the archive instead".into(),
+                    });
+                }
+            } else if file_type.is_dir() {
+                stack.push(path);
+            } else if file_type.is_file() && path.extension().is_some_and(|e| e == "json") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    Ok((files, problems))
+}
+
+/// Read and check one manifest file.
+pub fn read_manifest(path: &Path) -> Result<Manifest, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    if meta.len() > MAX_MANIFEST_BYTES {
+        return Err(format!(
+            "is larger than {MAX_MANIFEST_BYTES} bytes; this is not a manifest"
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    Manifest::parse(&bytes).map_err(|e| e.to_string())
+}
+
+/// All manifests under `root`, and the files that could not be used.
+pub fn load(root: &Path) -> Result<(Vec<Entry>, Vec<LoadProblem>), ArchiveError> {
+    let (files, mut problems) = manifest_files(root)?;
+    let mut entries = Vec::with_capacity(files.len());
+    for path in files {
+        match read_manifest(&path) {
+            Ok(manifest) => entries.push(Entry { path, manifest }),
+            Err(message) => problems.push(LoadProblem { path, message }),
+        }
+    }
+    Ok((entries, problems))
+}
+
+/// The head of an issuer's chain in an archive: the manifest with the highest `seq` among those of
+/// `issuer` whose signatures verify (by any key; trust is the verifier's business).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChainHead {
+    /// No manifest of this issuer yet.
+    Empty,
+    /// The latest manifest.
+    Head {
+        /// Its sequence number.
+        seq: u64,
+        /// Its digest.
+        digest: Digest,
+    },
+    /// Two different manifests share the highest sequence number.
+    Fork {
+        /// The contested sequence number.
+        seq: u64,
+        /// The files.
+        paths: Vec<PathBuf>,
+    },
+}
+
+/// Find the head of `issuer`'s chain.
+pub fn chain_head(entries: &[Entry], issuer: &str) -> ChainHead {
+    let mut best: Option<(u64, Vec<&Entry>)> = None;
+    for e in entries
+        .iter()
+        .filter(|e| e.manifest.issuer() == issuer && signatures_verify(&e.manifest))
+    {
+        let seq = e.manifest.seq();
+        match &mut best {
+            Some((s, list)) if *s == seq => {
+                if list
+                    .iter()
+                    .all(|o| o.manifest.digest() != e.manifest.digest())
+                {
+                    list.push(e)
+                }
+            }
+            Some((s, _)) if *s > seq => {}
+            _ => best = Some((seq, vec![e])),
+        }
+    }
+    match best {
+        None => ChainHead::Empty,
+        Some((seq, list)) if list.len() == 1 => ChainHead::Head {
+            seq,
+            digest: list[0].manifest.digest(),
+        },
+        Some((seq, list)) => ChainHead::Fork {
+            seq,
+            paths: list.iter().map(|e| e.path.clone()).collect(),
+        },
+    }
+}
+
+fn signatures_verify(m: &Manifest) -> bool {
+    let payload = crate::manifest::signing_payload(m.wire()).expect("checked manifests encode");
+    m.signatures()
+        .iter()
+        .any(|s| s.public_key.verify_strict(&payload, &s.signature).is_ok())
+}
+
+/// A readable ASCII slug: lowercase letters and digits, other runs turned into `-`, at most `max`
+/// bytes. Empty when the text has no ASCII letters or digits.
+pub fn slug(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+        if out.len() >= max {
+            break;
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+/// Where `sign` puts a new manifest: `<archive>/<issuer slug>/<seq, 6 digits>-<date>-<title slug>.json`.
+pub fn manifest_path(root: &Path, issuer: &str, seq: u64, date: &str, title: &str) -> PathBuf {
+    let mut issuer_slug = slug(issuer, 48);
+    if issuer_slug.is_empty() {
+        issuer_slug = format!("issuer-{}", &Digest::of(issuer.as_bytes()).hex()[..8]);
+    }
+    let mut title_slug = slug(title, 60);
+    if title_slug.is_empty() {
+        title_slug = "statement".into();
+    }
+    root.join(issuer_slug)
+        .join(format!("{seq:06}-{date}-{title_slug}.json"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_readable() {
+        assert_eq!(
+            slug("Harbour Rights Lawyers Network", 48),
+            "harbour-rights-lawyers-network"
+        );
+        assert_eq!(slug("Open letter: free them!", 60), "open-letter-free-them");
+        assert_eq!(slug("海港维权律师网络", 48), "");
+        let p = manifest_path(
+            Path::new("m"),
+            "海港维权律师网络",
+            3,
+            "2026-03-08",
+            "公开信",
+        );
+        assert!(p
+            .to_string_lossy()
+            .contains("/000003-2026-03-08-statement.json"));
+    }
+}

@@ -1,0 +1,143 @@
+//! `attest verify FILE [--keys DIR] [--archive DIR] [--manifest M] [--issuer NAME] [--json]`
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+
+use attest::archive::{self, Entry};
+use attest::input;
+use attest::keys::TrustStore;
+use attest::report::{Verdict, VerifyReport};
+use attest::verify::{self, Copy, Options};
+
+use super::output::{self, paint, Tone};
+use super::{EXIT_FINDINGS, EXIT_OK};
+
+/// Arguments of `attest verify`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// The received copy (`-` for standard input).
+    file: PathBuf,
+    /// The trust store: a directory of issuers' .pub files.
+    #[arg(long, value_name = "DIR", default_value = "keys")]
+    keys: PathBuf,
+    /// The archive of manifests to look the copy up in.
+    #[arg(long, value_name = "DIR", default_value = "manifests")]
+    archive: PathBuf,
+    /// Compare against this one manifest instead of searching the archive.
+    #[arg(long, value_name = "M")]
+    manifest: Option<PathBuf>,
+    /// The issuer the copy is attributed to; the verdict is `misattributed` if it did not sign it.
+    #[arg(long, value_name = "NAME")]
+    issuer: Option<String>,
+    /// Print one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<u8> {
+    let name = args.file.display().to_string();
+    let bytes = input::read_bytes(&args.file)?;
+    let decoded = input::decode(&bytes, &name)?;
+    let trust = TrustStore::load(&args.keys).context("cannot load the trust store (--keys)")?;
+    let (entries, problems) = match &args.manifest {
+        Some(path) => {
+            let manifest = archive::read_manifest(path)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+                .context("cannot use --manifest")?;
+            (
+                vec![Entry {
+                    path: path.clone(),
+                    manifest,
+                }],
+                Vec::new(),
+            )
+        }
+        None => archive::load(&args.archive)?,
+    };
+    let copy = Copy {
+        path: &name,
+        bytes: &bytes,
+        decoded: &decoded,
+    };
+    let options = Options {
+        issuer: args.issuer,
+    };
+    let report = verify::verify(copy, &entries, &problems, &trust, &options);
+    if args.json {
+        output::print_json(&report)?;
+    } else {
+        output::print_text(&render(&report, output::color_stdout()))?;
+    }
+    Ok(if report.verdict.is_authentic() {
+        EXIT_OK
+    } else {
+        EXIT_FINDINGS
+    })
+}
+
+/// Human output: the verdict line, then the explanation.
+fn render(r: &VerifyReport, color: bool) -> String {
+    let tone = match r.verdict {
+        Verdict::Exact | Verdict::Reformatted => Tone::Good,
+        Verdict::Embedded | Verdict::Excerpt => Tone::Caution,
+        _ => Tone::Bad,
+    };
+    let meaning = match r.verdict {
+        Verdict::Exact => "byte-for-byte the signed statement".to_string(),
+        Verdict::Reformatted => {
+            let what: Vec<&str> = r.differences.iter().map(|d| d.describe()).collect();
+            if what.is_empty() {
+                "the same words as the signed statement; only the layout differs".to_string()
+            } else {
+                format!(
+                    "the same words as the signed statement; {} differ",
+                    join_words(&what)
+                )
+            }
+        }
+        Verdict::Embedded => "the complete statement inside other, unsigned material".to_string(),
+        Verdict::Excerpt => "an unaltered part of the signed statement".to_string(),
+        Verdict::Modified => "words were altered, inserted or removed".to_string(),
+        Verdict::Unknown => {
+            "no signed statement in the archive corresponds to this copy".to_string()
+        }
+        Verdict::Untrusted => {
+            "it matches only statements that no trusted key of their issuer signed".to_string()
+        }
+        Verdict::Misattributed => {
+            "it is signed, but not by the issuer it is attributed to".to_string()
+        }
+    };
+    let mut out = format!("{}: {meaning}\n", paint(r.verdict.name(), tone, color));
+    if let Some(m) = &r.manifest {
+        out.push_str(&format!("  statement: {} ({})\n", m.title, m.date));
+        out.push_str(&format!("  issuer:    {} (seq {})\n", m.issuer, m.seq));
+        out.push_str(&format!("  manifest:  {}\n", m.path));
+    }
+    if r.signers.len() > 1 {
+        out.push_str(&format!("  signed by: {}\n", r.signers.join(", ")));
+    }
+    for c in &r.changes {
+        out.push_str(&format!(
+            "  {} in paragraph {}:\n    signed: {}\n    copy:   {}\n",
+            c.kind, c.paragraph, c.original, c.copy
+        ));
+    }
+    for w in &r.warnings {
+        out.push_str(&format!(
+            "  {} {}\n",
+            paint("warning:", Tone::Caution, color),
+            w.message
+        ));
+    }
+    out
+}
+
+fn join_words(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}

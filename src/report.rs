@@ -1,0 +1,185 @@
+//! Report types shared by `verify` and `audit`. The library returns these; the binary renders them
+//! (human text or JSON). Field names are a documented contract (README "JSON output").
+
+use serde::{Deserialize, Serialize};
+
+use crate::canon::{LayoutDifference, Suspicious};
+
+/// The verdict of `attest verify` (PRODUCT.md "The verdicts").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// Byte-for-byte the signed statement, signed by a trusted key of its issuer.
+    Exact,
+    /// The same words; only layout, encoding or typography differ.
+    Reformatted,
+    /// The complete statement inside a larger document.
+    Embedded,
+    /// Only part of the statement, unaltered.
+    Excerpt,
+    /// Words were altered, inserted or removed.
+    Modified,
+    /// No signed statement in the archive corresponds to the copy.
+    Unknown,
+    /// Only statements signed by untrusted, revoked or invalid keys match.
+    Untrusted,
+    /// The content matches a validly signed statement, but not from the claimed issuer.
+    Misattributed,
+}
+
+impl Verdict {
+    /// The verdict's name, as in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Exact => "exact",
+            Verdict::Reformatted => "reformatted",
+            Verdict::Embedded => "embedded",
+            Verdict::Excerpt => "excerpt",
+            Verdict::Modified => "modified",
+            Verdict::Unknown => "unknown",
+            Verdict::Untrusted => "untrusted",
+            Verdict::Misattributed => "misattributed",
+        }
+    }
+
+    /// Whether the copy is authentic (exit 0).
+    pub fn is_authentic(self) -> bool {
+        matches!(self, Verdict::Exact | Verdict::Reformatted)
+    }
+}
+
+/// A manifest named in a report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestRef {
+    /// The manifest file.
+    pub path: String,
+    /// Its issuer.
+    pub issuer: String,
+    /// Its sequence number.
+    pub seq: u64,
+    /// The statement's title.
+    pub title: String,
+    /// The statement's date.
+    pub date: String,
+    /// The manifest digest.
+    pub digest: String,
+}
+
+/// One altered, inserted or removed passage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    /// `altered`, `inserted` or `removed`.
+    pub kind: String,
+    /// The signed text (empty for an insertion).
+    pub original: String,
+    /// The copy's text (empty for a removal).
+    pub copy: String,
+    /// 1-based paragraph of the signed statement where it occurs.
+    pub paragraph: usize,
+}
+
+/// A warning: something the reader should know even when the verdict is clear.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Warning {
+    /// A stable machine-readable kind, e.g. `bidi_control`, `untrusted_match`, `archive_file`.
+    pub kind: String,
+    /// A sentence for people.
+    pub message: String,
+}
+
+/// Another manifest that matched the copy but is not the basis of the verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OtherMatch {
+    /// The manifest.
+    pub manifest: ManifestRef,
+    /// `exact` or `canonical`.
+    pub matched: String,
+    /// Why it was not used (e.g. not signed by a trusted key).
+    pub reasons: Vec<String>,
+}
+
+/// Facts about the copy itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CopyInfo {
+    /// The file verified (`-` for standard input).
+    pub path: String,
+    /// SHA-256 of its exact bytes.
+    pub exact_digest: String,
+    /// Its canonical digest.
+    pub canonical_digest: String,
+    /// The encoding it was decoded from.
+    pub encoding: String,
+    /// Number of canonical paragraphs.
+    pub paragraphs: usize,
+}
+
+/// The result of `attest verify`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifyReport {
+    /// The verdict.
+    pub verdict: Verdict,
+    /// The verified signer's issuer (the matched manifest's issuer), or null.
+    pub issuer: Option<String>,
+    /// Every issuer with a valid trusted signature on the matched manifest (joint statements).
+    pub signers: Vec<String>,
+    /// The manifest the verdict is about, or null.
+    pub manifest: Option<ManifestRef>,
+    /// For `reformatted`: which tolerated differences the copy has.
+    pub differences: Vec<LayoutDifference>,
+    /// Altered, inserted or removed passages.
+    pub changes: Vec<Change>,
+    /// Warnings.
+    pub warnings: Vec<Warning>,
+    /// Other manifests that matched but were not used.
+    pub other_matches: Vec<OtherMatch>,
+    /// Facts about the copy.
+    pub copy: CopyInfo,
+    /// Suspicious invisible characters found in the copy.
+    pub suspicious: Vec<Suspicious>,
+}
+
+/// One problem found by `attest audit`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditProblem {
+    /// The file concerned.
+    pub path: String,
+    /// A stable kind, e.g. `malformed`, `bad_signature`, `untrusted_key`, `chain_gap`.
+    pub kind: String,
+    /// What is wrong and what to do.
+    pub message: String,
+}
+
+/// One issuer's chain as seen by `attest audit`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuerSummary {
+    /// The issuer.
+    pub issuer: String,
+    /// Manifests of this issuer.
+    pub manifests: usize,
+    /// Highest sequence number seen.
+    pub latest_seq: u64,
+}
+
+/// The result of `attest audit`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditReport {
+    /// The archive audited.
+    pub archive: String,
+    /// Manifest files examined.
+    pub manifests: usize,
+    /// Manifests that passed every check.
+    pub valid: usize,
+    /// Statement files found beside their manifests and checked.
+    pub statements_checked: usize,
+    /// Per-issuer chains.
+    pub issuers: Vec<IssuerSummary>,
+    /// Every problem found.
+    pub problems: Vec<AuditProblem>,
+}
+
+impl AuditReport {
+    /// Whether the archive is clean (exit 0).
+    pub fn is_clean(&self) -> bool {
+        self.problems.is_empty()
+    }
+}

@@ -1,0 +1,261 @@
+//! Verifying a received copy against an archive: copy -> [`VerifyReport`]. Pure: returns data, never
+//! prints.
+//!
+//! The rule (PRODUCT.md): trusted statements always win. A manifest is *usable* when its own issuer
+//! validly signed it with a key trusted for that issuer and its canonical text matches its digests.
+//! Matches by exact bytes beat matches by canonical digest. Manifests that match but are not usable
+//! are reported as `other_matches`, so an impostor's manifest is always mentioned.
+
+use std::path::Path;
+
+use crate::archive::{Entry, LoadProblem};
+use crate::canon::{self, Canonical, SuspiciousKind};
+use crate::digest::Digest;
+use crate::input::Decoded;
+use crate::keys::TrustStore;
+use crate::manifest::{Manifest, TrustAssessment};
+use crate::report::{CopyInfo, ManifestRef, OtherMatch, Verdict, VerifyReport, Warning};
+
+/// At most this many archive load problems are listed one by one in a report.
+const MAX_LISTED_ARCHIVE_PROBLEMS: usize = 10;
+
+/// A received copy, read and decoded.
+#[derive(Debug, Clone, Copy)]
+pub struct Copy<'a> {
+    /// Where it came from (`-` for standard input), for the report.
+    pub path: &'a str,
+    /// Its exact bytes.
+    pub bytes: &'a [u8],
+    /// Its decoded text.
+    pub decoded: &'a Decoded,
+}
+
+/// What the user asked for.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The issuer the copy is attributed to (`--issuer`).
+    pub issuer: Option<String>,
+}
+
+/// How one manifest relates to the copy.
+struct Candidate<'a> {
+    entry: &'a Entry,
+    exact: bool,
+    trust: TrustAssessment,
+    content_problems: Vec<String>,
+}
+
+impl Candidate<'_> {
+    fn usable(&self) -> bool {
+        self.trust.issuer_signed && self.content_problems.is_empty()
+    }
+
+    fn reasons(&self) -> Vec<String> {
+        let mut r = self.trust.problems.clone();
+        r.extend(self.content_problems.iter().cloned());
+        r
+    }
+}
+
+/// Canonicalize the copy, recording how it was decoded in its layout.
+pub fn canonicalize_copy(decoded: &Decoded) -> Canonical {
+    let mut c = canon::canonicalize(&decoded.text);
+    c.layout.encoding = decoded.encoding.to_string();
+    c.layout.bom |= decoded.bom;
+    c
+}
+
+/// Verify a copy against `entries` (the archive, or the one manifest given with `--manifest`).
+pub fn verify(
+    copy: Copy<'_>,
+    entries: &[Entry],
+    archive_problems: &[LoadProblem],
+    trust: &TrustStore,
+    options: &Options,
+) -> VerifyReport {
+    let canonical = canonicalize_copy(copy.decoded);
+    let exact = Digest::of(copy.bytes);
+
+    let mut candidates: Vec<Candidate<'_>> = entries
+        .iter()
+        .filter_map(|entry| {
+            let s = &entry.manifest.wire().statement;
+            let is_exact = s.exact_digest == exact;
+            let is_canonical = entry.manifest.wire().canonical.digest == canonical.digest;
+            (is_exact || is_canonical).then(|| Candidate {
+                entry,
+                exact: is_exact,
+                trust: entry.manifest.assess(trust),
+                content_problems: entry.manifest.content_problems(),
+            })
+        })
+        .collect();
+    // Usable first, then exact before canonical, then the latest in its chain.
+    candidates.sort_by_key(|c| {
+        (
+            !c.usable(),
+            !c.exact,
+            std::cmp::Reverse(c.entry.manifest.seq()),
+        )
+    });
+
+    let mut report = VerifyReport {
+        verdict: Verdict::Unknown,
+        issuer: None,
+        signers: Vec::new(),
+        manifest: None,
+        differences: Vec::new(),
+        changes: Vec::new(),
+        warnings: Vec::new(),
+        other_matches: Vec::new(),
+        copy: CopyInfo {
+            path: copy.path.to_string(),
+            exact_digest: exact.to_string(),
+            canonical_digest: canonical.digest.to_string(),
+            encoding: copy.decoded.encoding.to_string(),
+            paragraphs: canonical.paragraphs().count(),
+        },
+        suspicious: canonical.suspicious.clone(),
+    };
+    add_suspicious_warnings(&mut report, &canonical);
+
+    let usable: Vec<&Candidate<'_>> = candidates.iter().filter(|c| c.usable()).collect();
+    let chosen = match &options.issuer {
+        Some(claimed) => usable
+            .iter()
+            .find(|c| c.trust.signers.iter().any(|s| s == claimed))
+            .or(usable.first())
+            .copied(),
+        None => usable.first().copied(),
+    };
+
+    if let Some(best) = chosen {
+        let m = &best.entry.manifest;
+        report.issuer = Some(m.issuer().to_string());
+        report.signers = best.trust.signers.clone();
+        report.manifest = Some(manifest_ref(best.entry));
+        report.verdict = if best.exact {
+            Verdict::Exact
+        } else {
+            Verdict::Reformatted
+        };
+        if !best.exact {
+            report.differences = m.wire().canonical.layout.differences(&canonical.layout);
+        }
+        if let Some(claimed) = &options.issuer {
+            if !best.trust.signers.iter().any(|s| s == claimed) {
+                report.verdict = Verdict::Misattributed;
+                report.warnings.push(Warning {
+                    kind: "misattributed".into(),
+                    message: format!(
+                        "the copy is attributed to {claimed:?}, but the statement was signed by {}",
+                        quoted_list(&best.trust.signers)
+                    ),
+                });
+            }
+        }
+    } else if let Some(first) = candidates.first() {
+        report.verdict = Verdict::Untrusted;
+        report.manifest = Some(manifest_ref(first.entry));
+        report.warnings.push(Warning {
+            kind: "untrusted".into(),
+            message: format!(
+                "the copy matches {} claiming to be from {:?}, but {}",
+                first.entry.path.display(),
+                first.entry.manifest.issuer(),
+                first.reasons().join("; ")
+            ),
+        });
+    }
+
+    for c in &candidates {
+        if chosen.is_some_and(|b| std::ptr::eq(b.entry, c.entry)) {
+            continue;
+        }
+        if !c.usable() && chosen.is_some() {
+            report.warnings.push(Warning {
+                kind: "untrusted_match".into(),
+                message: format!(
+                    "the copy also matches {} claiming to be from {:?}, which is not trusted: {}",
+                    c.entry.path.display(),
+                    c.entry.manifest.issuer(),
+                    c.reasons().join("; ")
+                ),
+            });
+        }
+        report.other_matches.push(OtherMatch {
+            manifest: manifest_ref(c.entry),
+            matched: if c.exact { "exact" } else { "canonical" }.into(),
+            reasons: c.reasons(),
+        });
+    }
+    add_archive_warnings(&mut report, archive_problems);
+    report
+}
+
+fn add_suspicious_warnings(report: &mut VerifyReport, canonical: &Canonical) {
+    for s in &canonical.suspicious {
+        let (kind, why) = match s.kind {
+            SuspiciousKind::Bidi => (
+                "bidi_control",
+                "it can make the displayed text differ from the stored text",
+            ),
+            SuspiciousKind::Tag => ("tag_character", "it is invisible and can hide text"),
+            SuspiciousKind::Invisible => ("invisible_character", "it is invisible"),
+            SuspiciousKind::Control => ("control_character", "it is a control character"),
+        };
+        report.warnings.push(Warning {
+            kind: kind.into(),
+            message: format!(
+                "the copy contains {} {} at line {}: {why}",
+                s.codepoint, s.name, s.line
+            ),
+        });
+    }
+}
+
+fn add_archive_warnings(report: &mut VerifyReport, problems: &[LoadProblem]) {
+    for p in problems.iter().take(MAX_LISTED_ARCHIVE_PROBLEMS) {
+        report.warnings.push(Warning {
+            kind: "archive_file".into(),
+            message: format!("skipped {}: {}", p.path.display(), p.message),
+        });
+    }
+    if problems.len() > MAX_LISTED_ARCHIVE_PROBLEMS {
+        report.warnings.push(Warning {
+            kind: "archive_file".into(),
+            message: format!(
+                "skipped {} more unusable archive files; run `attest audit` for the full list",
+                problems.len() - MAX_LISTED_ARCHIVE_PROBLEMS
+            ),
+        });
+    }
+}
+
+fn quoted_list(items: &[String]) -> String {
+    if items.is_empty() {
+        return "no trusted issuer".into();
+    }
+    items
+        .iter()
+        .map(|s| format!("{s:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A report's reference to a manifest file.
+pub fn manifest_ref(entry: &Entry) -> ManifestRef {
+    reference(&entry.path, &entry.manifest)
+}
+
+fn reference(path: &Path, m: &Manifest) -> ManifestRef {
+    let s = &m.wire().statement;
+    ManifestRef {
+        path: path.display().to_string(),
+        issuer: m.issuer().to_string(),
+        seq: m.seq(),
+        title: s.title.clone(),
+        date: s.date.clone(),
+        digest: m.digest().to_string(),
+    }
+}
