@@ -56,6 +56,7 @@ pub fn audit(
     }
     let mut chains: BTreeMap<String, Vec<ChainLink>> = BTreeMap::new();
     let mut counts: BTreeMap<String, (usize, u64)> = BTreeMap::new();
+    let mut parsed: Vec<String> = Vec::with_capacity(files.len());
 
     for (i, path) in files.iter().enumerate() {
         progress(i, files.len());
@@ -66,7 +67,7 @@ pub fn audit(
                 continue;
             }
         };
-        let before = report.problems.len();
+        parsed.push(path.display().to_string());
         check_manifest(path, &manifest, trust, options, &mut report);
         let count = counts.entry(manifest.issuer().to_string()).or_default();
         count.0 += 1;
@@ -82,9 +83,6 @@ pub fn audit(
                     digest: manifest.digest(),
                 });
         }
-        if report.problems.len() == before {
-            report.valid += 1;
-        }
     }
     progress(files.len(), files.len());
 
@@ -99,6 +97,13 @@ pub fn audit(
             latest_seq,
         })
         .collect();
+    let with_problems: std::collections::HashSet<&str> =
+        report.problems.iter().map(|p| p.path.as_str()).collect();
+    let valid = parsed
+        .iter()
+        .filter(|p| !with_problems.contains(p.as_str()))
+        .count();
+    report.valid = valid;
     report
         .problems
         .sort_by(|a, b| (&a.path, &a.kind).cmp(&(&b.path, &b.kind)));

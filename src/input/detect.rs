@@ -5,10 +5,8 @@
 
 use chardetng::EncodingDetector;
 use encoding_rs::{
-    DecoderResult, Encoding, BIG5, EUC_JP, EUC_KR, GB18030, GBK, IBM866, ISO_8859_13, ISO_8859_2,
-    ISO_8859_4, ISO_8859_5, ISO_8859_6, ISO_8859_7, ISO_8859_8, KOI8_U, SHIFT_JIS, UTF_16BE,
-    UTF_16LE, UTF_8, WINDOWS_1250, WINDOWS_1251, WINDOWS_1252, WINDOWS_1253, WINDOWS_1254,
-    WINDOWS_1255, WINDOWS_1256, WINDOWS_1257, WINDOWS_1258, WINDOWS_874,
+    DecoderResult, Encoding, BIG5, EUC_JP, EUC_KR, GB18030, GBK, SHIFT_JIS, UTF_16BE, UTF_16LE,
+    UTF_8, WINDOWS_1252,
 };
 
 use super::{Decoded, InputError};
@@ -41,6 +39,8 @@ pub(super) enum Failure {
         encoding: &'static str,
         offset: usize,
     },
+    /// See [`InputError::UnknownEncoding`].
+    UnknownEncoding { guess: &'static str, offset: usize },
     /// See [`InputError::Unsupported`].
     Unsupported { encoding: &'static str },
     /// See [`InputError::NotUtf8`].
@@ -56,6 +56,11 @@ impl Failure {
             Failure::Undecodable { encoding, offset } => InputError::Undecodable {
                 path,
                 encoding,
+                offset,
+            },
+            Failure::UnknownEncoding { guess, offset } => InputError::UnknownEncoding {
+                path,
+                guess,
                 offset,
             },
             Failure::Unsupported { encoding } => InputError::Unsupported { path, encoding },
@@ -104,17 +109,15 @@ pub(super) fn decode_utf8(bytes: &[u8]) -> Result<Decoded, Failure> {
     let bom = bytes.starts_with(UTF8_BOM);
     let bom_len = if bom { UTF8_BOM.len() } else { 0 };
     let body = &bytes[bom_len..];
-    let utf8_error = match std::str::from_utf8(body) {
-        Ok(text) if !text.contains('\0') => {
+    if let Ok(text) = std::str::from_utf8(body) {
+        if !text.contains('\0') {
             return Ok(Decoded {
                 text: text.to_owned(),
                 encoding: UTF_8.name(),
                 bom,
-            })
+            });
         }
-        Ok(_) => None,
-        Err(error) => Some(error),
-    };
+    }
     // Not signable. Run the full detection so that the error says what the input looks like; in
     // particular UTF-16 (which contains NUL bytes) is named as such rather than called binary.
     match decode(bytes) {
@@ -129,10 +132,11 @@ pub(super) fn decode_utf8(bytes: &[u8]) -> Result<Decoded, Failure> {
         {
             Err(Failure::NotUtf8 { detected: encoding })
         }
-        // Neither UTF-8 nor anything detection recognizes: point at the first byte that is not UTF-8.
+        // Neither UTF-8 nor valid in the encoding detection guessed (or a damaged UTF-8 file):
+        // point at the first byte that is not UTF-8.
         Err(Failure::Undecodable { .. }) => Err(Failure::Undecodable {
             encoding: UTF_8.name(),
-            offset: bom_len + utf8_error.map_or(0, |error| error.valid_up_to()),
+            offset: bom_len + utf8_error_offset(body),
         }),
         Err(failure) => Err(failure),
     }
@@ -236,36 +240,14 @@ fn is_truncated_utf8(bytes: &[u8], error: std::str::Utf8Error) -> bool {
 
 /// SPEC §1 step 5: the chardetng guesses that are accepted, GBK already replaced by gb18030.
 ///
-/// The multi-byte CJK encodings are checked by their structure, windows-1252 is the common Western
-/// legacy encoding (curly quotes at 0x91-0x94); the single-byte encodings for other scripts are
-/// accepted when chardetng picks them, subject to the same strict and control-character checks.
-fn accepted_legacy_encodings() -> [&'static Encoding; 24] {
-    [
-        GB18030,
-        BIG5,
-        SHIFT_JIS,
-        EUC_JP,
-        EUC_KR,
-        WINDOWS_1252,
-        WINDOWS_1250,
-        WINDOWS_1251,
-        WINDOWS_1253,
-        WINDOWS_1254,
-        WINDOWS_1255,
-        WINDOWS_1256,
-        WINDOWS_1257,
-        WINDOWS_1258,
-        WINDOWS_874,
-        ISO_8859_2,
-        ISO_8859_4,
-        ISO_8859_5,
-        ISO_8859_6,
-        ISO_8859_7,
-        ISO_8859_8,
-        ISO_8859_13,
-        KOI8_U,
-        IBM866,
-    ]
+/// The CJK multi-byte encodings, whose byte structure strict decoding checks, and windows-1252, the
+/// Western legacy encoding (curly quotes at 0x91-0x94). chardetng can also guess single-byte
+/// encodings for other scripts (windows-1250, windows-1251, KOI8-U, IBM866, ISO-8859-x, ...), but
+/// every byte sequence is valid in them, so nothing checks the guess, and a wrong one turns a few
+/// letters of an otherwise intact text into others: a copy that `verify` would report as `modified`.
+/// Detection refuses those guesses rather than risk a false accusation of tampering.
+fn is_accepted_legacy_encoding(encoding: &'static Encoding) -> bool {
+    [GB18030, BIG5, SHIFT_JIS, EUC_JP, EUC_KR, WINDOWS_1252].contains(&encoding)
 }
 
 /// SPEC §1 step 5: input that is neither UTF-16 nor UTF-8 and has no NUL bytes.
@@ -275,15 +257,12 @@ fn decode_legacy(bytes: &[u8]) -> Result<Decoded, Failure> {
     let guess = detector.guess(None, true);
     // GBK is a subset of gb18030, and encoding_rs decodes both the same way: report the superset.
     let encoding = if guess == GBK { GB18030 } else { guess };
-    if !accepted_legacy_encodings().contains(&encoding) {
-        // Not reachable with chardetng 0.1 (UTF-8 was excluded by step 4, and ISO-2022-JP is only
-        // guessed for ASCII input, which is UTF-8), but fail closed: the input is not UTF-8.
-        let offset = std::str::from_utf8(bytes)
-            .err()
-            .map_or(0, |error| error.valid_up_to());
-        return Err(Failure::Undecodable {
-            encoding: UTF_8.name(),
-            offset,
+    if !is_accepted_legacy_encoding(encoding) {
+        // Also covers guesses chardetng 0.1 cannot make here: UTF-8 (excluded by step 4) and
+        // ISO-2022-JP (only guessed for ASCII input, which is UTF-8).
+        return Err(Failure::UnknownEncoding {
+            guess: encoding.name(),
+            offset: utf8_error_offset(bytes),
         });
     }
     let text = decode_strict(encoding, bytes, 0)?;
@@ -298,6 +277,13 @@ fn decode_legacy(bytes: &[u8]) -> Result<Decoded, Failure> {
         encoding: encoding.name(),
         bom: false,
     })
+}
+
+/// The offset of the first byte of `bytes` that is not valid UTF-8 (0 if there is none).
+fn utf8_error_offset(bytes: &[u8]) -> usize {
+    std::str::from_utf8(bytes)
+        .err()
+        .map_or(0, |error| error.valid_up_to())
 }
 
 /// SPEC §1: the control characters (general category Cc: U+0000-U+001F, U+007F-U+009F) that text

@@ -90,6 +90,21 @@ pub enum InputError {
         /// mark included).
         offset: usize,
     },
+    /// The input is neither UTF-8 nor UTF-16, and its encoding is not one that detection accepts.
+    #[error(
+        "{path} is not UTF-8 (first non-UTF-8 byte at offset {offset}), and attest cannot tell its \
+         encoding reliably (it detects UTF-16, gb18030, Big5, Shift_JIS, EUC-JP, EUC-KR and \
+         windows-1252; the best guess is {guess}): convert it to UTF-8, for example with \
+         `iconv -f ENCODING -t UTF-8`, and try again"
+    )]
+    UnknownEncoding {
+        /// The file.
+        path: String,
+        /// The encoding chardetng guessed, which detection does not accept.
+        guess: &'static str,
+        /// Byte offset of the first byte that is not valid UTF-8.
+        offset: usize,
+    },
     /// The input starts with the byte order mark of an encoding attest does not read (UTF-32).
     #[error(
         "{path} is {encoding} text (it starts with a {encoding} byte order mark), which attest does not \
@@ -182,8 +197,10 @@ fn read_limited(reader: impl Read, name: &str, size_hint: u64) -> Result<Vec<u8>
 /// 4. **UTF-8**, if the input is valid UTF-8. If it is valid UTF-8 with at least one non-ASCII
 ///    character except for an incomplete sequence at the very end, it is truncated UTF-8 →
 ///    [`InputError::Undecodable`].
-/// 5. **Legacy encodings**: chardetng's guess (GBK read as gb18030), from a fixed list, decoded
-///    strictly and with no control character other than TAB, LF, VT, FF, CR.
+/// 5. **Legacy encodings**: chardetng's guess, GBK read as gb18030. Only gb18030, Big5, Shift_JIS,
+///    EUC-JP, EUC-KR and windows-1252 are accepted (anything else → [`InputError::UnknownEncoding`]);
+///    the input is decoded strictly and may contain no control character other than TAB, LF, VT,
+///    FF, CR.
 ///
 /// Decoding is strict everywhere: a malformed byte is an error with its offset, never U+FFFD. The
 /// decoded text never contains U+0000 ([`InputError::Binary`]).
@@ -195,8 +212,9 @@ pub fn decode(bytes: &[u8], name: &str) -> Result<Decoded, InputError> {
 ///
 /// Anything else fails: with [`InputError::NotUtf8`] naming what [`decode`] would have detected
 /// (`UTF-16LE`, `gb18030`, `Big5`, ...), with [`InputError::Binary`] for NUL bytes that are not
-/// UTF-16 text, and with [`InputError::Undecodable`] (encoding `UTF-8`) for bytes that are neither
-/// UTF-8 nor anything detection recognizes.
+/// UTF-16 text, with [`InputError::Undecodable`] (encoding `UTF-8`) for bytes that are neither UTF-8
+/// nor valid in the encoding detection guessed, and otherwise with the error [`decode`] gives
+/// ([`InputError::UnknownEncoding`], [`InputError::Unsupported`]).
 pub fn decode_utf8(bytes: &[u8], name: &str) -> Result<Decoded, InputError> {
     detect::decode_utf8(bytes).map_err(|failure| failure.into_error(name))
 }

@@ -593,3 +593,28 @@ proptest! {
         prop_assert_eq!(decode(text.as_bytes(), "x").unwrap(), got);
     }
 }
+
+#[test]
+fn zz_explore() {
+    let cases: Vec<Vec<u8>> = vec![
+        b"We demand the release of the detained lawyers\x81 and their families.\n".to_vec(),
+        b"We demand the \x93release\x94 of the detained lawyers\x81 and their families.\n".to_vec(),
+        b"We demand the \x93release\x94 of the detained lawyers\x8d and their families.\n".to_vec(),
+        b"We demand the \x93release\x94 of the detained lawyers \xff\xfe\xfd and their families.\n".to_vec(),
+        encode(GB18030, "我们要求立即释放被拘押的律师。"),
+        encode(BIG5, "我們要求立即釋放被羈押的律師。"),
+        encode(GB18030, "律师"),
+        encode(BIG5, "律師"),
+        encode(GB18030, "我们要求立即释放被拘押的律师，并保障其会见家属的权利。"),
+        encode(BIG5, "我們要求立即釋放被羈押的律師，並保障其會見家屬的權利。"),
+        encode(SHIFT_JIS, "拘束されている弁護士の即時釈放を求めます。"),
+        encode(EUC_KR, "우리는 구금된 변호사들의 즉각적인 석방을 요구합니다."),
+        encode(WINDOWS_1252, "We call for the \u{201C}immediate\u{201D} release."),
+        encode(WINDOWS_1252, "Ma\u{EE}tre H\u{E9}l\u{E8}ne Dupont, avocate \u{E0} Paris, a sign\u{E9} la lettre."),
+    ];
+    for c in cases {
+        let mut d = chardetng::EncodingDetector::new();
+        d.feed(&c, true);
+        eprintln!("{:?} -> {:?}", d.guess_assess(None, true).0.name(), decode(&c, "x").map(|d| d.encoding));
+    }
+}

@@ -1,0 +1,561 @@
+//! End-to-end tests of the `attest` command: the command-line contract, verdicts and exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use attest::report::{AuditReport, Verdict, VerifyReport};
+
+const ISSUER: &str = "Harbour Rights Lawyers Network";
+
+const LETTER: &str = "\
+From: Harbour Rights Lawyers Network
+To: The Chief Justice; the Minister of Justice
+
+Subject: Release of the detained lawyers
+
+1. We call for the immediate release of the three lawyers detained on
+5 March 2026, and for their access to counsel of their own choosing.
+
+2. The authorities\u{2019} claim that the case \u{201C}involves state secrets\u{201D}
+does not justify holding them incommunicado.
+
+公开信：我们要求立即释放于二〇二六年三月五日被羁押的三名律师，并
+保障其自行委托辩护人及会见家属的权利。
+
+Contact: Evelyn Fung, +852 5550 0117
+";
+
+struct Sandbox {
+    dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    /// A directory with an issuer key (unencrypted, for speed), a trust store holding its public key,
+    /// and the letter signed into `manifests/`.
+    fn signed() -> Sandbox {
+        let sb = Sandbox {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        std::fs::create_dir(sb.path("keys")).unwrap();
+        sb.ok(&["keygen", "--issuer", ISSUER, "--out", "hr", "--unencrypted"]);
+        std::fs::copy(sb.path("hr.pub"), sb.path("keys/hr.pub")).unwrap();
+        sb.write("letter.txt", LETTER.as_bytes());
+        let out = sb.ok(&[
+            "sign",
+            "letter.txt",
+            "--key",
+            "hr.key",
+            "--title",
+            "Open letter",
+            "--date",
+            "2026-03-08",
+        ]);
+        assert!(String::from_utf8_lossy(&out.stdout).contains("manifests/"));
+        sb
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    fn write(&self, rel: &str, bytes: &[u8]) {
+        std::fs::write(self.path(rel), bytes).unwrap();
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_attest"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .env_remove("ATTEST_PASSPHRASE")
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> Output {
+        let out = self.run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+
+    fn verify_json(&self, extra: &[&str]) -> (VerifyReport, i32) {
+        let mut args = vec!["verify"];
+        args.extend_from_slice(extra);
+        args.push("--json");
+        let out = self.run(&args);
+        let code = out.status.code().unwrap();
+        let report: VerifyReport = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        (report, code)
+    }
+
+    fn manifest_files(&self) -> Vec<PathBuf> {
+        let (files, _) = attest::archive::manifest_files(&self.path("manifests")).unwrap();
+        files
+    }
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn signed_file_verifies_as_exact() {
+    let sb = Sandbox::signed();
+    let (r, code) = sb.verify_json(&["letter.txt"]);
+    assert_eq!(r.verdict, Verdict::Exact);
+    assert_eq!(code, 0);
+    assert_eq!(r.issuer.as_deref(), Some(ISSUER));
+    assert!(r
+        .manifest
+        .unwrap()
+        .path
+        .ends_with("000001-2026-03-08-open-letter.json"));
+    let human = sb.ok(&["verify", "letter.txt"]);
+    assert!(String::from_utf8_lossy(&human.stdout).starts_with("exact: "));
+}
+
+#[test]
+fn crlf_rewrapped_straight_quoted_copy_is_reformatted() {
+    let sb = Sandbox::signed();
+    let copy = LETTER
+        .replace(['\u{201C}', '\u{201D}'], "\"")
+        .replace('\u{2019}', "'")
+        .replace(
+            "immediate release of the three lawyers detained on\n5 March",
+            "immediate\nrelease of the three lawyers detained on 5 March",
+        )
+        .replace("，并\n保障", "，\n并保障")
+        .replace('\n', "\r\n");
+    sb.write("copy.txt", copy.as_bytes());
+    let (r, code) = sb.verify_json(&["copy.txt"]);
+    assert_eq!((r.verdict, code), (Verdict::Reformatted, 0), "{r:?}");
+    let names: Vec<String> = r
+        .differences
+        .iter()
+        .map(|d| serde_json::to_string(d).unwrap())
+        .collect();
+    assert_eq!(names, ["\"line_endings\"", "\"wrapping\"", "\"quotes\""]);
+}
+
+#[test]
+fn gb18030_copy_is_reformatted_with_encoding_named() {
+    let sb = Sandbox::signed();
+    let (bytes, _, unmappable) = encoding_rs::GB18030.encode(LETTER);
+    assert!(!unmappable);
+    sb.write("copy-gb.txt", &bytes);
+    let (r, code) = sb.verify_json(&["copy-gb.txt"]);
+    assert_eq!((r.verdict, code), (Verdict::Reformatted, 0), "{r:?}");
+    assert_eq!(r.copy.encoding, "gb18030");
+    assert!(r
+        .differences
+        .contains(&attest::canon::LayoutDifference::Encoding));
+}
+
+#[test]
+fn one_digit_change_is_not_authentic() {
+    let sb = Sandbox::signed();
+    sb.write(
+        "changed.txt",
+        LETTER.replace("5550 0117", "5550 0118").as_bytes(),
+    );
+    let (r, code) = sb.verify_json(&["changed.txt"]);
+    assert_ne!(code, 0);
+    assert!(!r.verdict.is_authentic(), "{r:?}");
+}
+
+#[test]
+fn impostor_key_with_same_issuer_name_is_untrusted() {
+    let sb = Sandbox::signed();
+    sb.ok(&[
+        "keygen",
+        "--issuer",
+        ISSUER,
+        "--out",
+        "impostor",
+        "--unencrypted",
+    ]);
+    sb.write(
+        "fake.txt",
+        b"Harbour Rights Lawyers Network withdraws its open letter.\n",
+    );
+    sb.ok(&[
+        "sign",
+        "fake.txt",
+        "--key",
+        "impostor.key",
+        "--archive",
+        "impostor-archive",
+    ]);
+    let (r, code) = sb.verify_json(&["fake.txt", "--archive", "impostor-archive"]);
+    assert_eq!((r.verdict, code), (Verdict::Untrusted, 1), "{r:?}");
+    assert_eq!(r.issuer, None);
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.message.contains("not in the trust store")),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn trusted_statement_wins_over_impostor_copy() {
+    let sb = Sandbox::signed();
+    sb.ok(&[
+        "keygen",
+        "--issuer",
+        ISSUER,
+        "--out",
+        "impostor",
+        "--unencrypted",
+    ]);
+    // The impostor signs the very same letter into the same archive.
+    sb.write("same.txt", LETTER.replace('\n', "\r\n").as_bytes());
+    sb.ok(&[
+        "sign",
+        "same.txt",
+        "--key",
+        "impostor.key",
+        "--out",
+        "manifests/impostor.json",
+    ]);
+    let (r, code) = sb.verify_json(&["same.txt"]);
+    assert_eq!((r.verdict, code), (Verdict::Reformatted, 0), "{r:?}");
+    assert_eq!(r.other_matches.len(), 1);
+    assert!(r.warnings.iter().any(|w| w.kind == "untrusted_match"));
+}
+
+#[test]
+fn other_issuer_named_is_misattributed() {
+    let sb = Sandbox::signed();
+    let (r, code) = sb.verify_json(&["letter.txt", "--issuer", "Lantern Press Freedom Group"]);
+    assert_eq!((r.verdict, code), (Verdict::Misattributed, 1));
+    assert_eq!(r.issuer.as_deref(), Some(ISSUER));
+    let (r, code) = sb.verify_json(&["letter.txt", "--issuer", ISSUER]);
+    assert_eq!((r.verdict, code), (Verdict::Exact, 0));
+}
+
+#[test]
+fn unrelated_text_is_unknown() {
+    let sb = Sandbox::signed();
+    sb.write("other.txt", b"A letter nobody signed.\n");
+    let (r, code) = sb.verify_json(&["other.txt"]);
+    assert_eq!((r.verdict, code), (Verdict::Unknown, 1));
+    assert!(r.manifest.is_none());
+}
+
+#[test]
+fn bidi_control_in_copy_is_warned_about_and_not_authentic() {
+    let sb = Sandbox::signed();
+    sb.write(
+        "bidi.txt",
+        LETTER
+            .replace("+852 5550 0117", "+852 \u{202E}7110 0555")
+            .as_bytes(),
+    );
+    let (r, code) = sb.verify_json(&["bidi.txt"]);
+    assert_eq!(code, 1);
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.kind == "bidi_control" && w.message.contains("U+202E")),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn stdin_copy_is_verified() {
+    let sb = Sandbox::signed();
+    let out = Command::new(env!("CARGO_BIN_EXE_attest"))
+        .args(["verify", "-", "--json"])
+        .current_dir(sb.dir.path())
+        .stdin(std::fs::File::open(sb.path("letter.txt")).unwrap())
+        .output()
+        .unwrap();
+    let r: VerifyReport = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r.verdict, Verdict::Exact);
+}
+
+#[test]
+fn encrypted_secret_key_is_private_and_never_overwritten() {
+    let sb = Sandbox {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    let keygen = || {
+        Command::new(env!("CARGO_BIN_EXE_attest"))
+            .args(["keygen", "--issuer", ISSUER, "--out", "group"])
+            .current_dir(sb.dir.path())
+            .env("ATTEST_PASSPHRASE", "lantern harbour tide seven")
+            .output()
+            .unwrap()
+    };
+    let out = keygen();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(sb.path("group.key"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let key_file = std::fs::read_to_string(sb.path("group.key")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&key_file).unwrap();
+    assert_eq!(json["encryption"]["kdf"], "argon2id");
+    assert_eq!(json["encryption"]["cipher"], "chacha20poly1305");
+    // The secret field is ciphertext: seed (32) + tag (16).
+    use base64::Engine as _;
+    let secret = base64::engine::general_purpose::STANDARD
+        .decode(json["secret"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(secret.len(), 48);
+    // Signing with the wrong passphrase fails cleanly; the right one works.
+    sb.write("s.txt", b"Statement.\n");
+    let sign = |pass: &str| {
+        Command::new(env!("CARGO_BIN_EXE_attest"))
+            .args([
+                "sign",
+                "s.txt",
+                "--key",
+                "group.key",
+                "--date",
+                "2026-01-02",
+            ])
+            .current_dir(sb.dir.path())
+            .env("ATTEST_PASSPHRASE", pass)
+            .output()
+            .unwrap()
+    };
+    let bad = sign("wrong");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("wrong passphrase"),
+        "{}",
+        stderr(&bad)
+    );
+    assert_eq!(sign("lantern harbour tide seven").status.code(), Some(0));
+    // A second keygen refuses, and the key is unchanged.
+    let again = keygen();
+    assert_eq!(again.status.code(), Some(2));
+    assert!(stderr(&again).contains("already exists"));
+    assert_eq!(
+        std::fs::read_to_string(sb.path("group.key")).unwrap(),
+        key_file
+    );
+}
+
+#[test]
+fn keygen_without_passphrase_or_terminal_is_a_clear_error() {
+    let sb = Sandbox {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    let out = sb.run(&["keygen", "--issuer", ISSUER, "--out", "k"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("ATTEST_PASSPHRASE"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!sb.path("k.key").exists());
+}
+
+#[test]
+fn key_show_prints_one_publishable_line() {
+    let sb = Sandbox::signed();
+    let out = sb.ok(&["key", "show", "hr.pub"]);
+    let line = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(line.lines().count(), 1);
+    assert!(line.starts_with("attest-ed25519 ") && line.trim_end().ends_with(ISSUER));
+    // The line itself is a valid trust store entry.
+    std::fs::create_dir(sb.path("keys2")).unwrap();
+    sb.write("keys2/hr.pub", line.as_bytes());
+    let (r, _) = sb.verify_json(&["letter.txt", "--keys", "keys2"]);
+    assert_eq!(r.verdict, Verdict::Exact);
+}
+
+#[test]
+fn sign_chains_manifests_and_refuses_non_utf8() {
+    let sb = Sandbox::signed();
+    sb.write("second.txt", b"A second statement.\n");
+    let out = sb.ok(&[
+        "sign",
+        "second.txt",
+        "--key",
+        "hr.key",
+        "--date",
+        "2026-05-20",
+    ]);
+    let path = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        path.trim().ends_with("000002-2026-05-20-second.json"),
+        "{path}"
+    );
+    let m = attest::archive::read_manifest(&sb.path(path.trim())).unwrap();
+    assert_eq!(m.seq(), 2);
+    let first = attest::archive::read_manifest(&sb.manifest_files()[0]).unwrap();
+    assert_eq!(m.prev(), Some(first.digest()));
+
+    let (gb, _, _) = encoding_rs::GB18030
+        .encode("我们要求立即释放被羁押的律师，并保障其会见家属的权利。这是第二份声明。");
+    sb.write("gb.txt", &gb);
+    let out = sb.run(&["sign", "gb.txt", "--key", "hr.key"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("gb.txt") && stderr(&out).contains("UTF-8"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn audit_of_clean_archive_passes() {
+    let sb = Sandbox::signed();
+    let out = sb.ok(&["audit", "--json"]);
+    let r: AuditReport = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((r.manifests, r.valid), (1, 1));
+    assert!(r.problems.is_empty());
+}
+
+#[test]
+fn audit_reports_tampered_signature_and_keeps_going() {
+    let sb = Sandbox::signed();
+    sb.write("second.txt", b"A second statement.\n");
+    sb.ok(&[
+        "sign",
+        "second.txt",
+        "--key",
+        "hr.key",
+        "--date",
+        "2026-05-20",
+    ]);
+    let files = sb.manifest_files();
+    // Tamper with the first manifest's date; break the JSON of another file.
+    let text = std::fs::read_to_string(&files[0])
+        .unwrap()
+        .replace("2026-03-08", "2026-03-09");
+    std::fs::write(&files[0], text).unwrap();
+    sb.write("manifests/broken.json", b"{\"format\": ");
+    let out = sb.run(&["audit", "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let r: AuditReport = serde_json::from_slice(&out.stdout).unwrap();
+    let kinds: Vec<(&str, &str)> = r
+        .problems
+        .iter()
+        .map(|p| {
+            (
+                p.kind.as_str(),
+                Path::new(&p.path).file_name().unwrap().to_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        kinds.contains(&(
+            "bad_signature",
+            files[0].file_name().unwrap().to_str().unwrap()
+        )),
+        "{kinds:?}"
+    );
+    assert!(kinds.contains(&("malformed", "broken.json")), "{kinds:?}");
+    assert_eq!(r.manifests, 3);
+    assert_eq!(
+        r.valid, 0,
+        "the second manifest's chain link now points at an untrusted manifest"
+    );
+}
+
+#[test]
+fn audit_finds_chain_gaps_and_statement_mismatches() {
+    let sb = Sandbox::signed();
+    for (i, date) in ["2026-04-01", "2026-05-01"].iter().enumerate() {
+        sb.write(
+            &format!("s{i}.txt"),
+            format!("Statement number {i}.\n").as_bytes(),
+        );
+        sb.ok(&[
+            "sign",
+            &format!("s{i}.txt"),
+            "--key",
+            "hr.key",
+            "--date",
+            date,
+        ]);
+    }
+    let files = sb.manifest_files();
+    std::fs::remove_file(&files[1]).unwrap();
+    // A statement file beside its manifest that differs from what was signed.
+    let dir = files[0].parent().unwrap();
+    std::fs::write(dir.join("letter.txt"), LETTER.replace("0117", "0171")).unwrap();
+    let out = sb.run(&["audit", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let r: AuditReport = serde_json::from_slice(&out.stdout).unwrap();
+    let kinds: Vec<&str> = r.problems.iter().map(|p| p.kind.as_str()).collect();
+    assert!(kinds.contains(&"chain_gap"), "{kinds:?}");
+    assert!(kinds.contains(&"statement_mismatch"), "{kinds:?}");
+    assert_eq!(r.statements_checked, 1);
+}
+
+#[test]
+fn bad_inputs_exit_2_with_the_file_named() {
+    let sb = Sandbox::signed();
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["verify", "missing.txt"], "missing.txt"),
+        (vec!["verify", "letter.txt", "--keys", "nokeys"], "nokeys"),
+        (
+            vec!["verify", "letter.txt", "--archive", "noarchive"],
+            "noarchive",
+        ),
+        (
+            vec!["verify", "letter.txt", "--manifest", "letter.txt"],
+            "letter.txt",
+        ),
+        (vec!["verify", "binary.bin"], "binary.bin"),
+        (vec!["hash", "binary.bin"], "binary.bin"),
+        (vec!["sign", "letter.txt", "--key", "hr.pub"], "hr.pub"),
+        (
+            vec![
+                "sign",
+                "letter.txt",
+                "--key",
+                "hr.key",
+                "--date",
+                "2026-02-30",
+            ],
+            "2026-02-30",
+        ),
+        (vec!["key", "show", "letter.txt"], "letter.txt"),
+        (vec!["audit", "--keys", "nokeys"], "nokeys"),
+        (vec!["verify"], "FILE"),
+        (vec!["frobnicate"], "frobnicate"),
+    ];
+    sb.write(
+        "binary.bin",
+        &[0x7f, b'E', b'L', b'F', 0, 0, 1, 2, 3, 0, 0xff, 0xfe, 0xfd],
+    );
+    for (args, named) in cases {
+        let out = sb.run(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(err.contains(named), "{args:?} should name {named}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn hash_reports_digests_and_paragraphs() {
+    let sb = Sandbox::signed();
+    let out = sb.ok(&["hash", "letter.txt", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let expected = attest::canon::canonicalize(LETTER);
+    assert_eq!(v["canonical_digest"], expected.digest.to_string());
+    assert_eq!(
+        v["exact_digest"],
+        attest::digest::Digest::of(LETTER.as_bytes()).to_string()
+    );
+    assert_eq!(v["paragraphs"], expected.paragraphs().count());
+}
