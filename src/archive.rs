@@ -186,11 +186,14 @@ pub fn slug(text: &str, max: usize) -> String {
         } else if !out.is_empty() && !out.ends_with('-') {
             out.push('-');
         }
-        if out.len() >= max {
-            break;
-        }
     }
-    out.trim_end_matches('-').to_string()
+    let mut out = out.trim_end_matches('-').to_string();
+    if out.len() > max {
+        // Cut at a word boundary when there is one.
+        let cut = out[..=max].rfind('-').filter(|&i| i > 0).unwrap_or(max);
+        out.truncate(cut);
+    }
+    out
 }
 
 /// Where `sign` puts a new manifest: `<archive>/<issuer slug>/<seq, 6 digits>-<date>-<title slug>.json`.
@@ -219,6 +222,8 @@ mod tests {
         );
         assert_eq!(slug("Open letter: free them!", 60), "open-letter-free-them");
         assert_eq!(slug("海港维权律师网络", 48), "");
+        assert_eq!(slug("release of the detained lawyers", 20), "release-of-the");
+        assert_eq!(slug("abcdefghijklmnopqrstuvwxyz", 10), "abcdefghij");
         let p = manifest_path(
             Path::new("m"),
             "海港维权律师网络",

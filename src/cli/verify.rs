@@ -90,8 +90,9 @@ fn render(r: &VerifyReport, color: bool) -> String {
             if what.is_empty() {
                 "the same words as the signed statement; only the layout differs".to_string()
             } else {
+                let verb = if what.len() == 1 { "differs" } else { "differ" };
                 format!(
-                    "the same words as the signed statement; {} differ",
+                    "the same words as the signed statement; {} {verb}",
                     join_words(&what)
                 )
             }

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Rebuild the shipped examples: a fresh key for the fictional "Harbour Rights Lawyers Network",
+# its public key in keys/, the three statements signed into manifests/, and the received copies in
+# examples/copies/. The secret key is made in a temporary directory and thrown away, so the shipped
+# manifests can never be re-signed: this is a demo archive, not a real issuer's.
+#
+# Usage: bash examples/regenerate.sh   (from the repository root; needs python3)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --quiet
+attest=target/release/attest
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+rm -rf keys manifests examples/copies
+mkdir -p keys manifests examples/copies
+"$attest" keygen --issuer "Harbour Rights Lawyers Network" --out "$tmp/harbour" --unencrypted 2>/dev/null >/dev/null
+cp "$tmp/harbour.pub" keys/harbour-rights-lawyers-network.pub
+
+s=examples/statements
+"$attest" sign "$s/2026-03-08-open-letter-detained-lawyers.txt" --key "$tmp/harbour.key" --date 2026-03-08 \
+  --title "Open letter: release of the detained lawyers Wen Shuhan, Qi Zhengyang and Qiao Mubai / 关于释放被羁押律师的公开信" \
+  --lang en --lang zh 2>/dev/null
+"$attest" sign "$s/2026-05-20-statement-on-bar-exam-barriers.txt" --key "$tmp/harbour.key" --date 2026-05-20 \
+  --title "Admission to the legal profession must not depend on political approval" --lang en 2>/dev/null
+"$attest" sign "$s/2026-09-15-solidarity-with-defence-counsel.txt" --key "$tmp/harbour.key" --date 2026-09-15 \
+  --title "Statement of solidarity with defence counsel in the Jinlan trial / 关于声援锦澜案辩护律师的声明" \
+  --lang zh --lang en 2>/dev/null
+
+python3 - <<'PY'
+import textwrap
+s = "examples/statements/"
+c = "examples/copies/"
+letter = open(s + "2026-03-08-open-letter-detained-lawyers.txt", encoding="utf-8").read()
+
+# As pasted from a web page into an email: straight quotes, re-wrapped at 60 columns, CRLF.
+straight = (letter.replace("\u201c", '"').replace("\u201d", '"')
+                  .replace("\u2018", "'").replace("\u2019", "'"))
+blocks = [textwrap.fill(" ".join(b.split()), width=60, break_long_words=False, break_on_hyphens=False) for b in straight.split("\n\n") if b.strip()]
+with open(c + "open-letter-reformatted.txt", "w", encoding="utf-8", newline="\r\n") as f:
+    f.write("\n\n".join(blocks) + "\n")
+
+# As re-saved by a mainland Chinese mail client: the same text in GB18030.
+with open(c + "open-letter-gb18030.txt", "wb") as f:
+    f.write(letter.encode("gb18030"))
+
+# A tampered copy: the media contact's phone number now reaches someone else.
+bar = open(s + "2026-05-20-statement-on-bar-exam-barriers.txt", encoding="utf-8").read()
+assert "+852 5550 0146" in bar
+with open(c + "bar-exam-statement-phone-changed.txt", "w", encoding="utf-8") as f:
+    f.write(bar.replace("+852 5550 0146", "+852 5550 0164"))
+PY
+"$attest" audit manifests --keys keys --statements examples/statements
