@@ -38,11 +38,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     let mut progress = |done: usize, total: usize| {
         if show_progress && total >= 200 && (done % 100 == 0 || done == total) {
             let width = 30;
-            let filled = if total == 0 {
-                width
-            } else {
-                done * width / total
-            };
+            let filled = (done * width).checked_div(total).unwrap_or(width);
             let _ = write!(
                 std::io::stderr(),
                 "\r[{}{}] {done}/{total} manifests",
