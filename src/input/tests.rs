@@ -1,6 +1,6 @@
 //! Unit tests for reading and decoding (docs/SPEC.md §1). The sample sentences are invented.
 
-use encoding_rs::{Encoding, BIG5, EUC_KR, GB18030, SHIFT_JIS, UTF_16BE, UTF_16LE, WINDOWS_1252};
+use encoding_rs::{Encoding, BIG5, EUC_KR, GB18030, SHIFT_JIS, WINDOWS_1252};
 use proptest::prelude::*;
 
 use super::*;
@@ -232,6 +232,25 @@ fn mostly_chinese_utf16le_without_bom_is_detected() {
 }
 
 #[test]
+fn chinese_utf16le_without_bom_with_crlf_is_detected() {
+    // 6 NUL bytes (three CR LF) in 113 code units: above the 5% threshold.
+    let text = ZH_HANS.replace('\n', "\r\n");
+    assert_eq!(
+        decode(&utf16(&text, true), "x").unwrap(),
+        decoded(&text, "UTF-16LE", false)
+    );
+}
+
+#[test]
+fn chinese_utf16le_without_bom_and_almost_no_ascii_is_binary() {
+    // A documented limit of step 2: 3 NUL bytes (three LF) in 110 code units is below 5%, so the
+    // input is not taken for UTF-16, and its NUL bytes make it binary. A BOM avoids this.
+    let bytes = utf16(ZH_HANS, true);
+    let err = decode(&bytes, "x").unwrap_err();
+    assert!(matches!(err, InputError::Binary { .. }), "{err:?}");
+}
+
+#[test]
 fn nul_bytes_on_both_parities_are_binary_not_utf16() {
     let bytes = b"\x7FELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x03\x00\x3E\x00";
     let err = decode(bytes, "a.out").unwrap_err();
@@ -347,14 +366,86 @@ fn windows_1252_curly_quotes_decode_to_unicode_quotes() {
 }
 
 #[test]
-fn invalid_utf8_that_no_encoding_explains_is_undecodable() {
-    // 0x81, 0x8D, 0x8F, 0x90 and 0x9D are unassigned in windows-1252 (C1 controls in encoding_rs).
+fn invalid_utf8_that_no_accepted_encoding_explains_is_refused() {
+    // Bytes that only a single-byte Cyrillic code page would "explain" (chardetng guesses IBM866).
     let bytes =
         b"We demand the release of the detained lawyers \x81\x8D\x8F\x90\x9D and their families.\n";
     let err = decode(bytes, "garbled.txt").unwrap_err();
-    assert!(matches!(err, InputError::Undecodable { .. }), "{err:?}");
+    assert!(
+        matches!(err, InputError::UnknownEncoding { offset: 46, .. }),
+        "{err:?}"
+    );
     let message = err.to_string();
-    assert!(message.contains("garbled.txt"), "{message}");
+    assert!(
+        message.contains("garbled.txt") && message.contains("convert it to UTF-8"),
+        "{message}"
+    );
+}
+
+#[test]
+fn byte_unassigned_in_windows_1252_is_undecodable() {
+    // 0x81 is unassigned in windows-1252 (encoding_rs maps it to the C1 control U+0081).
+    let bytes = b"We demand the release of the detained lawyers\x81 and their families.\n";
+    let err = decode(bytes, "x").unwrap_err();
+    assert!(
+        matches!(
+            err,
+            InputError::Undecodable {
+                encoding: "windows-1252",
+                offset: 45,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn cyrillic_code_page_is_refused_not_guessed() {
+    // Single-byte encodings other than windows-1252 decode any bytes, so a wrong guess cannot be
+    // caught; detection refuses them (see detect::is_accepted_legacy_encoding).
+    let bytes = encode(
+        encoding_rs::WINDOWS_1251,
+        "Мы требуем немедленно освободить задержанных адвокатов и обеспечить их право на встречи \
+         с семьями.",
+    );
+    let err = decode(&bytes, "x").unwrap_err();
+    assert!(
+        matches!(
+            err,
+            InputError::UnknownEncoding {
+                guess: "windows-1251",
+                offset: 0,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn two_character_gb18030_sample_is_too_short_to_detect() {
+    // "律师" alone is 4 bytes; chardetng guesses a Cyrillic code page. Refusing is better than
+    // returning mojibake. (A single sentence is already enough: see the next test.)
+    let err = decode(&encode(GB18030, "律师"), "x").unwrap_err();
+    assert!(
+        matches!(err, InputError::UnknownEncoding { offset: 0, .. }),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn one_sentence_is_enough_for_gb18030_and_big5() {
+    let hans = "我们要求立即释放被拘押的律师。";
+    let hant = "我們要求立即釋放被羈押的律師。";
+    assert_eq!(
+        decode(&encode(GB18030, hans), "x").unwrap(),
+        decoded(hans, "gb18030", false)
+    );
+    assert_eq!(
+        decode(&encode(BIG5, hant), "x").unwrap(),
+        decoded(hant, "Big5", false)
+    );
 }
 
 #[test]
@@ -365,6 +456,26 @@ fn legacy_text_with_control_characters_is_undecodable_at_the_control() {
     let err = decode(&bytes, "x").unwrap_err();
     assert!(
         matches!(err, InputError::Undecodable { offset, .. } if offset == at),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn c1_control_in_a_four_byte_gb18030_sequence_is_located_at_its_first_byte() {
+    // 81 30 81 30 is gb18030 for U+0080, a C1 control.
+    let mut bytes = encode(GB18030, ZH_HANS);
+    let at = bytes.len() - 1;
+    bytes.splice(at..at, [0x81, 0x30, 0x81, 0x30]);
+    let err = decode(&bytes, "x").unwrap_err();
+    assert!(
+        matches!(
+            err,
+            InputError::Undecodable {
+                encoding: "gb18030",
+                offset,
+                ..
+            } if offset == at
+        ),
         "{err:?}"
     );
 }
@@ -434,14 +545,27 @@ fn decode_utf8_rejects_binary_and_garbage() {
         matches!(err, InputError::Binary { offset: 6, .. }),
         "{err:?}"
     );
-    let garbage = b"We demand the release of the detained lawyers \x81\x8D\x8F\x90\x9D.\n";
+    // Invalid in windows-1252, chardetng's guess: report the first byte that is not UTF-8.
+    let garbage = b"We demand the release of the detained lawyers\x81 and their families.\n";
     let err = decode_utf8(garbage, "x").unwrap_err();
     assert!(
         matches!(
             err,
             InputError::Undecodable {
                 encoding: "UTF-8",
-                offset: 46,
+                offset: 45,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let err = decode_utf8(b"\xEF\xBB\xBFok \xFF", "x").unwrap_err();
+    assert!(
+        matches!(
+            err,
+            InputError::Undecodable {
+                encoding: "UTF-8",
+                offset: 6,
                 ..
             }
         ),
@@ -591,30 +715,5 @@ proptest! {
         prop_assert_eq!(&got.text, &text);
         // Detection agrees, unless the text looks like UTF-16 (it has no NULs, so it cannot).
         prop_assert_eq!(decode(text.as_bytes(), "x").unwrap(), got);
-    }
-}
-
-#[test]
-fn zz_explore() {
-    let cases: Vec<Vec<u8>> = vec![
-        b"We demand the release of the detained lawyers\x81 and their families.\n".to_vec(),
-        b"We demand the \x93release\x94 of the detained lawyers\x81 and their families.\n".to_vec(),
-        b"We demand the \x93release\x94 of the detained lawyers\x8d and their families.\n".to_vec(),
-        b"We demand the \x93release\x94 of the detained lawyers \xff\xfe\xfd and their families.\n".to_vec(),
-        encode(GB18030, "我们要求立即释放被拘押的律师。"),
-        encode(BIG5, "我們要求立即釋放被羈押的律師。"),
-        encode(GB18030, "律师"),
-        encode(BIG5, "律師"),
-        encode(GB18030, "我们要求立即释放被拘押的律师，并保障其会见家属的权利。"),
-        encode(BIG5, "我們要求立即釋放被羈押的律師，並保障其會見家屬的權利。"),
-        encode(SHIFT_JIS, "拘束されている弁護士の即時釈放を求めます。"),
-        encode(EUC_KR, "우리는 구금된 변호사들의 즉각적인 석방을 요구합니다."),
-        encode(WINDOWS_1252, "We call for the \u{201C}immediate\u{201D} release."),
-        encode(WINDOWS_1252, "Ma\u{EE}tre H\u{E9}l\u{E8}ne Dupont, avocate \u{E0} Paris, a sign\u{E9} la lettre."),
-    ];
-    for c in cases {
-        let mut d = chardetng::EncodingDetector::new();
-        d.feed(&c, true);
-        eprintln!("{:?} -> {:?}", d.guess_assess(None, true).0.name(), decode(&c, "x").map(|d| d.encoding));
     }
 }
