@@ -222,7 +222,10 @@ mod tests {
         );
         assert_eq!(slug("Open letter: free them!", 60), "open-letter-free-them");
         assert_eq!(slug("海港维权律师网络", 48), "");
-        assert_eq!(slug("release of the detained lawyers", 20), "release-of-the");
+        assert_eq!(
+            slug("release of the detained lawyers", 20),
+            "release-of-the"
+        );
         assert_eq!(slug("abcdefghijklmnopqrstuvwxyz", 10), "abcdefghij");
         let p = manifest_path(
             Path::new("m"),

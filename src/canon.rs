@@ -324,6 +324,17 @@ pub fn is_line_break(c: char) -> bool {
     )
 }
 
+/// U+2000 EN QUAD and U+2001 EM QUAD are the only whitespace characters NFC changes (to U+2002
+/// and U+2003). Layout records use the NFC form, so the fast path (which skips NFC) and the full
+/// algorithm record the same spacing.
+fn nfc_space(c: char) -> char {
+    match c {
+        '\u{2000}' => '\u{2002}',
+        '\u{2001}' => '\u{2003}',
+        other => other,
+    }
+}
+
 fn is_whitespace(c: char) -> bool {
     is_horizontal_space(c) || is_line_break(c)
 }
@@ -404,12 +415,15 @@ fn suspicious_kind(c: char) -> Option<(SuspiciousKind, &'static str)> {
     Some(found)
 }
 
-/// The join between two tokens in the same paragraph: nothing if either side is unspaced.
+/// The join between two tokens: nothing if either side is unspaced, except that a token starting
+/// with a combining mark (a non-starter) always keeps its space, so a mark is never moved onto
+/// another base character by whitespace folding (which would make canonicalization not idempotent).
 fn join_between(before: Option<char>, after: Option<char>) -> &'static str {
-    if before.is_some_and(is_unspaced) || after.is_some_and(is_unspaced) {
-        ""
-    } else {
-        " "
+    match after {
+        Some(a) if !is_starter(a) => " ",
+        Some(a) if is_unspaced(a) => "",
+        _ if before.is_some_and(is_unspaced) => "",
+        _ => " ",
     }
 }
 
@@ -418,11 +432,10 @@ fn join_between(before: Option<char>, after: Option<char>) -> &'static str {
 // ---------------------------------------------------------------------------------------------
 
 /// Delete ignorables, fold quotes and collect suspicious characters, recording their positions in the
-/// same coordinates (token index) that [`fold`] uses, so both paths give identical layouts.
+/// same coordinates (count of token characters before them) that [`fold`] uses, so both paths give identical layouts.
 fn map_characters(input: &str, rec: &mut Recorder, suspicious: &mut Vec<Suspicious>) -> String {
     let mut out = String::with_capacity(input.len());
-    let mut tokens: u64 = 0;
-    let mut in_token = false;
+    let mut pos: u64 = 0;
     let mut line = 1;
     let mut prev_cr = false;
     for (offset, c) in input.char_indices() {
@@ -432,25 +445,21 @@ fn map_characters(input: &str, rec: &mut Recorder, suspicious: &mut Vec<Suspicio
             line += 1;
         }
         if is_whitespace(c) {
-            in_token = false;
-            out.push(c);
+            out.push(nfc_space(c));
             continue;
         }
         if is_ignorable(c) {
             if offset == 0 && c == '\u{FEFF}' {
                 rec.bom = true;
             } else {
-                rec.invisible(tokens, c);
+                rec.invisible(pos, c);
             }
             continue;
         }
-        if !in_token {
-            in_token = true;
-            tokens += 1;
-        }
         if let Some(q) = fold_quote(c) {
-            rec.quote(tokens, c);
+            rec.quote(pos, c);
             out.push(q);
+            pos += 1;
             continue;
         }
         if let Some((kind, name)) = suspicious_kind(c) {
@@ -461,9 +470,30 @@ fn map_characters(input: &str, rec: &mut Recorder, suspicious: &mut Vec<Suspicio
                 line,
             });
         }
+        pos += u64::from(is_starter(c));
         out.push(c);
     }
     out
+}
+
+/// Whether `c` has canonical combining class 0. Layout positions count starters because NFC
+/// (almost) never changes their number, so composed and decomposed copies agree on positions.
+fn is_starter(c: char) -> bool {
+    c.is_ascii() || unicode_normalization::char::canonical_combining_class(c) == 0
+}
+
+/// The number of token characters (starters) in `s`, which holds only token characters and, in raw
+/// mode, single ASCII spaces. In raw mode every character is NFC-safe and so a starter.
+fn count_starters(s: &str, raw: bool) -> u64 {
+    if raw {
+        s.bytes()
+            .filter(|&b| (b as i8) >= -0x40 && b != b' ')
+            .count() as u64
+    } else {
+        s.chars()
+            .filter(|&c| !is_whitespace(c) && is_starter(c))
+            .count() as u64
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -589,7 +619,6 @@ fn fold<S: Sink>(
     let bytes = input.as_bytes();
     let n = bytes.len();
     let raw = mode == Mode::Raw;
-    let mut tokens: u64 = 0;
     let mut i = 0;
 
     if raw && input.starts_with('\u{FEFF}') {
@@ -597,12 +626,16 @@ fn fold<S: Sink>(
         i = 3;
     }
     // Leading run.
-    i = scan_run(input, i, tokens, rec, raw).end;
+    let leading = scan_run(input, i, 0, rec, raw);
+    rec.edge_run(0, &leading);
+    i = leading.end;
     if i >= n {
         return Ok(());
     }
-    tokens = 1;
     let mut span_start = i;
+    // Layout position: token characters before `counted_to`.
+    let mut pos: u64 = 0;
+    let mut counted_to = i;
 
     while i < n {
         let b = bytes[i];
@@ -616,7 +649,6 @@ fn fold<S: Sink>(
             && is_ascii_graphic(bytes[i + 1])
             && is_ascii_graphic(bytes[i - 1])
         {
-            tokens += 1;
             i += 1;
             continue;
         }
@@ -624,7 +656,9 @@ fn fold<S: Sink>(
         if is_whitespace(c) {
             sink.span(&input[span_start..i]);
             let before = last_token_char(input, i);
-            let run = scan_run(input, i, tokens, rec, raw);
+            pos += count_starters(&input[counted_to..i], raw);
+            let run = scan_run(input, i, pos, rec, raw);
+            counted_to = run.end;
             if run.end >= n {
                 rec.edge_run(u64::MAX, &run);
                 return Ok(());
@@ -637,8 +671,7 @@ fn fold<S: Sink>(
             let join = join_between(before, Some(next));
             let paragraph = run.line_breaks >= 2;
             sink.gap(join, paragraph);
-            rec.inner_run(tokens, &run, join);
-            tokens += 1;
+            rec.inner_run(pos, &run, join);
             i = run.end;
             span_start = i;
             continue;
@@ -647,15 +680,19 @@ fn fold<S: Sink>(
         if raw {
             if is_ignorable(c) {
                 sink.span(&input[span_start..i]);
-                rec.invisible(tokens, c);
+                pos += count_starters(&input[counted_to..i], raw);
+                rec.invisible(pos, c);
                 i += len;
                 span_start = i;
+                counted_to = i;
                 continue;
             }
             if let Some(q) = fold_quote(c) {
                 sink.span(&input[span_start..i]);
                 sink.span(if q == '"' { "\"" } else { "'" });
-                rec.quote(tokens, c);
+                pos += count_starters(&input[counted_to..i], raw);
+                counted_to = i;
+                rec.quote(pos, c);
                 i += len;
                 span_start = i;
                 continue;
@@ -680,43 +717,52 @@ struct Run {
     spaces: String,
 }
 
-fn scan_run(input: &str, start: usize, tokens: u64, rec: &mut Recorder, raw: bool) -> Run {
+fn scan_run(input: &str, start: usize, pos: u64, rec: &mut Recorder, raw: bool) -> Run {
     let mut run = Run {
         end: start,
         line_breaks: 0,
         spaces: String::new(),
     };
-    let mut chars = input[start..].char_indices().peekable();
-    while let Some(&(off, c)) = chars.peek() {
-        if is_horizontal_space(c) {
-            run.spaces.push(c);
-        } else if c == '\r' {
-            chars.next();
-            if let Some(&(_, '\n')) = chars.peek() {
-                rec.line_endings |= LE_CRLF;
-            } else {
+    // A CR not yet known to be CR or the first half of CRLF (ignorables between them are deleted
+    // in step 1, so "\r\u{200B}\n" is one CRLF).
+    let mut pending_cr = false;
+    for (off, c) in input[start..].char_indices() {
+        if raw && is_ignorable(c) {
+            rec.invisible(pos, c);
+        } else if c == '\n' && pending_cr {
+            rec.line_endings |= LE_CRLF;
+            pending_cr = false;
+        } else if is_whitespace(c) {
+            if pending_cr {
                 rec.line_endings |= LE_CR;
-                run.line_breaks += 1;
-                run.end = start + off + 1;
-                continue;
+                pending_cr = false;
             }
-            run.line_breaks += 1;
-            chars.next();
-            run.end = start + off + 2;
-            continue;
-        } else if c == '\n' {
-            rec.line_endings |= LE_LF;
-            run.line_breaks += 1;
-        } else if is_line_break(c) {
-            rec.line_endings |= LE_OTHER;
-            run.line_breaks += if c == '\u{2029}' { 2 } else { 1 };
-        } else if raw && is_ignorable(c) {
-            rec.invisible(tokens, c);
+            match c {
+                '\r' => {
+                    pending_cr = true;
+                    run.line_breaks += 1;
+                }
+                '\n' => {
+                    rec.line_endings |= LE_LF;
+                    run.line_breaks += 1;
+                }
+                '\u{2029}' => {
+                    rec.line_endings |= LE_OTHER;
+                    run.line_breaks += 2;
+                }
+                c if is_line_break(c) => {
+                    rec.line_endings |= LE_OTHER;
+                    run.line_breaks += 1;
+                }
+                c => run.spaces.push(nfc_space(c)),
+            }
         } else {
             break;
         }
-        chars.next();
         run.end = start + off + c.len_utf8();
+    }
+    if pending_cr {
+        rec.line_endings |= LE_CR;
     }
     run
 }
@@ -730,8 +776,8 @@ const LE_CRLF: u8 = 2;
 const LE_CR: u8 = 4;
 const LE_OTHER: u8 = 8;
 
-/// Accumulates layout fingerprints. Positions are token indices, which are the same whichever path
-/// produced them.
+/// Accumulates layout fingerprints. Positions count the token characters (starters) before an
+/// event: the same whichever path produced them, and unchanged by every tolerated difference.
 #[derive(Default)]
 struct Recorder {
     bom: bool,
@@ -777,9 +823,9 @@ impl Recorder {
             .record(&[&token.to_le_bytes(), &(c as u32).to_le_bytes()]);
     }
 
-    /// A run between two tokens; `token` is the index of the token before it.
-    fn inner_run(&mut self, token: u64, run: &Run, join: &str) {
-        let at = token.to_le_bytes();
+    /// A run between two tokens, after `pos` token characters.
+    fn inner_run(&mut self, pos: u64, run: &Run, join: &str) {
+        let at = pos.to_le_bytes();
         match run.line_breaks {
             0 => {}
             1 => self.wrapping.record(&[&at]),
@@ -908,6 +954,26 @@ mod tests {
             assert_eq!(summary.digest, full.digest);
             assert_eq!(summary.layout, full.layout);
             assert_eq!(summary.paragraph_count, full.paragraphs().count());
+        }
+    }
+
+    proptest::proptest! {
+        /// The fast path is only an optimization: wherever it applies, it must agree with the full
+        /// algorithm on text, digest and layout.
+        #[test]
+        fn fast_path_agrees_with_full_algorithm(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "word", "Zhang", "0117", "律师", "。", "，", "\u{201C}", "\u{2019}", "\u{200B}",
+                "\u{AD}", " ", "  ", "\t", "\n", "\r\n", "\n\n", "\r", "\u{A0}", "\u{3000}",
+                "\u{2000}", "\u{2028}", "\u{2029}", "\u{FEFF}", "é", "(", "-",
+            ]), 0..40)
+        ) {
+            let text: String = pieces.concat();
+            let full = slow_canonicalize(&text);
+            proptest::prop_assert_eq!(&canonicalize(&text), &full);
+            let summary = summarize(&text);
+            proptest::prop_assert_eq!(summary.digest, full.digest);
+            proptest::prop_assert_eq!(&summary.layout, &full.layout);
         }
     }
 
