@@ -113,8 +113,7 @@ pub fn load(root: &Path) -> Result<(Vec<Entry>, Vec<LoadProblem>), ArchiveError>
     Ok((entries, problems))
 }
 
-/// The head of an issuer's chain in an archive: the manifest with the highest `seq` among those of
-/// `issuer` whose signatures verify (by any key; trust is the verifier's business).
+/// The head of an issuer's chain in an archive, as `sign` sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChainHead {
     /// No manifest of this issuer yet.
@@ -135,12 +134,18 @@ pub enum ChainHead {
     },
 }
 
-/// Find the head of `issuer`'s chain.
-pub fn chain_head(entries: &[Entry], issuer: &str) -> ChainHead {
+/// Find the head of `issuer`'s chain: the manifest with the highest `seq` among those of `issuer`
+/// that `counts` accepts (the signer passes "signed by my key, or by a key my trust store trusts for
+/// me", so an impostor's manifest can never move or block the chain).
+pub fn chain_head(
+    entries: &[Entry],
+    issuer: &str,
+    counts: impl Fn(&Manifest) -> bool,
+) -> ChainHead {
     let mut best: Option<(u64, Vec<&Entry>)> = None;
     for e in entries
         .iter()
-        .filter(|e| e.manifest.issuer() == issuer && signatures_verify(&e.manifest))
+        .filter(|e| e.manifest.issuer() == issuer && counts(&e.manifest))
     {
         let seq = e.manifest.seq();
         match &mut best {
@@ -167,13 +172,6 @@ pub fn chain_head(entries: &[Entry], issuer: &str) -> ChainHead {
             paths: list.iter().map(|e| e.path.clone()).collect(),
         },
     }
-}
-
-fn signatures_verify(m: &Manifest) -> bool {
-    let payload = crate::manifest::signing_payload(m.wire()).expect("checked manifests encode");
-    m.signatures()
-        .iter()
-        .any(|s| s.public_key.verify_strict(&payload, &s.signature).is_ok())
 }
 
 /// A readable ASCII slug: lowercase letters and digits, other runs turned into `-`, at most `max`

@@ -7,8 +7,10 @@
 //! 2. **NFC**.
 //! 3. **Fold whitespace**: split into tokens separated by runs of whitespace and line breaks. A run with
 //!    two or more line breaks is a paragraph break (`"\n\n"`); any other run becomes one space, or
-//!    nothing when the character on either side is *unspaced* (CJK).
-//! 4. **NFC** again, since step 3 can join a base character to a combining mark.
+//!    nothing when the character on either side is *unspaced* (CJK). A token that starts with a
+//!    combining mark always keeps its space, so folding never moves a mark onto another base.
+//! 4. **NFC** again. With the rule above this changes nothing in practice; it is kept so that the
+//!    output is NFC by construction.
 //!
 //! The canonical *digest* is SHA-256 of the canonical *stream*: the canonical text with each paragraph
 //! break replaced by the same join as a word gap, so that merging or splitting paragraphs never changes
@@ -226,9 +228,9 @@ pub fn summarize(input: &str) -> Summary {
     let mut rec = Recorder::default();
     let mut sink = HashSink::default();
     if fold(input, &mut sink, &mut rec, Mode::Raw).is_ok() {
-        let paragraph_count = sink.paragraph_count();
+        let (digest, paragraph_count) = sink.finish();
         return Summary {
-            digest: sink.hasher.finish(),
+            digest,
             paragraph_count,
             layout: rec.finish(false),
             suspicious: Vec::new(),
@@ -383,8 +385,9 @@ fn is_nfc_safe(c: char) -> bool {
     ) && c != '\u{00AD}'
 }
 
-/// Classify a character the reader cannot see but which changes what they see or what is stored.
-fn suspicious_kind(c: char) -> Option<(SuspiciousKind, &'static str)> {
+/// Classify a character the reader cannot see but which changes what they see or what is stored:
+/// its kind and Unicode name, or `None` for ordinary characters.
+pub fn suspicious_kind(c: char) -> Option<(SuspiciousKind, &'static str)> {
     use SuspiciousKind::*;
     let found = match c {
         '\u{061C}' => (Bidi, "ARABIC LETTER MARK"),
@@ -440,7 +443,10 @@ fn map_characters(input: &str, rec: &mut Recorder, suspicious: &mut Vec<Suspicio
     let mut prev_cr = false;
     for (offset, c) in input.char_indices() {
         let is_newline = c == '\n' && !prev_cr || (is_line_break(c) && c != '\n');
-        prev_cr = c == '\r';
+        // Ignorables are deleted before line breaks are counted, so CR ZWSP LF is one CRLF.
+        if !is_ignorable(c) {
+            prev_cr = c == '\r';
+        }
         if is_newline {
             line += 1;
         }
@@ -482,18 +488,34 @@ fn is_starter(c: char) -> bool {
     c.is_ascii() || unicode_normalization::char::canonical_combining_class(c) == 0
 }
 
-/// The number of token characters (starters) in `s`, which holds only token characters and, in raw
-/// mode, single ASCII spaces. In raw mode every character is NFC-safe and so a starter.
-fn count_starters(s: &str, raw: bool) -> u64 {
-    if raw {
-        s.bytes()
-            .filter(|&b| (b as i8) >= -0x40 && b != b' ')
-            .count() as u64
-    } else {
-        s.chars()
+/// The number of token characters (starters) that start in `input[from..to]` (the bounds need not
+/// be character boundaries). The range holds only token characters and, in raw mode, single ASCII
+/// spaces. In raw mode every character is NFC-safe and so a starter, and counting is by bytes.
+fn count_starters(input: &str, from: usize, to: usize, raw: bool) -> u64 {
+    if !raw {
+        return (from..to)
+            .filter(|&j| input.is_char_boundary(j))
+            .map(|j| char_at(input, j))
             .filter(|&c| !is_whitespace(c) && is_starter(c))
-            .count() as u64
+            .count() as u64;
     }
+    // Every byte that is neither a UTF-8 continuation byte nor a space starts a token character.
+    let bytes = &input.as_bytes()[from..to];
+    let mut chunks = bytes.chunks_exact(8);
+    let mut count = 0u64;
+    for chunk in &mut chunks {
+        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        let continuation = x & !(x << 1) & HI_BITS;
+        let s = x ^ (LO_BYTES * 0x20);
+        let spaces = !(((s & !HI_BITS) + !HI_BITS) | s) & HI_BITS;
+        count += 8 - u64::from(continuation.count_ones() + spaces.count_ones());
+    }
+    count
+        + chunks
+            .remainder()
+            .iter()
+            .filter(|&&b| (b as i8) >= -0x40 && b != b' ')
+            .count() as u64
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -536,14 +558,40 @@ impl Sink for TextSink {
     }
 }
 
+/// Hashes canonical output. Spans between line breaks are short, so they are staged in a buffer and
+/// hashed in large blocks rather than one small update each.
 #[derive(Default)]
 struct HashSink {
     hasher: Hasher,
+    staged: Vec<u8>,
     paragraph_breaks: usize,
     any_output: bool,
 }
 
+const HASH_STAGING_BYTES: usize = 16 * 1024;
+
 impl HashSink {
+    fn finish(mut self) -> (Digest, usize) {
+        self.hasher.update(&self.staged);
+        let count = self.paragraph_count();
+        (self.hasher.finish(), count)
+    }
+
+    fn stage(&mut self, bytes: &[u8]) {
+        if self.staged.len() + bytes.len() > HASH_STAGING_BYTES {
+            self.hasher.update(&self.staged);
+            self.staged.clear();
+            if bytes.len() >= HASH_STAGING_BYTES {
+                self.hasher.update(bytes);
+                return;
+            }
+        }
+        if self.staged.capacity() == 0 {
+            self.staged.reserve(HASH_STAGING_BYTES);
+        }
+        self.staged.extend_from_slice(bytes);
+    }
+
     fn paragraph_count(&self) -> usize {
         if self.any_output {
             self.paragraph_breaks + 1
@@ -557,12 +605,12 @@ impl Sink for HashSink {
     fn span(&mut self, s: &str) {
         if !s.is_empty() {
             self.any_output = true;
-            self.hasher.update(s.as_bytes());
+            self.stage(s.as_bytes());
         }
     }
     fn gap(&mut self, join: &'static str, paragraph: bool) {
         self.paragraph_breaks += usize::from(paragraph);
-        self.hasher.update(join.as_bytes());
+        self.stage(join.as_bytes());
     }
 }
 
@@ -587,6 +635,59 @@ static PLAIN: [bool; 256] = {
     }
     t
 };
+
+const LO_BYTES: u64 = 0x0101_0101_0101_0101;
+const HI_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// How many leading bytes of an eight-byte chunk (little-endian in `x`) are canonical ASCII
+/// (printable, with every space single and between printable characters), and how many token
+/// characters those bytes hold. `before` and `after` are the bytes around the chunk (0 at the ends).
+fn ascii_prefix(x: u64, before: u8, after: u8) -> (u32, u32) {
+    // Masks with the high bit of each byte set where the byte is >= 0x80, < 0x20, 0x7F or a space.
+    // The borrow tricks may mark bytes above the first marked one, never below: the first marked
+    // byte, which is all we use, is exact.
+    let high = x & HI_BITS;
+    let control = x.wrapping_sub(LO_BYTES * 0x20) & !x & HI_BITS;
+    let del = x ^ (LO_BYTES * 0x7F);
+    let del = del.wrapping_sub(LO_BYTES) & !del & HI_BITS;
+    let s = x ^ (LO_BYTES * 0x20);
+    let spaces = !(((s & !HI_BITS) + !HI_BITS) | s) & HI_BITS;
+    let not_printable = high | control | del;
+    let graphic = !(not_printable | spaces) & HI_BITS;
+    let prev_graphic = (graphic << 8) | if is_ascii_graphic(before) { 0x80 } else { 0 };
+    let next_graphic = (graphic >> 8)
+        | if is_ascii_graphic(after) {
+            0x80 << 56
+        } else {
+            0
+        };
+    let bad = not_printable | (spaces & !(prev_graphic & next_graphic));
+    let len = bad.trailing_zeros() / 8;
+    let below = if len == 8 {
+        u64::MAX
+    } else {
+        (1u64 << (len * 8)) - 1
+    };
+    (len, len - (spaces & below).count_ones())
+}
+
+/// How many leading bytes of a chunk are [`PLAIN`] (starting after a character boundary), and how
+/// many characters start in them.
+fn plain_prefix(chunk: &[u8; 8]) -> (u32, u32) {
+    let len = chunk.iter().position(|&b| !PLAIN[b as usize]).unwrap_or(8);
+    let starts = chunk[..len].iter().filter(|&&b| (b as i8) >= -0x40).count();
+    (len as u32, starts as u32)
+}
+
+/// The UTF-8 bytes of U+3001..=U+3029 (E3 80 81..A9) or U+FF01..=U+FF60 (EF BC 81..BF, EF BD 80..A0).
+fn is_safe_cjk_punctuation(b0: u8, b1: u8, b2: u8) -> bool {
+    match (b0, b1) {
+        (0xE3, 0x80) => (0x81..=0xA9).contains(&b2),
+        (0xEF, 0xBC) => (0x81..=0xBF).contains(&b2),
+        (0xEF, 0xBD) => (0x80..=0xA0).contains(&b2),
+        _ => false,
+    }
+}
 
 fn is_ascii_graphic(b: u8) -> bool {
     (0x21..=0x7E).contains(&b)
@@ -638,9 +739,41 @@ fn fold<S: Sink>(
     let mut counted_to = i;
 
     while i < n {
+        // Skip up to eight bytes at a time through canonical ASCII or CJK ideographs, counting token
+        // characters as we go so that layout positions need no second pass.
+        while i + 8 <= n {
+            let chunk: [u8; 8] = bytes[i..i + 8].try_into().expect("eight bytes");
+            let before = if i > 0 { bytes[i - 1] } else { 0 };
+            let after = bytes.get(i + 8).copied().unwrap_or(0);
+            let (mut len, mut count) = ascii_prefix(u64::from_le_bytes(chunk), before, after);
+            if len == 0 {
+                (len, count) = plain_prefix(&chunk);
+                if len == 0 {
+                    break;
+                }
+            }
+            if counted_to < i {
+                pos += count_starters(input, counted_to, i, raw);
+            }
+            pos += u64::from(count);
+            i += len as usize;
+            counted_to = i;
+            if len < 8 {
+                break;
+            }
+        }
+        if i >= n {
+            break;
+        }
         let b = bytes[i];
         if PLAIN[b as usize] {
             i += 1;
+            continue;
+        }
+        // CJK punctuation U+3001..U+3029 and full-width forms U+FF01..U+FF60: NFC-safe, unspaced,
+        // and common enough in Chinese text to deserve a shortcut.
+        if raw && i + 2 < n && is_safe_cjk_punctuation(b, bytes[i + 1], bytes[i + 2]) {
+            i += 3;
             continue;
         }
         // A single space between two printable ASCII characters is already canonical.
@@ -656,7 +789,7 @@ fn fold<S: Sink>(
         if is_whitespace(c) {
             sink.span(&input[span_start..i]);
             let before = last_token_char(input, i);
-            pos += count_starters(&input[counted_to..i], raw);
+            pos += count_starters(input, counted_to, i, raw);
             let run = scan_run(input, i, pos, rec, raw);
             counted_to = run.end;
             if run.end >= n {
@@ -680,7 +813,7 @@ fn fold<S: Sink>(
         if raw {
             if is_ignorable(c) {
                 sink.span(&input[span_start..i]);
-                pos += count_starters(&input[counted_to..i], raw);
+                pos += count_starters(input, counted_to, i, raw);
                 rec.invisible(pos, c);
                 i += len;
                 span_start = i;
@@ -690,7 +823,7 @@ fn fold<S: Sink>(
             if let Some(q) = fold_quote(c) {
                 sink.span(&input[span_start..i]);
                 sink.span(if q == '"' { "\"" } else { "'" });
-                pos += count_starters(&input[counted_to..i], raw);
+                pos += count_starters(input, counted_to, i, raw);
                 counted_to = i;
                 rec.quote(pos, c);
                 i += len;
@@ -723,6 +856,29 @@ fn scan_run(input: &str, start: usize, pos: u64, rec: &mut Recorder, raw: bool) 
         line_breaks: 0,
         spaces: String::new(),
     };
+    // The most common run by far: one line break between two tokens.
+    let bytes = input.as_bytes();
+    let simple = |len: usize| {
+        bytes
+            .get(start + len)
+            .is_some_and(|&b| is_ascii_graphic(b) || (0xE4..=0xE9).contains(&b))
+    };
+    if bytes.get(start) == Some(&b'\n') && simple(1) {
+        rec.line_endings |= LE_LF;
+        return Run {
+            end: start + 1,
+            line_breaks: 1,
+            spaces: String::new(),
+        };
+    }
+    if bytes.get(start) == Some(&b'\r') && bytes.get(start + 1) == Some(&b'\n') && simple(2) {
+        rec.line_endings |= LE_CRLF;
+        return Run {
+            end: start + 2,
+            line_breaks: 1,
+            spaces: String::new(),
+        };
+    }
     // A CR not yet known to be CR or the first half of CRLF (ignorables between them are deleted
     // in step 1, so "\r\u{200B}\n" is one CRLF).
     let mut pending_cr = false;
@@ -790,68 +946,85 @@ struct Recorder {
     invisibles: Fingerprint,
 }
 
+/// The records of one layout feature, hashed once at the end. Each record is its fields as LEB128
+/// unsigned integers, byte strings being prefixed by their length.
 #[derive(Default)]
 struct Fingerprint {
-    hasher: Option<Hasher>,
+    records: Vec<u8>,
+    any: bool,
 }
 
 impl Fingerprint {
-    fn record(&mut self, parts: &[&[u8]]) {
-        let hasher = self.hasher.get_or_insert_with(Hasher::new);
-        for part in parts {
-            hasher.update(&(part.len() as u64).to_le_bytes());
-            hasher.update(part);
+    fn leb128(&mut self, mut v: u64) {
+        loop {
+            let byte = (v & 0x7F) as u8;
+            v >>= 7;
+            if v == 0 {
+                self.records.push(byte);
+                return;
+            }
+            self.records.push(byte | 0x80);
         }
     }
 
+    /// A record of a position and one number.
+    fn record(&mut self, pos: u64, value: u64) {
+        self.any = true;
+        self.leb128(pos);
+        self.leb128(value);
+    }
+
+    /// A record of a position and a string.
+    fn record_str(&mut self, pos: u64, text: &str) {
+        self.any = true;
+        self.leb128(pos);
+        self.leb128(text.len() as u64);
+        self.records.extend_from_slice(text.as_bytes());
+    }
+
     fn finish(self) -> String {
-        match self.hasher {
-            None => NO_FEATURE.to_string(),
-            Some(h) => h.finish().hex()[..16].to_string(),
+        if !self.any {
+            return NO_FEATURE.to_string();
         }
+        Digest::of(&self.records).hex()[..16].to_string()
     }
 }
 
 impl Recorder {
-    fn quote(&mut self, token: u64, c: char) {
-        self.quotes
-            .record(&[&token.to_le_bytes(), &(c as u32).to_le_bytes()]);
+    fn quote(&mut self, pos: u64, c: char) {
+        self.quotes.record(pos, u64::from(c));
     }
 
-    fn invisible(&mut self, token: u64, c: char) {
-        self.invisibles
-            .record(&[&token.to_le_bytes(), &(c as u32).to_le_bytes()]);
+    fn invisible(&mut self, pos: u64, c: char) {
+        self.invisibles.record(pos, u64::from(c));
     }
 
     /// A run between two tokens, after `pos` token characters.
     fn inner_run(&mut self, pos: u64, run: &Run, join: &str) {
-        let at = pos.to_le_bytes();
         match run.line_breaks {
             0 => {}
-            1 => self.wrapping.record(&[&at]),
+            1 => self.wrapping.record(pos, 1),
             n => {
-                self.paragraphs.record(&[&at]);
+                self.paragraphs.record(pos, 2);
                 if n > 2 {
-                    self.blank_lines.record(&[&at, &n.to_le_bytes()]);
+                    self.blank_lines.record(pos, u64::from(n));
                 }
             }
         }
         let canonical_spacing =
             run.spaces.is_empty() || (run.line_breaks == 0 && join == " " && run.spaces == " ");
         if !canonical_spacing {
-            self.spacing.record(&[&at, run.spaces.as_bytes()]);
+            self.spacing.record_str(pos, &run.spaces);
         }
     }
 
-    /// A run before the first token (`token` 0) or after the last (`u64::MAX`).
-    fn edge_run(&mut self, token: u64, run: &Run) {
-        let at = token.to_le_bytes();
+    /// A run before the first token (`pos` 0) or after the last (`pos` u64::MAX).
+    fn edge_run(&mut self, pos: u64, run: &Run) {
         if run.line_breaks > 0 {
-            self.blank_lines
-                .record(&[&at, &run.line_breaks.to_le_bytes()]);
+            self.blank_lines.record(pos, u64::from(run.line_breaks));
         }
         if !run.spaces.is_empty() {
-            self.spacing.record(&[&at, run.spaces.as_bytes()]);
+            self.spacing.record_str(pos, &run.spaces);
         }
     }
 
@@ -958,6 +1131,33 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The eight-byte shortcut accepts exactly the chunks the byte-by-byte rule would pass
+        /// through unchanged (printable ASCII, single spaces strictly inside the chunk).
+        #[test]
+        fn ascii_prefix_matches_byte_rule(
+            window in proptest::array::uniform10(proptest::sample::select(vec![
+                b'a', b'Z', b'0', b' ', b'~', 0x7F, b'\t', b'\n', 0x1F, 0x80, 0xE4, 0xFF, b'!',
+            ]))
+        ) {
+            let graphic = |b: u8| (0x21..=0x7E).contains(&b);
+            let ok = |j: usize| {
+                (0x20..=0x7E).contains(&window[j])
+                    && (window[j] != b' ' || (graphic(window[j - 1]) && graphic(window[j + 1])))
+            };
+            let len = (1..9).take_while(|&j| ok(j)).count();
+            let count = window[1..1 + len].iter().filter(|&&b| b != b' ').count();
+            let chunk: [u8; 8] = window[1..9].try_into().unwrap();
+            let got = ascii_prefix(u64::from_le_bytes(chunk), window[0], window[9]);
+            proptest::prop_assert_eq!(got, (len as u32, count as u32));
+        }
+
+        #[test]
+        fn raw_starter_count_matches_char_count(s in "[a-z 律师。，é]{0,40}") {
+            let expected = s.chars().filter(|&c| c != ' ').count() as u64;
+            proptest::prop_assert_eq!(count_starters(&s, 0, s.len(), true), expected);
+            proptest::prop_assert_eq!(count_starters(&s, 0, s.len(), false), expected);
+        }
+
         /// The fast path is only an optimization: wherever it applies, it must agree with the full
         /// algorithm on text, digest and layout.
         #[test]

@@ -88,12 +88,13 @@ pub fn check_issuer(name: &str) -> Result<(), KeyError> {
             "longer than {MAX_ISSUER_LEN} characters"
         )));
     }
-    if name
-        .chars()
-        .any(|c| c.is_control() || crate::canon::is_ignorable(c))
-    {
+    if name.chars().any(|c| {
+        c.is_control()
+            || crate::canon::is_ignorable(c)
+            || crate::canon::suspicious_kind(c).is_some()
+    }) {
         return Err(KeyError::Issuer(
-            "it contains control or invisible characters".into(),
+            "it contains control, bidirectional or invisible characters".into(),
         ));
     }
     if name.trim() != name {
@@ -305,7 +306,8 @@ struct SecretKeyWire {
     issuer: String,
     key_id: String,
     public_key: String,
-    /// `null` for an unencrypted key.
+    /// `null` for an unencrypted key. Required: a missing member is an error, not "unencrypted".
+    #[serde(deserialize_with = "crate::manifest::required_nullable")]
     encryption: Option<EncryptionWire>,
     /// Base64: the AEAD ciphertext of the 32-byte seed, or the seed itself when unencrypted.
     secret: String,
@@ -693,6 +695,15 @@ mod tests {
     }
 
     #[test]
+    fn missing_encryption_member_is_an_error_not_unencrypted() {
+        let sk = SecretKey::generate("A").unwrap();
+        let file = sk.to_file_string(None).unwrap();
+        let stripped = file.replace("  \"encryption\": null,\n", "");
+        assert_ne!(stripped, file);
+        assert!(SecretKey::parse(&stripped, "k.key", None).is_err());
+    }
+
+    #[test]
     fn debug_never_shows_the_secret() {
         let sk = SecretKey::generate("A").unwrap();
         let shown = format!("{sk:?}");
@@ -705,6 +716,7 @@ mod tests {
         assert!(check_issuer("").is_err());
         assert!(check_issuer(" padded").is_err());
         assert!(check_issuer("bad\u{200B}name").is_err());
+        assert!(check_issuer("Harbour \u{202E}krowteN").is_err());
         assert!(check_issuer("海港维权律师网络").is_ok());
     }
 }

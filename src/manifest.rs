@@ -34,7 +34,8 @@ pub struct ManifestWire {
     pub issuer: String,
     /// Position in the issuer's chain, from 1.
     pub seq: u64,
-    /// Digest of the issuer's previous manifest (null for seq 1).
+    /// Digest of the issuer's previous manifest (null for seq 1). Required, even when null.
+    #[serde(deserialize_with = "required_nullable")]
     pub prev: Option<Digest>,
     /// What was signed.
     pub statement: StatementWire,
@@ -280,6 +281,14 @@ impl Manifest {
         problems
     }
 
+    /// Whether `key` made a valid signature on this manifest.
+    pub fn signed_by(&self, key: &VerifyingKey) -> bool {
+        let payload = signing_payload(&self.wire).expect("checked manifests encode");
+        self.signatures
+            .iter()
+            .any(|s| s.public_key == *key && key.verify_strict(&payload, &s.signature).is_ok())
+    }
+
     /// Check every signature against the trust store.
     pub fn check_signatures(&self, trust: &TrustStore) -> Vec<SignatureCheck> {
         let payload = signing_payload(&self.wire).expect("checked manifests encode");
@@ -518,6 +527,16 @@ pub fn jcs(value: &Value, out: &mut Vec<u8>) -> Result<(), ManifestError> {
         }
     }
     Ok(())
+}
+
+/// Deserialize a member that must be present but may be `null` (serde would otherwise treat a
+/// missing `Option` member as null, and parsing would be lenient where the spec is strict).
+pub fn required_nullable<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer)
 }
 
 /// `YYYY-MM-DD`, a real calendar date.

@@ -559,3 +559,56 @@ fn hash_reports_digests_and_paragraphs() {
     );
     assert_eq!(v["paragraphs"], expected.paragraphs().count());
 }
+
+#[test]
+fn impostor_manifest_cannot_move_the_issuers_chain() {
+    let sb = Sandbox::signed();
+    sb.ok(&[
+        "keygen",
+        "--issuer",
+        ISSUER,
+        "--out",
+        "impostor",
+        "--unencrypted",
+    ]);
+    sb.write("fake.txt", b"A fake second statement.\n");
+    sb.ok(&[
+        "sign",
+        "fake.txt",
+        "--key",
+        "impostor.key",
+        "--keys",
+        "no-such-dir",
+    ]);
+    // The real issuer's next statement is seq 2 after its own seq 1, not seq 3 after the impostor's.
+    sb.write("real.txt", b"The real second statement.\n");
+    let out = sb.ok(&[
+        "sign",
+        "real.txt",
+        "--key",
+        "hr.key",
+        "--date",
+        "2026-04-01",
+    ]);
+    let path = String::from_utf8(out.stdout).unwrap();
+    let m = attest::archive::read_manifest(&sb.path(path.trim())).unwrap();
+    assert_eq!(m.seq(), 2, "{path}");
+}
+
+#[test]
+fn signed_bom_is_recorded_so_an_identical_copy_has_no_differences() {
+    let sb = Sandbox::signed();
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend_from_slice(b"A statement saved by a Windows editor.\r\n");
+    sb.write("bom.txt", &bytes);
+    sb.ok(&["sign", "bom.txt", "--key", "hr.key"]);
+    sb.write("bom-copy.txt", &bytes[3..]);
+    let (r, _) = sb.verify_json(&["bom-copy.txt"]);
+    assert_eq!(r.verdict, Verdict::Reformatted);
+    let names: Vec<String> = r
+        .differences
+        .iter()
+        .map(|d| serde_json::to_string(d).unwrap())
+        .collect();
+    assert_eq!(names, ["\"byte_order_mark\""]);
+}

@@ -5,11 +5,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 
 use attest::archive::{self, ChainHead};
-use attest::canon;
 use attest::fsutil::write_new;
 use attest::input;
-use attest::keys::SecretKey;
-use attest::manifest::{self, NewStatement};
+use attest::keys::{SecretKey, TrustStore};
+use attest::manifest::{self, Manifest, NewStatement};
 
 use super::{output, passphrase, EXIT_OK};
 
@@ -34,6 +33,11 @@ pub struct Args {
     /// Languages of the statement, e.g. `--lang en --lang zh` (default: guessed from the scripts used).
     #[arg(long = "lang", value_name = "TAG")]
     languages: Vec<String>,
+    /// Trust store used to recognise the issuer's earlier manifests signed with its other keys
+    /// (after a key change). Manifests signed with --key always count; if DIR does not exist, only
+    /// those do.
+    #[arg(long, value_name = "DIR", default_value = "keys")]
+    keys: PathBuf,
     /// Write the manifest here instead of into the archive.
     #[arg(long, value_name = "MANIFEST")]
     out: Option<PathBuf>,
@@ -47,7 +51,8 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     let name = args.file.display().to_string();
     let bytes = input::read_bytes(&args.file)?;
     let decoded = input::decode_utf8(&bytes, &name)?;
-    let canonical = canon::canonicalize(&decoded.text);
+    // Record how the signed bytes were encoded, as verify does for copies.
+    let canonical = attest::verify::canonicalize_copy(&decoded);
     if canonical.text.is_empty() {
         bail!("{name} has no text to sign");
     }
@@ -101,8 +106,20 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             p.message
         );
     }
-    let (seq, prev) = match archive::chain_head(&entries, key.issuer()) {
+    let trust = if args.keys.is_dir() {
+        Some(TrustStore::load(&args.keys).context("cannot load the trust store (--keys)")?)
+    } else {
+        None
+    };
+    let own_key = key.public().key;
+    let counts = |m: &Manifest| {
+        m.signed_by(&own_key) || trust.as_ref().is_some_and(|t| m.assess(t).issuer_signed)
+    };
+    let (seq, prev) = match archive::chain_head(&entries, key.issuer(), counts) {
         ChainHead::Empty => (1, None),
+        ChainHead::Head { seq, .. } if seq >= manifest::MAX_SEQ => {
+            bail!("{:?} has reached the largest sequence number; start a new archive", key.issuer())
+        }
         ChainHead::Head { seq, digest } => (seq + 1, Some(digest)),
         ChainHead::Fork { seq, paths } => bail!(
             "the archive {} has {} different manifests of {:?} with seq {seq} ({}); resolve the fork before signing (run `attest audit`)",
