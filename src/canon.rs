@@ -508,7 +508,7 @@ fn count_starters(input: &str, from: usize, to: usize, raw: bool) -> u64 {
         let continuation = x & !(x << 1) & HI_BITS;
         let s = x ^ (LO_BYTES * 0x20);
         let spaces = !(((s & !HI_BITS) + !HI_BITS) | s) & HI_BITS;
-        count += 8 - u64::from(continuation.count_ones() + spaces.count_ones());
+        count += 8 - u64::from(marked_bytes(continuation) + marked_bytes(spaces));
     }
     count
         + chunks
@@ -639,10 +639,29 @@ static PLAIN: [bool; 256] = {
 const LO_BYTES: u64 = 0x0101_0101_0101_0101;
 const HI_BITS: u64 = 0x8080_8080_8080_8080;
 
+/// The number of bytes marked in a mask that has at most the high bit of each byte set. One
+/// multiply: baseline x86-64 has no POPCNT instruction, and `count_ones` becomes a long sequence.
+fn marked_bytes(mask: u64) -> u32 {
+    ((mask >> 7).wrapping_mul(LO_BYTES) >> 56) as u32
+}
+
 /// How many leading bytes of an eight-byte chunk (little-endian in `x`) are canonical ASCII
 /// (printable, with every space single and between printable characters), and how many token
 /// characters those bytes hold. `before` and `after` are the bytes around the chunk (0 at the ends).
 fn ascii_prefix(x: u64, before: u8, after: u8) -> (u32, u32) {
+    let (bad, spaces) = ascii_marks(x, before, after);
+    let len = bad.trailing_zeros() / 8;
+    let below = if len == 8 {
+        u64::MAX
+    } else {
+        (1u64 << (len * 8)) - 1
+    };
+    (len, len - marked_bytes(spaces & below))
+}
+
+/// The marks behind [`ascii_prefix`]: bytes that are not canonical ASCII (exact up to and including
+/// the first), and the spaces.
+fn ascii_marks(x: u64, before: u8, after: u8) -> (u64, u64) {
     // Masks with the high bit of each byte set where the byte is >= 0x80, < 0x20, 0x7F or a space.
     // The borrow tricks may mark bytes above the first marked one, never below: the first marked
     // byte, which is all we use, is exact.
@@ -661,22 +680,37 @@ fn ascii_prefix(x: u64, before: u8, after: u8) -> (u32, u32) {
         } else {
             0
         };
-    let bad = not_printable | (spaces & !(prev_graphic & next_graphic));
-    let len = bad.trailing_zeros() / 8;
-    let below = if len == 8 {
-        u64::MAX
-    } else {
-        (1u64 << (len * 8)) - 1
-    };
-    (len, len - (spaces & below).count_ones())
+    (
+        not_printable | (spaces & !(prev_graphic & next_graphic)),
+        spaces,
+    )
+}
+
+/// If all 32 bytes of `block` are canonical ASCII, how many token characters they hold. The four
+/// words are checked independently, so the processor overlaps them.
+fn ascii_block(block: &[u8; 32], before: u8, after: u8) -> Option<u32> {
+    let word = |k: usize| u64::from_le_bytes(block[k * 8..k * 8 + 8].try_into().expect("8 bytes"));
+    let (b0, s0) = ascii_marks(word(0), before, block[8]);
+    let (b1, s1) = ascii_marks(word(1), block[7], block[16]);
+    let (b2, s2) = ascii_marks(word(2), block[15], block[24]);
+    let (b3, s3) = ascii_marks(word(3), block[23], after);
+    if b0 | b1 | b2 | b3 != 0 {
+        return None;
+    }
+    Some(32 - marked_bytes(s0) - marked_bytes(s1) - marked_bytes(s2) - marked_bytes(s3))
 }
 
 /// How many leading bytes of a chunk are [`PLAIN`] (starting after a character boundary), and how
 /// many characters start in them.
 fn plain_prefix(chunk: &[u8; 8]) -> (u32, u32) {
-    let len = chunk.iter().position(|&b| !PLAIN[b as usize]).unwrap_or(8);
-    let starts = chunk[..len].iter().filter(|&&b| (b as i8) >= -0x40).count();
-    (len as u32, starts as u32)
+    let mut starts = 0;
+    for (len, &b) in chunk.iter().enumerate() {
+        if !PLAIN[b as usize] {
+            return (len as u32, starts);
+        }
+        starts += u32::from((b as i8) >= -0x40);
+    }
+    (8, starts)
 }
 
 /// The UTF-8 bytes of U+3001..=U+3029 (E3 80 81..A9) or U+FF01..=U+FF60 (EF BC 81..BF, EF BD 80..A0).
@@ -687,6 +721,19 @@ fn is_safe_cjk_punctuation(b0: u8, b1: u8, b2: u8) -> bool {
         (0xEF, 0xBD) => (0x80..=0xA0).contains(&b2),
         _ => false,
     }
+}
+
+/// Whether the byte before a lone LF ends a token character. (A whitespace character before it
+/// would have started a run that swallowed the LF, so any printable ASCII or the last byte of a
+/// multi-byte character qualifies.)
+fn ends_token(b: u8) -> bool {
+    is_ascii_graphic(b) || (0x80..=0xBF).contains(&b)
+}
+
+/// Whether the byte after a lone LF starts a printable ASCII character or a CJK ideograph (lead
+/// bytes E4..E9): token characters that are NFC-safe, not quotes and not ignorable.
+fn starts_simple_token(b: u8) -> bool {
+    is_ascii_graphic(b) || (0xE4..=0xE9).contains(&b)
 }
 
 fn is_ascii_graphic(b: u8) -> bool {
@@ -739,8 +786,22 @@ fn fold<S: Sink>(
     let mut counted_to = i;
 
     while i < n {
-        // Skip up to eight bytes at a time through canonical ASCII or CJK ideographs, counting token
-        // characters as we go so that layout positions need no second pass.
+        // Skip 32 bytes at a time, then up to eight, through canonical ASCII or CJK ideographs,
+        // counting token characters as we go so that layout positions need no second pass.
+        while i + 32 <= n && bytes[i] < 0x80 {
+            let block: &[u8; 32] = bytes[i..i + 32].try_into().expect("32 bytes");
+            let before = if i > 0 { bytes[i - 1] } else { 0 };
+            let after = bytes.get(i + 32).copied().unwrap_or(0);
+            let Some(count) = ascii_block(block, before, after) else {
+                break;
+            };
+            if counted_to < i {
+                pos += count_starters(input, counted_to, i, raw);
+            }
+            pos += u64::from(count);
+            i += 32;
+            counted_to = i;
+        }
         while i + 8 <= n {
             let chunk: [u8; 8] = bytes[i..i + 8].try_into().expect("eight bytes");
             let before = if i > 0 { bytes[i - 1] } else { 0 };
@@ -768,6 +829,32 @@ fn fold<S: Sink>(
         let b = bytes[i];
         if PLAIN[b as usize] {
             i += 1;
+            continue;
+        }
+        // The commonest event of all: one LF or CRLF wrapping a line between two token characters that
+        // are printable ASCII or CJK ideographs. Same result as the general run handling below.
+        let line_break_len = match b {
+            b'\n' => 1,
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => 2,
+            _ => 0,
+        };
+        if line_break_len > 0
+            && i > 0
+            && i + line_break_len < n
+            && ends_token(bytes[i - 1])
+            && starts_simple_token(bytes[i + line_break_len])
+        {
+            sink.span(&input[span_start..i]);
+            let before = last_token_char(input, i);
+            let after = char_at(input, i + line_break_len);
+            let join = join_between(before, Some(after));
+            sink.gap(join, false);
+            pos += count_starters(input, counted_to, i, raw);
+            rec.line_endings |= if line_break_len == 1 { LE_LF } else { LE_CRLF };
+            rec.wrapping.record(pos, 1);
+            i += line_break_len;
+            span_start = i;
+            counted_to = i;
             continue;
         }
         // CJK punctuation U+3001..U+3029 and full-width forms U+FF01..U+FF60: NFC-safe, unspaced,
