@@ -5,6 +5,7 @@
 pub mod archive;
 pub mod audit;
 pub mod canon;
+pub mod diff;
 pub mod digest;
 pub mod fsutil;
 pub mod input;

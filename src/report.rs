@@ -76,6 +76,10 @@ pub struct Change {
     pub copy: String,
     /// 1-based paragraph of the signed statement where it occurs.
     pub paragraph: usize,
+    /// A few words of the signed text just before the change.
+    pub before: String,
+    /// A few words of the signed text just after the change.
+    pub after: String,
 }
 
 /// A warning: something the reader should know even when the verdict is clear.

@@ -1,5 +1,7 @@
 //! Verifying a received copy against an archive: copy -> [`VerifyReport`]. Pure: returns data, never
-//! prints.
+//! prints. Copies are found by exact digest, then canonical digest; failing both, by comparing
+//! words with the most similar statements ([`crate::diff`]), which yields `embedded`, `excerpt` or
+//! `modified` with the changes.
 //!
 //! The rule (PRODUCT.md): trusted statements always win. A manifest is *usable* when its own issuer
 //! validly signed it with a key trusted for that issuer and its canonical text matches its digests.
@@ -10,6 +12,7 @@ use std::path::Path;
 
 use crate::archive::{Entry, LoadProblem};
 use crate::canon::{self, Canonical, SuspiciousKind};
+use crate::diff::{self, Comparison, Relation};
 use crate::digest::Digest;
 use crate::input::Decoded;
 use crate::keys::TrustStore;
@@ -43,6 +46,26 @@ struct Candidate<'a> {
     exact: bool,
     trust: TrustAssessment,
     content_problems: Vec<String>,
+    /// The word-by-word comparison, for manifests that matched no digest.
+    comparison: Option<Comparison>,
+}
+
+impl<'a> Candidate<'a> {
+    fn new(entry: &'a Entry, trust: &TrustStore, exact: bool) -> Candidate<'a> {
+        Candidate {
+            entry,
+            exact,
+            trust: entry.manifest.assess(trust),
+            content_problems: entry.manifest.content_problems(),
+            comparison: None,
+        }
+    }
+
+    fn relation(&self) -> Relation {
+        self.comparison
+            .as_ref()
+            .map_or(Relation::Unrelated, |c| c.relation)
+    }
 }
 
 impl Candidate<'_> {
@@ -65,6 +88,10 @@ pub fn canonicalize_copy(decoded: &Decoded) -> Canonical {
     c
 }
 
+/// Manifests compared word by word with a copy that matched no digest (the ones sharing most
+/// three-unit runs with it).
+const MAX_APPROXIMATE_CANDIDATES: usize = 5;
+
 /// Verify a copy against `entries` (the archive, or the one manifest given with `--manifest`).
 pub fn verify(
     copy: Copy<'_>,
@@ -82,12 +109,7 @@ pub fn verify(
             let s = &entry.manifest.wire().statement;
             let is_exact = s.exact_digest == exact;
             let is_canonical = entry.manifest.wire().canonical.digest == canonical.digest;
-            (is_exact || is_canonical).then(|| Candidate {
-                entry,
-                exact: is_exact,
-                trust: entry.manifest.assess(trust),
-                content_problems: entry.manifest.content_problems(),
-            })
+            (is_exact || is_canonical).then(|| Candidate::new(entry, trust, is_exact))
         })
         .collect();
     // Usable first, then exact before canonical, then the latest in its chain.
@@ -120,20 +142,12 @@ pub fn verify(
     add_suspicious_warnings(&mut report, &canonical);
 
     let usable: Vec<&Candidate<'_>> = candidates.iter().filter(|c| c.usable()).collect();
-    let chosen = match &options.issuer {
-        Some(claimed) => usable
-            .iter()
-            .find(|c| c.trust.signers.iter().any(|s| s == claimed))
-            .or(usable.first())
-            .copied(),
-        None => usable.first().copied(),
-    };
+    let chosen = prefer_claimed_issuer(&usable, options);
+    let mut chosen_entry: Option<&Entry> = None;
 
     if let Some(best) = chosen {
+        chosen_entry = Some(best.entry);
         let m = &best.entry.manifest;
-        report.issuer = Some(m.issuer().to_string());
-        report.signers = best.trust.signers.clone();
-        report.manifest = Some(manifest_ref(best.entry));
         report.verdict = if best.exact {
             Verdict::Exact
         } else {
@@ -142,37 +156,59 @@ pub fn verify(
         if !best.exact {
             report.differences = m.wire().canonical.layout.differences(&canonical.layout);
         }
-        if let Some(claimed) = &options.issuer {
-            if !best.trust.signers.iter().any(|s| s == claimed) {
-                report.verdict = Verdict::Misattributed;
-                report.warnings.push(Warning {
-                    kind: "misattributed".into(),
-                    message: format!(
-                        "the copy is attributed to {claimed:?}, but the statement was signed by {}",
-                        quoted_list(&best.trust.signers)
-                    ),
-                });
-            }
+        adopt(&mut report, best, options, true);
+    } else {
+        // No trusted statement has the copy's digests: compare word by word, trusted statements
+        // first. An untrusted exact match never beats a trusted approximate one.
+        let approximate = approximate_candidates(&canonical, entries, &candidates, trust);
+        let usable_approx: Vec<&Candidate<'_>> = approximate
+            .iter()
+            .filter(|c| c.usable() && c.relation() != Relation::Unrelated)
+            .collect();
+        if let Some(best) = prefer_claimed_issuer(&usable_approx, options) {
+            chosen_entry = Some(best.entry);
+            let comparison = best
+                .comparison
+                .as_ref()
+                .expect("approximate candidates are compared");
+            report.verdict = match comparison.relation {
+                Relation::Embedded => Verdict::Embedded,
+                Relation::Excerpt => Verdict::Excerpt,
+                _ => Verdict::Modified,
+            };
+            report.changes = comparison.changes.clone();
+            add_comparison_warnings(&mut report, comparison);
+            let unaltered = report.verdict != Verdict::Modified;
+            adopt(&mut report, best, options, unaltered);
+        } else if let Some(first) = candidates.first() {
+            set_untrusted(&mut report, first, "matches");
+        } else if let Some(first) = approximate
+            .iter()
+            .find(|c| c.relation() != Relation::Unrelated)
+        {
+            set_untrusted(&mut report, first, "resembles");
+            chosen_entry = Some(first.entry);
         }
-    } else if let Some(first) = candidates.first() {
-        report.verdict = Verdict::Untrusted;
-        report.manifest = Some(manifest_ref(first.entry));
-        report.warnings.push(Warning {
-            kind: "untrusted".into(),
-            message: format!(
-                "the copy matches {} claiming to be from {:?}, but {}",
-                first.entry.path.display(),
-                first.entry.manifest.issuer(),
-                first.reasons().join("; ")
-            ),
-        });
+        for c in approximate
+            .iter()
+            .filter(|c| !c.usable() && c.relation() != Relation::Unrelated)
+        {
+            if chosen_entry.is_some_and(|e| std::ptr::eq(e, c.entry)) {
+                continue;
+            }
+            report.other_matches.push(OtherMatch {
+                manifest: manifest_ref(c.entry),
+                matched: "approximate".into(),
+                reasons: c.reasons(),
+            });
+        }
     }
 
     for c in &candidates {
-        if chosen.is_some_and(|b| std::ptr::eq(b.entry, c.entry)) {
+        if chosen_entry.is_some_and(|e| std::ptr::eq(e, c.entry)) {
             continue;
         }
-        if !c.usable() && chosen.is_some() {
+        if !c.usable() && report.verdict != Verdict::Untrusted {
             report.warnings.push(Warning {
                 kind: "untrusted_match".into(),
                 message: format!(
@@ -191,6 +227,134 @@ pub fn verify(
     }
     add_archive_warnings(&mut report, archive_problems);
     report
+}
+
+/// With `--issuer`, prefer a candidate that issuer signed; otherwise the first.
+fn prefer_claimed_issuer<'c, 'a>(
+    usable: &[&'c Candidate<'a>],
+    options: &Options,
+) -> Option<&'c Candidate<'a>> {
+    match &options.issuer {
+        Some(claimed) => usable
+            .iter()
+            .find(|c| c.trust.signers.iter().any(|s| s == claimed))
+            .or(usable.first())
+            .copied(),
+        None => usable.first().copied(),
+    }
+}
+
+/// Make `best` the manifest the report is about. When the copy's content is unaltered
+/// (`content_unaltered`), a claimed issuer that did not sign it makes the verdict `misattributed`;
+/// for a modified copy the verdict stays `modified` and a warning says so.
+fn adopt(
+    report: &mut VerifyReport,
+    best: &Candidate<'_>,
+    options: &Options,
+    content_unaltered: bool,
+) {
+    report.issuer = Some(best.entry.manifest.issuer().to_string());
+    report.signers = best.trust.signers.clone();
+    report.manifest = Some(manifest_ref(best.entry));
+    if let Some(claimed) = &options.issuer {
+        if !best.trust.signers.iter().any(|s| s == claimed) {
+            if content_unaltered {
+                report.verdict = Verdict::Misattributed;
+            }
+            report.warnings.push(Warning {
+                kind: "misattributed".into(),
+                message: format!(
+                    "the copy is attributed to {claimed:?}, but the statement was signed by {}",
+                    quoted_list(&best.trust.signers)
+                ),
+            });
+        }
+    }
+}
+
+fn set_untrusted(report: &mut VerifyReport, first: &Candidate<'_>, how: &str) {
+    report.verdict = Verdict::Untrusted;
+    report.manifest = Some(manifest_ref(first.entry));
+    report.warnings.push(Warning {
+        kind: "untrusted".into(),
+        message: format!(
+            "the copy {how} {} claiming to be from {:?}, but {}",
+            first.entry.path.display(),
+            first.entry.manifest.issuer(),
+            first.reasons().join("; ")
+        ),
+    });
+}
+
+/// The manifests most similar to the copy (by shared three-unit runs), compared word by word.
+fn approximate_candidates<'a>(
+    canonical: &Canonical,
+    entries: &'a [Entry],
+    digest_matches: &[Candidate<'a>],
+    trust: &TrustStore,
+) -> Vec<Candidate<'a>> {
+    let copy_units = diff::units(&canonical.text);
+    if copy_units.is_empty() {
+        return Vec::new();
+    }
+    let copy_shingles = diff::shingles(&copy_units);
+    let mut scored: Vec<(usize, &Entry, String)> = entries
+        .iter()
+        .filter(|e| !digest_matches.iter().any(|c| std::ptr::eq(c.entry, *e)))
+        .filter_map(|e| {
+            let text = e.manifest.canonical_text();
+            let shared = diff::shingles(&diff::units(&text))
+                .intersection(&copy_shingles)
+                .count();
+            (shared > 0).then_some((shared, e, text))
+        })
+        .collect();
+    scored.sort_by_key(|(shared, e, _)| {
+        (
+            std::cmp::Reverse(*shared),
+            std::cmp::Reverse(e.manifest.seq()),
+        )
+    });
+    scored.truncate(MAX_APPROXIMATE_CANDIDATES);
+    let mut out: Vec<Candidate<'a>> = scored
+        .into_iter()
+        .map(|(_, entry, text)| {
+            let mut c = Candidate::new(entry, trust, false);
+            c.comparison = Some(diff::compare(&text, &canonical.text));
+            c
+        })
+        .collect();
+    // Trusted first, then the closest correspondence.
+    out.sort_by_key(|c| {
+        (
+            !c.usable(),
+            std::cmp::Reverse(c.comparison.as_ref().map_or(0, |k| k.unaltered_units)),
+        )
+    });
+    out
+}
+
+fn add_comparison_warnings(report: &mut VerifyReport, c: &Comparison) {
+    if c.surrounding_material {
+        report.warnings.push(Warning {
+            kind: "unsigned_material".into(),
+            message: "the copy contains material before or after the statement that is not part of what was signed".into(),
+        });
+    }
+    if c.missing_beginning || c.missing_end {
+        let which = match (c.missing_beginning, c.missing_end) {
+            (true, true) => "its beginning and its end",
+            (true, false) => "its beginning",
+            _ => "its end",
+        };
+        report.warnings.push(Warning {
+            kind: "partial".into(),
+            message: format!(
+                "the copy lacks {which}: {} of the statement's {} words or characters are present unaltered",
+                c.unaltered_units, c.statement_units
+            ),
+        });
+    }
 }
 
 fn add_suspicious_warnings(report: &mut VerifyReport, canonical: &Canonical) {

@@ -612,3 +612,106 @@ fn signed_bom_is_recorded_so_an_identical_copy_has_no_differences() {
         .collect();
     assert_eq!(names, ["\"byte_order_mark\""]);
 }
+
+#[test]
+fn changed_phone_number_is_modified_with_the_change_shown() {
+    let sb = Sandbox::signed();
+    sb.write(
+        "changed.txt",
+        LETTER.replace("5550 0117", "5550 0171").as_bytes(),
+    );
+    let (r, code) = sb.verify_json(&["changed.txt"]);
+    assert_eq!((r.verdict, code), (Verdict::Modified, 1), "{r:?}");
+    assert_eq!(r.issuer.as_deref(), Some(ISSUER));
+    assert_eq!(r.changes.len(), 1, "{:?}", r.changes);
+    let c = &r.changes[0];
+    assert_eq!(
+        (c.kind.as_str(), c.original.as_str(), c.copy.as_str()),
+        ("altered", "0117", "0171")
+    );
+    let human = String::from_utf8(sb.run(&["verify", "changed.txt"]).stdout).unwrap();
+    assert!(human.starts_with("modified: "), "{human}");
+    assert!(
+        human.contains("[0117]") && human.contains("[0171]"),
+        "{human}"
+    );
+}
+
+#[test]
+fn inserted_withdrawal_sentence_is_modified() {
+    let sb = Sandbox::signed();
+    let copy = LETTER.replace(
+        "of their own choosing.",
+        "of their own choosing. We withdraw this call.",
+    );
+    sb.write("inserted.txt", copy.as_bytes());
+    let (r, _) = sb.verify_json(&["inserted.txt"]);
+    assert_eq!(r.verdict, Verdict::Modified);
+    assert_eq!(r.changes[0].kind, "inserted");
+    assert_eq!(r.changes[0].copy, "We withdraw this call.");
+}
+
+#[test]
+fn changed_chinese_character_is_modified() {
+    let sb = Sandbox::signed();
+    sb.write("zh.txt", LETTER.replace("立即释放", "立即释方").as_bytes());
+    let (r, _) = sb.verify_json(&["zh.txt"]);
+    assert_eq!(r.verdict, Verdict::Modified);
+    assert_eq!(
+        (r.changes[0].original.as_str(), r.changes[0].copy.as_str()),
+        ("放", "方")
+    );
+}
+
+#[test]
+fn forwarded_email_around_the_letter_is_embedded() {
+    let sb = Sandbox::signed();
+    let copy = format!("---------- Forwarded message ---------\nFrom: a colleague\n\nPlease see below.\n\n{LETTER}\n--\nSent from my phone\n");
+    sb.write("email.txt", copy.as_bytes());
+    let (r, code) = sb.verify_json(&["email.txt"]);
+    assert_eq!((r.verdict, code), (Verdict::Embedded, 1), "{r:?}");
+    assert!(r.changes.is_empty());
+    assert!(r.warnings.iter().any(|w| w.kind == "unsigned_material"));
+}
+
+#[test]
+fn quoted_paragraph_is_an_excerpt() {
+    let sb = Sandbox::signed();
+    let quote = "In a statement, the network wrote: \"The authorities' claim that the case \"involves state secrets\" does not justify holding them incommunicado.\"\n";
+    sb.write("quote.txt", quote.as_bytes());
+    let (r, code) = sb.verify_json(&["quote.txt"]);
+    assert_eq!((r.verdict, code), (Verdict::Excerpt, 1), "{r:?}");
+    assert!(r.warnings.iter().any(|w| w.kind == "partial"));
+}
+
+#[test]
+fn trusted_approximate_match_beats_impostor_exact_match() {
+    let sb = Sandbox::signed();
+    sb.ok(&[
+        "keygen",
+        "--issuer",
+        ISSUER,
+        "--out",
+        "impostor",
+        "--unencrypted",
+    ]);
+    // The impostor signs a doctored letter; the copy is that doctored letter, byte for byte.
+    let doctored = LETTER.replace("5550 0117", "5550 0999");
+    sb.write("doctored.txt", doctored.as_bytes());
+    sb.ok(&[
+        "sign",
+        "doctored.txt",
+        "--key",
+        "impostor.key",
+        "--out",
+        "manifests/impostor.json",
+    ]);
+    let (r, _) = sb.verify_json(&["doctored.txt"]);
+    assert_eq!(r.verdict, Verdict::Modified, "{r:?}");
+    assert_eq!(r.changes[0].original, "0117");
+    assert!(r
+        .other_matches
+        .iter()
+        .any(|m| m.matched == "exact" && m.manifest.path.ends_with("impostor.json")));
+    assert!(r.warnings.iter().any(|w| w.kind == "untrusted_match"));
+}

@@ -120,10 +120,27 @@ fn render(r: &VerifyReport, color: bool) -> String {
         out.push_str(&format!("  signed by: {}\n", r.signers.join(", ")));
     }
     for c in &r.changes {
-        out.push_str(&format!(
-            "  {} in paragraph {}:\n    signed: {}\n    copy:   {}\n",
-            c.kind, c.paragraph, c.original, c.copy
-        ));
+        out.push_str(&format!("  {} in paragraph {}:\n", c.kind, c.paragraph));
+        let show = |text: &str, tone: Tone| {
+            let marked = if text.is_empty() {
+                "(nothing)".to_string()
+            } else {
+                format!("[{text}]")
+            };
+            let before = if c.before.is_empty() {
+                String::new()
+            } else {
+                format!("…{} ", c.before)
+            };
+            let after = if c.after.is_empty() {
+                String::new()
+            } else {
+                format!(" {}…", c.after)
+            };
+            format!("{before}{}{after}", paint(&marked, tone, color))
+        };
+        out.push_str(&format!("    signed: {}\n", show(&c.original, Tone::Good)));
+        out.push_str(&format!("    copy:   {}\n", show(&c.copy, Tone::Bad)));
     }
     for w in &r.warnings {
         out.push_str(&format!(
