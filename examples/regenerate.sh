@@ -49,5 +49,20 @@ bar = open(s + "2026-05-20-statement-on-bar-exam-barriers.txt", encoding="utf-8"
 assert "+852 5550 0146" in bar
 with open(c + "bar-exam-statement-phone-changed.txt", "w", encoding="utf-8") as f:
     f.write(bar.replace("+852 5550 0146", "+852 5550 0164"))
+
+# Forwarded by email: the whole Chinese statement between a forwarding header and a signature.
+sol = open(s + "2026-09-15-solidarity-with-defence-counsel.txt", encoding="utf-8").read()
+with open(c + "solidarity-statement-forwarded-email.txt", "w", encoding="utf-8") as f:
+    f.write("---------- Forwarded message ---------\nFrom: Jinlan Bar Watch <bulletin@example.org>\n"
+            "Subject: Fwd: solidarity statement\n\nDear colleagues, please see the statement below.\n\n"
+            + sol + "\n--\nJinlan Bar Watch weekly bulletin\n")
+
+# Quoted in a news report: one paragraph of the bar-exam statement, inside the reporter's text.
+paras = [p for p in bar.split("\n\n") if p.strip()]
+quoted = max(paras, key=len)
+with open(c + "bar-exam-statement-quoted-in-news.txt", "w", encoding="utf-8") as f:
+    f.write("HARBOUR DAILY, 21 May 2026\n\nLawyers' network condemns new admission rules\n\n"
+            "In a statement released on Wednesday, the network said:\n\n" + quoted + "\n\n"
+            "The ministry did not respond to a request for comment.\n")
 PY
 "$attest" audit manifests --keys keys --statements examples/statements
