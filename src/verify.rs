@@ -61,6 +61,15 @@ impl<'a> Candidate<'a> {
         }
     }
 
+    /// "FILE claiming to be from ISSUER", for messages.
+    fn claim(&self) -> String {
+        format!(
+            "{} claiming to be from {:?}",
+            self.entry.path.display(),
+            self.entry.manifest.issuer()
+        )
+    }
+
     fn relation(&self) -> Relation {
         self.comparison
             .as_ref()
@@ -212,9 +221,8 @@ pub fn verify(
             report.warnings.push(Warning {
                 kind: "untrusted_match".into(),
                 message: format!(
-                    "the copy also matches {} claiming to be from {:?}, which is not trusted: {}",
-                    c.entry.path.display(),
-                    c.entry.manifest.issuer(),
+                    "the copy also matches {}, which is not trusted: {}",
+                    c.claim(),
                     c.reasons().join("; ")
                 ),
             });
@@ -278,9 +286,8 @@ fn set_untrusted(report: &mut VerifyReport, first: &Candidate<'_>, how: &str) {
     report.warnings.push(Warning {
         kind: "untrusted".into(),
         message: format!(
-            "the copy {how} {} claiming to be from {:?}, but {}",
-            first.entry.path.display(),
-            first.entry.manifest.issuer(),
+            "the copy {how} {}, but {}",
+            first.claim(),
             first.reasons().join("; ")
         ),
     });

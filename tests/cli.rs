@@ -158,18 +158,6 @@ fn gb18030_copy_is_reformatted_with_encoding_named() {
 }
 
 #[test]
-fn one_digit_change_is_not_authentic() {
-    let sb = Sandbox::signed();
-    sb.write(
-        "changed.txt",
-        LETTER.replace("5550 0117", "5550 0118").as_bytes(),
-    );
-    let (r, code) = sb.verify_json(&["changed.txt"]);
-    assert_ne!(code, 0);
-    assert!(!r.verdict.is_authentic(), "{r:?}");
-}
-
-#[test]
 fn impostor_key_with_same_issuer_name_is_untrusted() {
     let sb = Sandbox::signed();
     sb.ok(&[
@@ -613,6 +601,7 @@ fn signed_bom_is_recorded_so_an_identical_copy_has_no_differences() {
     assert_eq!(names, ["\"byte_order_mark\""]);
 }
 
+/// Also the "a one-digit change does not exit 0" acceptance check.
 #[test]
 fn changed_phone_number_is_modified_with_the_change_shown() {
     let sb = Sandbox::signed();
