@@ -703,6 +703,26 @@ mod tests {
         assert!(SecretKey::parse(&stripped, "k.key", None).is_err());
     }
 
+    proptest::proptest! {
+        /// Mutated or truncated key files give errors, never panics.
+        #[test]
+        fn mutated_key_files_never_panic(
+            at in proptest::prelude::any::<proptest::sample::Index>(),
+            byte in proptest::prelude::any::<u8>(),
+        ) {
+            let sk = SecretKey::generate("A").unwrap();
+            for file in [sk.to_file_string(None).unwrap(), sk.public().to_file_string(), sk.public().to_line()] {
+                let mut bytes = file.into_bytes();
+                let i = at.index(bytes.len());
+                bytes[i] = byte;
+                let text = String::from_utf8_lossy(&bytes);
+                let _ = IssuerKey::parse(&text, "k.pub");
+                let _ = SecretKey::parse(&text, "k.key", None);
+                let _ = IssuerKey::parse(text.get(..i).unwrap_or(""), "k.pub");
+            }
+        }
+    }
+
     #[test]
     fn debug_never_shows_the_secret() {
         let sk = SecretKey::generate("A").unwrap();

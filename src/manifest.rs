@@ -654,6 +654,32 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Any mutation of a valid manifest (a byte changed, or the file cut short) parses to an
+        /// error or to a manifest whose checks run without panicking; it never panics.
+        #[test]
+        fn mutated_manifests_never_panic(
+            at in proptest::prelude::any::<proptest::sample::Index>(),
+            byte in proptest::prelude::any::<u8>(),
+            cut in proptest::prelude::any::<bool>(),
+        ) {
+            let key = SecretKey::generate("A").unwrap();
+            let mut json = sample(&key, "Call +852 5550 0123.\n\n律师。\n").to_json().into_bytes();
+            let i = at.index(json.len());
+            if cut { json.truncate(i) } else { json[i] = byte }
+            if let Ok(m) = Manifest::parse(&json) {
+                let _ = m.content_problems();
+                let _ = m.assess(&store_with(&key));
+            }
+        }
+
+        /// Arbitrary bytes never panic the parser.
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..512)) {
+            let _ = Manifest::parse(&bytes);
+        }
+    }
+
     #[test]
     fn rejects_bad_forms() {
         assert!(check_date("2026-02-29").is_err());
