@@ -11,6 +11,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::archive::{self, ArchiveError};
 use crate::digest::Digest;
 use crate::input;
@@ -33,7 +35,22 @@ struct ChainLink {
     digest: Digest,
 }
 
+/// Manifests checked in parallel between two progress reports (and the most results held at once
+/// before they are folded into the report).
+const BATCH: usize = 2048;
+
+/// What checking one manifest file found.
+struct FileResult {
+    problems: Vec<AuditProblem>,
+    /// Issuer and seq, when the file parsed.
+    identity: Option<(String, u64)>,
+    /// Set when the manifest's issuer validly signed it: its place in the chain.
+    link: Option<ChainLink>,
+}
+
 /// Audit the archive at `root`. `progress(done, total)` is called as manifests are checked.
+/// Manifests are checked in parallel on all cores; only small per-manifest chain records are kept,
+/// so memory stays bounded by the batch size, not the archive size.
 pub fn audit(
     root: &Path,
     trust: &TrustStore,
@@ -58,30 +75,28 @@ pub fn audit(
     let mut counts: BTreeMap<String, (usize, u64)> = BTreeMap::new();
     let mut parsed: Vec<String> = Vec::with_capacity(files.len());
 
-    for (i, path) in files.iter().enumerate() {
-        progress(i, files.len());
-        let manifest = match archive::read_manifest(path) {
-            Ok(m) => m,
-            Err(message) => {
-                report.problems.push(problem(path, "malformed", message));
-                continue;
+    for (batch_index, batch) in files.chunks(BATCH).enumerate() {
+        progress(batch_index * BATCH, files.len());
+        let results: Vec<(FileResult, usize)> = batch
+            .par_iter()
+            .map(|path| {
+                let mut statements_checked = 0;
+                let result = check_file(path, trust, options, &mut statements_checked);
+                (result, statements_checked)
+            })
+            .collect();
+        for (path, (result, statements_checked)) in batch.iter().zip(results) {
+            report.statements_checked += statements_checked;
+            report.problems.extend(result.problems);
+            if let Some((issuer, seq)) = result.identity {
+                parsed.push(path.display().to_string());
+                let count = counts.entry(issuer.clone()).or_default();
+                count.0 += 1;
+                count.1 = count.1.max(seq);
+                if let Some(link) = result.link {
+                    chains.entry(issuer).or_default().push(link);
+                }
             }
-        };
-        parsed.push(path.display().to_string());
-        check_manifest(path, &manifest, trust, options, &mut report);
-        let count = counts.entry(manifest.issuer().to_string()).or_default();
-        count.0 += 1;
-        count.1 = count.1.max(manifest.seq());
-        if manifest.assess(trust).issuer_signed {
-            chains
-                .entry(manifest.issuer().to_string())
-                .or_default()
-                .push(ChainLink {
-                    path: path.clone(),
-                    seq: manifest.seq(),
-                    prev: manifest.prev(),
-                    digest: manifest.digest(),
-                });
         }
     }
     progress(files.len(), files.len());
@@ -110,6 +125,44 @@ pub fn audit(
     Ok(report)
 }
 
+/// Check one manifest file on its own (everything but the chain).
+fn check_file(
+    path: &Path,
+    trust: &TrustStore,
+    options: &Options,
+    statements_checked: &mut usize,
+) -> FileResult {
+    let manifest = match archive::read_manifest(path) {
+        Ok(m) => m,
+        Err(message) => {
+            return FileResult {
+                problems: vec![problem(path, "malformed", message)],
+                identity: None,
+                link: None,
+            }
+        }
+    };
+    let mut problems = Vec::new();
+    let issuer_signed = check_manifest(
+        path,
+        &manifest,
+        trust,
+        options,
+        &mut problems,
+        statements_checked,
+    );
+    FileResult {
+        problems,
+        identity: Some((manifest.issuer().to_string(), manifest.seq())),
+        link: issuer_signed.then(|| ChainLink {
+            path: path.to_path_buf(),
+            seq: manifest.seq(),
+            prev: manifest.prev(),
+            digest: manifest.digest(),
+        }),
+    }
+}
+
 fn problem(path: &Path, kind: &str, message: String) -> AuditProblem {
     AuditProblem {
         path: path.display().to_string(),
@@ -118,21 +171,28 @@ fn problem(path: &Path, kind: &str, message: String) -> AuditProblem {
     }
 }
 
+/// Check signatures, trust and content of one manifest; returns whether its issuer validly signed
+/// it (so that it takes part in the chain check).
 fn check_manifest(
     path: &Path,
     m: &Manifest,
     trust: &TrustStore,
     options: &Options,
-    report: &mut AuditReport,
-) {
-    for check in m.check_signatures(trust) {
+    problems: &mut Vec<AuditProblem>,
+    statements_checked: &mut usize,
+) -> bool {
+    let checks = m.check_signatures(trust);
+    for check in &checks {
         match check.status {
-            SignatureStatus::Invalid => report.problems.push(problem(
+            SignatureStatus::Invalid => problems.push(problem(
                 path,
                 "bad_signature",
-                format!("the signature by key {} does not verify: the manifest was altered after signing", check.key_id),
+                format!(
+                    "the signature by key {} does not verify: the manifest was altered after signing",
+                    check.key_id
+                ),
             )),
-            SignatureStatus::UnknownKey => report.problems.push(problem(
+            SignatureStatus::UnknownKey => problems.push(problem(
                 path,
                 "unknown_key",
                 format!(
@@ -143,22 +203,29 @@ fn check_manifest(
             SignatureStatus::Trusted { .. } => {}
         }
     }
-    let assessment = m.assess(trust);
+    let assessment = m.assess_checks(checks);
     if !assessment.issuer_signed {
-        report.problems.push(problem(
+        problems.push(problem(
             path,
             "not_signed_by_issuer",
             format!("no valid signature by a key trusted for {:?}", m.issuer()),
         ));
     }
     for p in m.content_problems() {
-        report.problems.push(problem(path, "canonical_mismatch", p));
+        problems.push(problem(path, "canonical_mismatch", p));
     }
-    check_statement_file(path, m, options, report);
+    check_statement_file(path, m, options, problems, statements_checked);
+    assessment.issuer_signed
 }
 
 /// Check the statement file beside the manifest (and in `--statements DIR`), where one exists.
-fn check_statement_file(path: &Path, m: &Manifest, options: &Options, report: &mut AuditReport) {
+fn check_statement_file(
+    path: &Path,
+    m: &Manifest,
+    options: &Options,
+    problems: &mut Vec<AuditProblem>,
+    statements_checked: &mut usize,
+) {
     let name = &m.wire().statement.file_name;
     let mut places: Vec<PathBuf> = Vec::new();
     if let Some(dir) = path.parent() {
@@ -168,13 +235,11 @@ fn check_statement_file(path: &Path, m: &Manifest, options: &Options, report: &m
         places.push(dir.join(name));
     }
     for place in places.into_iter().filter(|p| p.is_file()) {
-        report.statements_checked += 1;
+        *statements_checked += 1;
         let bytes = match input::read_bytes(&place) {
             Ok(b) => b,
             Err(e) => {
-                report
-                    .problems
-                    .push(problem(&place, "statement_mismatch", e.to_string()));
+                problems.push(problem(&place, "statement_mismatch", e.to_string()));
                 continue;
             }
         };
@@ -189,7 +254,7 @@ fn check_statement_file(path: &Path, m: &Manifest, options: &Options, report: &m
         } else {
             "has different words from the signed statement"
         };
-        report.problems.push(problem(
+        problems.push(problem(
             &place,
             "statement_mismatch",
             format!("{what}; its manifest is {}", path.display()),
@@ -201,13 +266,16 @@ fn check_chain(issuer: &str, mut links: Vec<ChainLink>, report: &mut AuditReport
     links.sort_by(|a, b| (a.seq, &a.path).cmp(&(b.seq, &b.path)));
     // Identical manifests stored twice are duplicates, not forks.
     let mut unique: Vec<ChainLink> = Vec::with_capacity(links.len());
+    let mut first_path: std::collections::HashMap<Digest, PathBuf> =
+        std::collections::HashMap::new();
     for link in links {
-        if let Some(same) = unique.iter().find(|u| u.digest == link.digest) {
-            let message = format!("the same manifest as {}", same.path.display());
+        if let Some(same) = first_path.get(&link.digest) {
+            let message = format!("the same manifest as {}", same.display());
             report
                 .problems
                 .push(problem(&link.path, "duplicate", message));
         } else {
+            first_path.insert(link.digest, link.path.clone());
             unique.push(link);
         }
     }

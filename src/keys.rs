@@ -148,8 +148,33 @@ impl FromStr for KeyId {
     }
 }
 
+/// Decoded public keys by their base64 text. An archive holds thousands of manifests signed by a
+/// handful of keys, and decompressing a point costs as much as half a signature check. Bounded, so
+/// a hostile archive of distinct keys cannot grow it without limit.
+const KEY_CACHE_LIMIT: usize = 1024;
+
+thread_local! {
+    static KEY_CACHE: std::cell::RefCell<HashMap<String, Result<VerifyingKey, String>>> =
+        std::cell::RefCell::new(HashMap::new());
+}
+
 /// Decode a base64 Ed25519 public key, rejecting invalid and small-order (weak) points.
 pub fn parse_verifying_key(b64: &str) -> Result<VerifyingKey, String> {
+    if let Some(hit) = KEY_CACHE.with(|c| c.borrow().get(b64).cloned()) {
+        return hit;
+    }
+    let parsed = parse_verifying_key_uncached(b64);
+    KEY_CACHE.with(|c| {
+        let mut cache = c.borrow_mut();
+        if cache.len() >= KEY_CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(b64.to_string(), parsed.clone());
+    });
+    parsed
+}
+
+fn parse_verifying_key_uncached(b64: &str) -> Result<VerifyingKey, String> {
     let bytes = BASE64
         .decode(b64)
         .map_err(|_| "the public key is not valid base64".to_string())?;

@@ -124,6 +124,8 @@ pub struct Manifest {
     wire: ManifestWire,
     signatures: Vec<SignatureEntry>,
     digest: Digest,
+    /// The signing payload, kept so that checking signatures does not encode it again.
+    payload: Vec<u8>,
 }
 
 impl TryFrom<ManifestWire> for Manifest {
@@ -202,11 +204,13 @@ impl TryFrom<ManifestWire> for Manifest {
                 signature: Signature::from_bytes(&bytes),
             });
         }
-        let digest = Digest::of(&signing_payload(&wire)?);
+        let payload = signing_payload(&wire)?;
+        let digest = Digest::of(&payload);
         Ok(Manifest {
             wire,
             signatures,
             digest,
+            payload,
         })
     }
 }
@@ -283,19 +287,19 @@ impl Manifest {
 
     /// Whether `key` made a valid signature on this manifest.
     pub fn signed_by(&self, key: &VerifyingKey) -> bool {
-        let payload = signing_payload(&self.wire).expect("checked manifests encode");
+        let payload = &self.payload;
         self.signatures
             .iter()
-            .any(|s| s.public_key == *key && key.verify_strict(&payload, &s.signature).is_ok())
+            .any(|s| s.public_key == *key && key.verify_strict(payload, &s.signature).is_ok())
     }
 
     /// Check every signature against the trust store.
     pub fn check_signatures(&self, trust: &TrustStore) -> Vec<SignatureCheck> {
-        let payload = signing_payload(&self.wire).expect("checked manifests encode");
+        let payload = &self.payload;
         self.signatures
             .iter()
             .map(|s| {
-                let valid = s.public_key.verify_strict(&payload, &s.signature).is_ok();
+                let valid = s.public_key.verify_strict(payload, &s.signature).is_ok();
                 let status = match (valid, trust.get(&s.key_id)) {
                     (false, _) => SignatureStatus::Invalid,
                     (true, Some(t)) if t.key.key == s.public_key => SignatureStatus::Trusted {
@@ -350,9 +354,14 @@ impl Manifest {
     /// Assess trust: the manifest is trusted when its issuer has a valid signature by a key trusted for
     /// that issuer. Co-signers are listed too.
     pub fn assess(&self, trust: &TrustStore) -> TrustAssessment {
+        self.assess_checks(self.check_signatures(trust))
+    }
+
+    /// [`Manifest::assess`] from signature checks already made (each signature is verified once).
+    pub fn assess_checks(&self, checks: Vec<SignatureCheck>) -> TrustAssessment {
         let mut signers: Vec<String> = Vec::new();
         let mut problems = Vec::new();
-        for check in self.check_signatures(trust) {
+        for check in checks {
             match check.status {
                 SignatureStatus::Trusted { issuer } => {
                     if !signers.contains(&issuer) {
