@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::digest::Digest;
 use crate::manifest::Manifest;
 
@@ -100,17 +102,97 @@ pub fn read_manifest(path: &Path) -> Result<Manifest, String> {
     Manifest::parse(&bytes).map_err(|e| e.to_string())
 }
 
-/// All manifests under `root`, and the files that could not be used.
+/// All manifests under `root`, and the files that could not be used. Files are read and checked in
+/// parallel.
 pub fn load(root: &Path) -> Result<(Vec<Entry>, Vec<LoadProblem>), ArchiveError> {
     let (files, mut problems) = manifest_files(root)?;
-    let mut entries = Vec::with_capacity(files.len());
-    for path in files {
-        match read_manifest(&path) {
+    let results: Vec<(PathBuf, Result<Manifest, String>)> = files
+        .into_par_iter()
+        .map(|path| {
+            let manifest = read_manifest(&path);
+            (path, manifest)
+        })
+        .collect();
+    let mut entries = Vec::with_capacity(results.len());
+    for (path, result) in results {
+        match result {
             Ok(manifest) => entries.push(Entry { path, manifest }),
             Err(message) => problems.push(LoadProblem { path, message }),
         }
     }
     Ok((entries, problems))
+}
+
+/// Just the digests of a manifest, read without checking anything else.
+#[derive(serde::Deserialize)]
+struct DigestsOnly {
+    statement: StatementDigest,
+    canonical: CanonicalDigest,
+}
+
+#[derive(serde::Deserialize)]
+struct StatementDigest {
+    exact_digest: String,
+}
+
+#[derive(serde::Deserialize)]
+struct CanonicalDigest {
+    digest: String,
+}
+
+/// The manifests under `root` whose exact or canonical digest is one of those given, found by a
+/// light parallel scan that reads only the digests (matches must then be read and checked in full
+/// with [`read_manifest`]). Lets `verify` answer for an authentic copy without parsing the whole
+/// archive.
+pub fn find_by_digest(
+    root: &Path,
+    exact: &Digest,
+    canonical: &Digest,
+) -> Result<Vec<PathBuf>, ArchiveError> {
+    let (files, _) = manifest_files(root)?;
+    let (exact, canonical) = (exact.to_string(), canonical.to_string());
+    Ok(files
+        .into_par_iter()
+        .filter(|path| {
+            let Ok(bytes) = std::fs::read(path) else {
+                return false;
+            };
+            serde_json::from_slice::<DigestsOnly>(&bytes)
+                .is_ok_and(|d| d.statement.exact_digest == exact || d.canonical.digest == canonical)
+        })
+        .collect())
+}
+
+/// Just the canonical paragraphs of a manifest.
+#[derive(serde::Deserialize)]
+struct ParagraphsOnly {
+    canonical: CanonicalParagraphs,
+}
+
+#[derive(serde::Deserialize)]
+struct CanonicalParagraphs {
+    paragraphs: Vec<String>,
+}
+
+/// The `n` manifests under `root` whose canonical text shares the most three-unit runs with
+/// `copy_text` (see [`crate::diff::shingles`]), found by a light parallel scan that reads only the
+/// paragraphs. `verify` then reads and checks only these in full.
+pub fn most_similar(root: &Path, copy_text: &str, n: usize) -> Result<Vec<PathBuf>, ArchiveError> {
+    let (files, _) = manifest_files(root)?;
+    let copy_shingles = crate::diff::shingles(&crate::diff::units(copy_text));
+    let mut scored: Vec<(usize, PathBuf)> = files
+        .into_par_iter()
+        .filter_map(|path| {
+            let bytes = std::fs::read(&path).ok()?;
+            let parsed: ParagraphsOnly = serde_json::from_slice(&bytes).ok()?;
+            let text = parsed.canonical.paragraphs.join("\n\n");
+            let shared = crate::diff::shared_shingles(&text, &copy_shingles);
+            (shared > 0).then_some((shared, path))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    scored.truncate(n);
+    Ok(scored.into_iter().map(|(_, path)| path).collect())
 }
 
 /// The head of an issuer's chain in an archive, as `sign` sees it.

@@ -92,20 +92,36 @@ fn unit(text: &str, start: usize, end: usize, paragraph: usize) -> Unit<'_> {
 /// Hashed runs of three units (or single units for very short texts), for a quick estimate of how
 /// much two texts share before aligning them.
 pub fn shingles(units: &[Unit<'_>]) -> HashSet<u64> {
-    let hash = |items: &[Unit<'_>]| {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        for u in items {
-            u.text.hash(&mut h);
-        }
-        h.finish()
-    };
     if units.len() < 3 {
         return units
             .iter()
-            .map(|u| hash(std::slice::from_ref(u)))
+            .map(|u| shingle_hash(std::slice::from_ref(u)))
             .collect();
     }
-    units.windows(3).map(hash).collect()
+    units.windows(3).map(shingle_hash).collect()
+}
+
+fn shingle_hash(items: &[Unit<'_>]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for unit in items {
+        unit.text.hash(&mut h);
+    }
+    h.finish()
+}
+
+/// How many of `text`'s three-unit runs occur in `shingles` (another text's [`shingles`]): the
+/// score used to shortlist statements similar to a copy, computed without building a set.
+pub fn shared_shingles(text: &str, shingles_of_copy: &HashSet<u64>) -> usize {
+    let u = units(text);
+    if u.len() < 3 {
+        return u
+            .iter()
+            .filter(|x| shingles_of_copy.contains(&shingle_hash(std::slice::from_ref(x))))
+            .count();
+    }
+    u.windows(3)
+        .filter(|w| shingles_of_copy.contains(&shingle_hash(w)))
+        .count()
 }
 
 /// How a copy relates to a signed statement.

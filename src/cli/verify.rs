@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 
-use attest::archive::{self, Entry};
+use attest::archive::{self, Entry, LoadProblem};
 use attest::input;
 use attest::keys::TrustStore;
 use attest::report::{Verdict, VerifyReport};
@@ -40,30 +40,27 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     let bytes = input::read_bytes(&args.file)?;
     let decoded = input::decode(&bytes, &name)?;
     let trust = TrustStore::load(&args.keys).context("cannot load the trust store (--keys)")?;
-    let (entries, problems) = match &args.manifest {
-        Some(path) => {
-            let manifest = archive::read_manifest(path)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
-                .context("cannot use --manifest")?;
-            (
-                vec![Entry {
-                    path: path.clone(),
-                    manifest,
-                }],
-                Vec::new(),
-            )
-        }
-        None => archive::load(&args.archive)?,
+    let options = Options {
+        issuer: args.issuer,
     };
     let copy = Copy {
         path: &name,
         bytes: &bytes,
         decoded: &decoded,
     };
-    let options = Options {
-        issuer: args.issuer,
+    let report = match &args.manifest {
+        Some(path) => {
+            let manifest = archive::read_manifest(path)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+                .context("cannot use --manifest")?;
+            let entries = [Entry {
+                path: path.clone(),
+                manifest,
+            }];
+            verify::verify(copy, &entries, &[], &trust, &options)
+        }
+        None => verify_against_archive(copy, &args.archive, &trust, &options)?,
     };
-    let report = verify::verify(copy, &entries, &problems, &trust, &options);
     if args.json {
         output::print_json(&report)?;
     } else {
@@ -75,6 +72,59 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         EXIT_FINDINGS
     })
 }
+
+/// Look the copy up by digest first, reading in full only the manifests that match; only when that
+/// gives no authentic verdict is the whole archive read, for word-by-word comparison (and so that a
+/// trusted statement always wins over an untrusted digest match).
+fn verify_against_archive(
+    copy: Copy<'_>,
+    archive_dir: &std::path::Path,
+    trust: &TrustStore,
+    options: &Options,
+) -> anyhow::Result<VerifyReport> {
+    let canonical = verify::canonicalize_copy(copy.decoded);
+    let exact = attest::digest::Digest::of(copy.bytes);
+    let mut paths = archive::find_by_digest(archive_dir, &exact, &canonical.digest)?;
+    let read = |paths: &[std::path::PathBuf]| -> (Vec<Entry>, Vec<LoadProblem>) {
+        let mut entries = Vec::new();
+        let mut problems = Vec::new();
+        for path in paths {
+            match archive::read_manifest(path) {
+                Ok(manifest) => entries.push(Entry {
+                    path: path.clone(),
+                    manifest,
+                }),
+                Err(message) => problems.push(LoadProblem {
+                    path: path.clone(),
+                    message,
+                }),
+            }
+        }
+        (entries, problems)
+    };
+    if !paths.is_empty() {
+        let (entries, problems) = read(&paths);
+        let report = verify::verify(copy, &entries, &problems, trust, options);
+        if report.verdict.is_authentic() {
+            return Ok(report);
+        }
+    }
+    // No trusted digest match: compare with the most similar statements. Reading more than
+    // verify's own shortlist keeps its choice the same as over the whole archive, even when some
+    // similar manifests turn out to be untrusted or invalid.
+    for path in archive::most_similar(archive_dir, &canonical.text, SIMILAR_SHORTLIST)? {
+        if !paths.contains(&path) {
+            paths.push(path);
+        }
+    }
+    let (entries, mut problems) = read(&paths);
+    let (_, walk_problems) = archive::manifest_files(archive_dir)?;
+    problems.extend(walk_problems);
+    Ok(verify::verify(copy, &entries, &problems, trust, options))
+}
+
+/// How many of the most similar manifests `verify` reads in full when no digest matches.
+const SIMILAR_SHORTLIST: usize = 32;
 
 /// Human output: the verdict line, then the explanation.
 fn render(r: &VerifyReport, color: bool) -> String {
