@@ -172,7 +172,7 @@ pub fn compare(statement: &str, copy: &str) -> Comparison {
     );
     let mut tagged: Vec<(DiffTag, Range<usize>, Range<usize>)> =
         ops.iter().map(|op| op.as_tag_tuple()).collect();
-    trim_stray_edge_matches(&mut tagged);
+    slide_edge_matches(&mut tagged, &new_text);
     let mut result = Comparison {
         relation: Relation::Unrelated,
         changes: Vec::new(),
@@ -186,19 +186,21 @@ pub fn compare(statement: &str, copy: &str) -> Comparison {
         missing_beginning: false,
         missing_end: false,
     };
-    let (Some(mut first), Some(mut last)) = (
-        tagged.iter().position(|t| t.0 == DiffTag::Equal),
-        tagged.iter().rposition(|t| t.0 == DiffTag::Equal),
-    ) else {
+    let Some((mut first, mut last)) = core_segment(&tagged) else {
         return result;
     };
-    // A small replacement at either edge is an altered word (a changed last digit), not the
-    // boundary between the statement and other material.
-    if first > 0 && is_edge_alteration(&tagged[first - 1]) {
-        first -= 1;
+    // Where the copy has other text in place of a small remainder of the statement's opening or
+    // closing (a changed last phone number, a swapped contact line, a false header), that remainder
+    // was altered: it is not the border of an excerpt.
+    let head_old = tagged[first].1.start;
+    let head_new = tagged[first].2.start;
+    if is_altered_remainder(head_old, head_new, old.len()) {
+        first = 0;
     }
-    if last + 1 < tagged.len() && is_edge_alteration(&tagged[last + 1]) {
-        last += 1;
+    let tail_old = old.len() - tagged[last].1.end;
+    let tail_new = new.len() - tagged[last].2.end;
+    if is_altered_remainder(tail_old, tail_new, old.len()) {
+        last = tagged.len() - 1;
     }
     let covered_old = tagged[first].1.start..tagged[last].1.end;
     let covered_new = tagged[first].2.start..tagged[last].2.end;
@@ -249,48 +251,109 @@ pub fn compare(statement: &str, copy: &str) -> Comparison {
     result
 }
 
-/// Largest replacement at the edge of the aligned part that counts as an altered passage rather
-/// than the seam between the statement and unsigned material.
+/// A remainder of at most this many statement units beyond the aligned part, where the copy has other
+/// text, is always an alteration (a changed last phone number, even with a signature line after it).
 const MAX_EDGE_ALTERATION_UNITS: usize = 3;
+/// A remainder of at most this share of the statement is also an alteration: a copy that has nearly
+/// all of the statement but other text where its opening or closing was is modified, not an
+/// excerpt. Only when a large part of the statement is missing is the seam taken as the border of a
+/// quotation.
+const MAX_EDGE_ALTERATION_SHARE: f64 = 0.25;
 
-fn is_edge_alteration(op: &(DiffTag, Range<usize>, Range<usize>)) -> bool {
-    op.0 == DiffTag::Replace
-        && op.1.len() <= MAX_EDGE_ALTERATION_UNITS
-        && op.2.len() <= MAX_EDGE_ALTERATION_UNITS
+/// Whether `remainder` statement units beyond the aligned part, in whose place the copy has
+/// `replacement` units of other text, were altered rather than left out of a quotation: always when
+/// the remainder is tiny; otherwise when it is a small share of the statement and the copy puts text
+/// of comparable length (at least half) in its place, as a forger does and a quoting journalist
+/// rarely does.
+fn is_altered_remainder(remainder: usize, replacement: usize, statement_units: usize) -> bool {
+    if remainder == 0 || replacement == 0 {
+        return false;
+    }
+    remainder <= MAX_EDGE_ALTERATION_UNITS
+        || (remainder as f64 <= MAX_EDGE_ALTERATION_SHARE * statement_units as f64
+            && replacement * 2 >= remainder)
 }
 
-/// Longest run of matching units at either end of an alignment that is still taken as a
-/// coincidence when it is cut off from the rest by other material.
-const MAX_STRAY_EDGE_MATCH: usize = 2;
+/// Weight of one unit of mismatch against one unit of match when choosing the core of an alignment.
+const MISMATCH_WEIGHT: f64 = 0.5;
 
-/// Turn short matching runs at either end, separated from the main alignment by inserted or
-/// altered material, into non-matches: an email's "From:" line is not the statement's "From:".
-fn trim_stray_edge_matches(ops: &mut [(DiffTag, Range<usize>, Range<usize>)]) {
-    let equal_runs: Vec<usize> = (0..ops.len())
-        .filter(|&i| ops[i].0 == DiffTag::Equal)
-        .collect();
-    if equal_runs.len() < 2 {
-        return;
-    }
-    let longest = equal_runs
-        .iter()
-        .map(|&i| ops[i].1.len())
-        .max()
-        .unwrap_or(0);
-    for &i in &equal_runs {
-        if ops[i].1.len() > MAX_STRAY_EDGE_MATCH || ops[i].1.len() == longest {
-            break;
+/// The part of the alignment that is the statement as the copy carries it: the run of operations,
+/// starting and ending with a match, with the greatest weight (each matching unit +1, each unit of
+/// the larger side of a mismatch −½). Stray common words matched far from the rest ("the" in a news
+/// report's own sentence) fall outside it; changes inside a mostly-matching text stay inside.
+fn core_segment(ops: &[(DiffTag, Range<usize>, Range<usize>)]) -> Option<(usize, usize)> {
+    let weight = |op: &(DiffTag, Range<usize>, Range<usize>)| match op.0 {
+        DiffTag::Equal => op.1.len() as f64,
+        _ => -MISMATCH_WEIGHT * op.1.len().max(op.2.len()) as f64,
+    };
+    let mut best: Option<(f64, usize, usize)> = None;
+    let mut current: Option<(f64, usize)> = None;
+    for (i, op) in ops.iter().enumerate() {
+        let w = weight(op);
+        current = match current {
+            // Extend on ties, so a change between two matching runs stays inside the core.
+            Some((sum, start)) if sum + w >= w => Some((sum + w, start)),
+            _ => Some((w, i)),
+        };
+        let (sum, start) = current.expect("just set");
+        if op.0 == DiffTag::Equal && best.is_none_or(|(b, _, _)| sum >= b) {
+            best = Some((sum, start, i));
         }
-        ops[i].0 = DiffTag::Replace;
     }
-    for &i in equal_runs.iter().rev() {
-        if ops[i].0 != DiffTag::Equal
-            || ops[i].1.len() > MAX_STRAY_EDGE_MATCH
-            || ops[i].1.len() == longest
-        {
-            break;
+    let (_, mut start, mut end) = best?;
+    while ops[start].0 != DiffTag::Equal {
+        start += 1;
+    }
+    // A run of several matching units beyond one mismatch is part of the statement too (a sentence
+    // deleted near the start is a removal, not the border of an excerpt); only short stray matches
+    // stay outside.
+    while start >= 2
+        && ops[start - 2].0 == DiffTag::Equal
+        && ops[start - 2].1.len() > MAX_STRAY_MATCH
+    {
+        start -= 2;
+    }
+    while end + 2 < ops.len()
+        && ops[end + 2].0 == DiffTag::Equal
+        && ops[end + 2].1.len() > MAX_STRAY_MATCH
+    {
+        end += 2;
+    }
+    Some((start, end))
+}
+
+/// Matching runs this short outside the core of an alignment are taken as coincidence ("the",
+/// "of the"); longer ones belong to the statement.
+const MAX_STRAY_MATCH: usize = 2;
+
+/// Where a matching run at either end of the alignment sits next to an insertion that ends (at the
+/// start) or begins (at the end) with the same units, the alignment is ambiguous: an email's "From:"
+/// header matched the statement's opening "From:", which appears again at the end of the inserted
+/// header. Slide the match to the statement's side of the insertion, so the insertion becomes
+/// material around the statement instead of a change inside it.
+fn slide_edge_matches(ops: &mut [(DiffTag, Range<usize>, Range<usize>)], new: &[&str]) {
+    let n = ops.len();
+    if n >= 2 && ops[0].0 == DiffTag::Equal && ops[1].0 == DiffTag::Insert {
+        let (equal, insert) = (ops[0].clone(), ops[1].clone());
+        let k = equal.2.len();
+        if insert.2.len() >= k && new[insert.2.end - k..insert.2.end] == new[equal.2.clone()] {
+            let start = equal.1.start;
+            ops[0] = (
+                DiffTag::Insert,
+                start..start,
+                equal.2.start..insert.2.end - k,
+            );
+            ops[1] = (DiffTag::Equal, equal.1, insert.2.end - k..insert.2.end);
         }
-        ops[i].0 = DiffTag::Replace;
+    }
+    if n >= 2 && ops[n - 1].0 == DiffTag::Equal && ops[n - 2].0 == DiffTag::Insert {
+        let (insert, equal) = (ops[n - 2].clone(), ops[n - 1].clone());
+        let k = equal.2.len();
+        if insert.2.len() >= k && new[insert.2.start..insert.2.start + k] == new[equal.2.clone()] {
+            let end = equal.1.end;
+            ops[n - 2] = (DiffTag::Equal, equal.1, insert.2.start..insert.2.start + k);
+            ops[n - 1] = (DiffTag::Insert, end..end, insert.2.start + k..equal.2.end);
+        }
     }
 }
 
@@ -411,7 +474,55 @@ mod tests {
     }
 
     #[test]
-    fn stray_common_word_in_a_wrapper_does_not_count() {
+    fn altered_closing_or_opening_is_modified_not_an_excerpt() {
+        let statement = format!("{LETTER}\n\nContact: Li Qiaoyun, media enquiries, +852 5550 0146");
+        // The phone number changed, and a signature line follows it.
+        let c = cmp(
+            &statement,
+            &statement.replace("0146", "0164\n\nSent from my phone"),
+        );
+        assert_eq!(c.relation, Relation::Modified, "{c:?}");
+        assert_eq!(c.changes[0].original, "0146");
+        // The whole contact line swapped for another person.
+        let swapped = statement.replace(
+            "Li Qiaoyun, media enquiries, +852 5550 0146",
+            "Zhou Ming (our new spokesperson), +852 6123 4567",
+        );
+        let c = cmp(&statement, &swapped);
+        assert_eq!(c.relation, Relation::Modified, "{c:?}");
+        // The opening replaced by a false header.
+        let c = cmp(
+            &statement,
+            &statement.replace(
+                "We call for",
+                "OFFICIAL RETRACTION NOTICE. We no longer call for",
+            ),
+        );
+        assert_eq!(c.relation, Relation::Modified, "{c:?}");
+    }
+
+    #[test]
+    fn deleted_sentence_near_the_start_is_modified() {
+        let statement = "First we say this. Then we say that, which matters a great deal. And we end with a call for release and for visits by counsel and family.";
+        let copy = "First we say this. And we end with a call for release and for visits by counsel and family.";
+        let c = cmp(statement, copy);
+        assert_eq!(c.relation, Relation::Modified, "{c:?}");
+        assert_eq!(c.changes[0].kind, "removed");
+    }
+
+    #[test]
+    fn modified_statement_inside_an_email_is_modified() {
+        let copy = format!(
+            "Fwd: see below\n\n{}\n\nSent from my phone",
+            LETTER.replace("0117", "0118")
+        );
+        let c = cmp(LETTER, &copy);
+        assert_eq!(c.relation, Relation::Modified, "{c:?}");
+        assert!(c.surrounding_material);
+    }
+
+    #[test]
+    fn repeated_opening_word_in_a_wrapper_does_not_count() {
         let copy = format!("From: a friend\n\nThe letter:\n\n{LETTER}\n\nRegards, the sender");
         let c = cmp(LETTER, &copy);
         assert_eq!(c.relation, Relation::Embedded, "{c:?}");
