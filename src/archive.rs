@@ -163,10 +163,17 @@ pub fn find_by_digest(
         .collect())
 }
 
-/// Just the canonical paragraphs of a manifest.
+/// Just the issuer, signing key ids and canonical paragraphs of a manifest.
 #[derive(serde::Deserialize)]
 struct ParagraphsOnly {
+    issuer: String,
+    signatures: Vec<KeyIdOnly>,
     canonical: CanonicalParagraphs,
+}
+
+#[derive(serde::Deserialize)]
+struct KeyIdOnly {
+    key_id: String,
 }
 
 #[derive(serde::Deserialize)]
@@ -174,25 +181,42 @@ struct CanonicalParagraphs {
     paragraphs: Vec<String>,
 }
 
-/// The `n` manifests under `root` whose canonical text shares the most three-unit runs with
-/// `copy_text` (see [`crate::diff::shingles`]), found by a light parallel scan that reads only the
-/// paragraphs. `verify` then reads and checks only these in full.
-pub fn most_similar(root: &Path, copy_text: &str, n: usize) -> Result<Vec<PathBuf>, ArchiveError> {
+/// The manifests under `root` whose canonical text is most similar to `copy_text` (by
+/// [`crate::diff::similarity`]), found by a light parallel scan that reads only issuers, key ids
+/// and paragraphs: the best `n` among those that name a key `trusted(issuer, key_id)` accepts, and
+/// the best `n` among the rest. Shortlisting the two kinds separately means no number of untrusted
+/// look-alikes can crowd a trusted statement out. `verify` then reads and checks these in full.
+pub fn most_similar(
+    root: &Path,
+    copy_text: &str,
+    n: usize,
+    trusted: impl Fn(&str, &str) -> bool + Sync,
+) -> Result<Vec<PathBuf>, ArchiveError> {
     let (files, _) = manifest_files(root)?;
     let copy_shingles = crate::diff::shingles(&crate::diff::units(copy_text));
-    let mut scored: Vec<(usize, PathBuf)> = files
+    let scored: Vec<(bool, usize, PathBuf)> = files
         .into_par_iter()
         .filter_map(|path| {
             let bytes = std::fs::read(&path).ok()?;
-            let parsed: ParagraphsOnly = serde_json::from_slice(&bytes).ok()?;
-            let text = parsed.canonical.paragraphs.join("\n\n");
-            let shared = crate::diff::shared_shingles(&text, &copy_shingles);
-            (shared > 0).then_some((shared, path))
+            let m: ParagraphsOnly = serde_json::from_slice(&bytes).ok()?;
+            let shared =
+                crate::diff::similarity(&m.canonical.paragraphs.join("\n\n"), &copy_shingles);
+            let names_trusted = m.signatures.iter().any(|s| trusted(&m.issuer, &s.key_id));
+            (shared > 0).then_some((names_trusted, shared, path))
         })
         .collect();
-    scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    scored.truncate(n);
-    Ok(scored.into_iter().map(|(_, path)| path).collect())
+    let best = |want_trusted: bool| {
+        let mut kind: Vec<&(bool, usize, PathBuf)> =
+            scored.iter().filter(|s| s.0 == want_trusted).collect();
+        kind.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.2.cmp(&b.2)));
+        kind.into_iter()
+            .take(n)
+            .map(|s| s.2.clone())
+            .collect::<Vec<_>>()
+    };
+    let mut out = best(true);
+    out.extend(best(false));
+    Ok(out)
 }
 
 /// The head of an issuer's chain in an archive, as `sign` sees it.

@@ -109,18 +109,11 @@ fn shingle_hash(items: &[Unit<'_>]) -> u64 {
     h.finish()
 }
 
-/// How many of `text`'s three-unit runs occur in `shingles` (another text's [`shingles`]): the
-/// score used to shortlist statements similar to a copy, computed without building a set.
-pub fn shared_shingles(text: &str, shingles_of_copy: &HashSet<u64>) -> usize {
-    let u = units(text);
-    if u.len() < 3 {
-        return u
-            .iter()
-            .filter(|x| shingles_of_copy.contains(&shingle_hash(std::slice::from_ref(x))))
-            .count();
-    }
-    u.windows(3)
-        .filter(|w| shingles_of_copy.contains(&shingle_hash(w)))
+/// How many distinct three-unit runs of `text` occur in `shingles_of_copy` (the copy's
+/// [`shingles`]): the one score used to shortlist statements similar to a copy.
+pub fn similarity(text: &str, shingles_of_copy: &HashSet<u64>) -> usize {
+    shingles(&units(text))
+        .intersection(shingles_of_copy)
         .count()
 }
 

@@ -149,8 +149,9 @@ impl TryFrom<ManifestWire> for Manifest {
         }
         check_date(&wire.statement.date).map_err(invalid)?;
         check_file_name(&wire.statement.file_name).map_err(invalid)?;
-        if wire.statement.title.trim().is_empty() {
-            return Err(invalid("the title is empty".into()));
+        check_title(&wire.statement.title).map_err(invalid)?;
+        for lang in &wire.statement.languages {
+            check_language(lang).map_err(invalid)?;
         }
         if wire.canonical.version != CANON_VERSION {
             return Err(invalid(format!(
@@ -291,6 +292,16 @@ impl Manifest {
         self.signatures
             .iter()
             .any(|s| s.public_key == *key && key.verify_strict(payload, &s.signature).is_ok())
+    }
+
+    /// Whether a signature names a key that the trust store holds for this manifest's issuer (without
+    /// checking the signature: a cheap test for sorting candidates, never a verdict).
+    pub fn names_trusted_key(&self, trust: &TrustStore) -> bool {
+        self.signatures.iter().any(|s| {
+            trust
+                .get(&s.key_id)
+                .is_some_and(|t| t.key.issuer == self.issuer() && t.key.key == s.public_key)
+        })
     }
 
     /// Check every signature against the trust store.
@@ -548,6 +559,44 @@ where
     Option::<T>::deserialize(deserializer)
 }
 
+/// Longest title accepted, in characters.
+pub const MAX_TITLE_LEN: usize = 500;
+
+/// A title: not empty, at most 500 characters, one line, and no control, bidirectional or invisible
+/// characters (a title is shown to people verifying copies and must display as what it is).
+pub fn check_title(title: &str) -> Result<(), String> {
+    if title.trim().is_empty() {
+        return Err("the title is empty".into());
+    }
+    if title.chars().count() > MAX_TITLE_LEN {
+        return Err(format!(
+            "the title is longer than {MAX_TITLE_LEN} characters"
+        ));
+    }
+    if title
+        .chars()
+        .any(|c| c.is_control() || canon::is_ignorable(c) || canon::suspicious_kind(c).is_some())
+    {
+        return Err(
+            "the title contains line breaks, control, bidirectional or invisible characters".into(),
+        );
+    }
+    Ok(())
+}
+
+/// A language tag: 1 to 35 ASCII letters, digits and hyphens (BCP 47 shape, e.g. `en`, `zh-Hant`).
+pub fn check_language(tag: &str) -> Result<(), String> {
+    if tag.is_empty()
+        || tag.len() > 35
+        || !tag.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    {
+        return Err(format!(
+            "language {tag:?} is not a language tag such as en or zh-Hant"
+        ));
+    }
+    Ok(())
+}
+
 /// `YYYY-MM-DD`, a real calendar date.
 pub fn check_date(date: &str) -> Result<(), String> {
     let bad = || format!("date {date:?} is not a calendar date in the form YYYY-MM-DD");
@@ -586,7 +635,9 @@ pub fn check_file_name(name: &str) -> Result<(), String> {
         || name.contains(['/', '\\'])
         || name == "."
         || name == ".."
-        || name.chars().any(char::is_control)
+        || name
+            .chars()
+            .any(|c| c.is_control() || canon::suspicious_kind(c).is_some())
     {
         return Err(format!(
             "file_name {name:?} must be a bare file name with no directories"

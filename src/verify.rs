@@ -174,7 +174,24 @@ pub fn verify(
             .iter()
             .filter(|c| c.usable() && c.relation() != Relation::Unrelated)
             .collect();
-        if let Some(best) = prefer_claimed_issuer(&usable_approx, options) {
+        // `--issuer` only breaks ties between equally close statements: a claimed issuer never
+        // makes a worse match win (a quotation of the statement would hide its modification).
+        let equally_close: Vec<&Candidate<'_>> = usable_approx
+            .first()
+            .map(|best| {
+                let key = |c: &Candidate<'_>| {
+                    c.comparison
+                        .as_ref()
+                        .map(|k| (k.relation, k.unaltered_units, k.changes.len()))
+                };
+                usable_approx
+                    .iter()
+                    .copied()
+                    .filter(|c| key(c) == key(best))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let Some(best) = prefer_claimed_issuer(&equally_close, options) {
             chosen_entry = Some(best.entry);
             let comparison = best
                 .comparison
@@ -305,32 +322,34 @@ fn approximate_candidates<'a>(
         return Vec::new();
     }
     let copy_shingles = diff::shingles(&copy_units);
-    let mut scored: Vec<(usize, &Entry, String)> = entries
+    // (names a trusted key, similarity, entry, canonical text)
+    let scored: Vec<(bool, usize, &Entry, String)> = entries
         .iter()
         .filter(|e| !digest_matches.iter().any(|c| std::ptr::eq(c.entry, *e)))
         .filter_map(|e| {
             let text = e.manifest.canonical_text();
-            let shared = diff::shingles(&diff::units(&text))
-                .intersection(&copy_shingles)
-                .count();
-            (shared > 0).then_some((shared, e, text))
+            let shared = diff::similarity(&text, &copy_shingles);
+            (shared > 0).then(|| (e.manifest.names_trusted_key(trust), shared, e, text))
         })
         .collect();
-    scored.sort_by_key(|(shared, e, _)| {
-        (
-            std::cmp::Reverse(*shared),
-            std::cmp::Reverse(e.manifest.seq()),
-        )
-    });
-    scored.truncate(MAX_APPROXIMATE_CANDIDATES);
-    let mut out: Vec<Candidate<'a>> = scored
-        .into_iter()
-        .map(|(_, entry, text)| {
+    // The closest statements that name a trusted key, and separately the closest others, so that
+    // untrusted look-alikes can never crowd out a trusted statement.
+    let mut out: Vec<Candidate<'a>> = Vec::new();
+    for want_trusted in [true, false] {
+        let mut kind: Vec<&(bool, usize, &Entry, String)> =
+            scored.iter().filter(|s| s.0 == want_trusted).collect();
+        kind.sort_by_key(|(_, shared, e, _)| {
+            (
+                std::cmp::Reverse(*shared),
+                std::cmp::Reverse(e.manifest.seq()),
+            )
+        });
+        for (_, _, entry, text) in kind.into_iter().take(MAX_APPROXIMATE_CANDIDATES) {
             let mut c = Candidate::new(entry, trust, false);
-            c.comparison = Some(diff::compare(&text, &canonical.text));
-            c
-        })
-        .collect();
+            c.comparison = Some(diff::compare(text, &canonical.text));
+            out.push(c);
+        }
+    }
     // Trusted first, then the closest correspondence.
     out.sort_by_key(|c| {
         (
@@ -364,8 +383,17 @@ fn add_comparison_warnings(report: &mut VerifyReport, c: &Comparison) {
     }
 }
 
+/// One warning per distinct suspicious character, with how often and where it first occurs (a copy
+/// stuffed with escape characters gets a few lines, not thousands).
 fn add_suspicious_warnings(report: &mut VerifyReport, canonical: &Canonical) {
+    let mut seen: Vec<(&str, usize, &crate::canon::Suspicious)> = Vec::new();
     for s in &canonical.suspicious {
+        match seen.iter_mut().find(|(cp, _, _)| *cp == s.codepoint) {
+            Some(entry) => entry.1 += 1,
+            None => seen.push((&s.codepoint, 1, s)),
+        }
+    }
+    for (_, count, s) in seen {
         let (kind, why) = match s.kind {
             SuspiciousKind::Bidi => (
                 "bidi_control",
@@ -375,12 +403,14 @@ fn add_suspicious_warnings(report: &mut VerifyReport, canonical: &Canonical) {
             SuspiciousKind::Invisible => ("invisible_character", "it is invisible"),
             SuspiciousKind::Control => ("control_character", "it is a control character"),
         };
+        let times = if count > 1 {
+            format!(" ({count} times, first at line {})", s.line)
+        } else {
+            format!(" at line {}", s.line)
+        };
         report.warnings.push(Warning {
             kind: kind.into(),
-            message: format!(
-                "the copy contains {} {} at line {}: {why}",
-                s.codepoint, s.name, s.line
-            ),
+            message: format!("the copy contains {} {}{times}: {why}", s.codepoint, s.name),
         });
     }
 }

@@ -704,3 +704,137 @@ fn trusted_approximate_match_beats_impostor_exact_match() {
         .any(|m| m.matched == "exact" && m.manifest.path.ends_with("impostor.json")));
     assert!(r.warnings.iter().any(|w| w.kind == "untrusted_match"));
 }
+
+#[test]
+fn untrusted_look_alikes_cannot_crowd_out_the_trusted_statement() {
+    let sb = Sandbox::signed();
+    sb.ok(&[
+        "keygen",
+        "--issuer",
+        ISSUER,
+        "--out",
+        "impostor",
+        "--unencrypted",
+    ]);
+    let changed = LETTER.replace("5550 0117", "5550 0171");
+    for i in 0..7 {
+        let name = format!("look-alike-{i}.txt");
+        sb.write(&name, format!("{changed}\nVersion {i}.\n").as_bytes());
+        let out = format!("manifests/look-alike-{i}.json");
+        sb.ok(&[
+            "sign",
+            &name,
+            "--key",
+            "impostor.key",
+            "--out",
+            &out,
+            "--keys",
+            "no-such-dir",
+        ]);
+    }
+    sb.write("changed.txt", changed.as_bytes());
+    let (r, _) = sb.verify_json(&["changed.txt"]);
+    assert_eq!(r.verdict, Verdict::Modified, "{r:?}");
+    assert_eq!(r.issuer.as_deref(), Some(ISSUER));
+    assert_eq!(r.changes[0].original, "0117");
+}
+
+#[test]
+fn claimed_issuer_quoting_the_statement_does_not_hide_a_modification() {
+    let sb = Sandbox::signed();
+    let other = "Jinlan Bar Watch";
+    sb.ok(&[
+        "keygen",
+        "--issuer",
+        other,
+        "--out",
+        "watch",
+        "--unencrypted",
+    ]);
+    std::fs::copy(sb.path("watch.pub"), sb.path("keys/watch.pub")).unwrap();
+    let endorsement = "Jinlan Bar Watch endorses this letter:\n\n1. We call for the immediate release of the three lawyers detained on\n5 March 2026, and for their access to counsel of their own choosing.\n";
+    sb.write("endorse.txt", endorsement.as_bytes());
+    sb.ok(&["sign", "endorse.txt", "--key", "watch.key"]);
+    sb.write(
+        "changed.txt",
+        LETTER.replace("5550 0117", "5550 0171").as_bytes(),
+    );
+    let (r, _) = sb.verify_json(&["changed.txt", "--issuer", other]);
+    assert_eq!(r.verdict, Verdict::Modified, "{r:?}");
+    assert_eq!(r.issuer.as_deref(), Some(ISSUER));
+    assert!(
+        r.warnings.iter().any(|w| w.kind == "misattributed"),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn terminal_escapes_never_reach_human_output() {
+    let sb = Sandbox::signed();
+    // A title with an escape sequence is refused at signing.
+    let out = sb.run(&[
+        "sign",
+        "letter.txt",
+        "--key",
+        "hr.key",
+        "--title",
+        "Withdrawal\u{1b}[2K",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--title"), "{}", stderr(&out));
+    // Escapes in a received copy are shown escaped, never raw.
+    let hostile = LETTER.replace(
+        "incommunicado",
+        "incommunicado\u{1b}[2K\u{1b}[1A\u{1b}[32mexact",
+    );
+    sb.write("hostile.txt", hostile.as_bytes());
+    let out = sb.run(&["verify", "hostile.txt"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains('\u{1b}'), "{text:?}");
+    assert!(
+        text.starts_with("modified: ") && text.contains("\\u{001B}"),
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("control_character").count(),
+        0,
+        "kinds are not printed"
+    );
+    assert_eq!(
+        text.matches("U+001B").count(),
+        1,
+        "one grouped warning: {text}"
+    );
+}
+
+#[test]
+fn untrusted_human_output_does_not_present_the_claimed_issuer_as_verified() {
+    let sb = Sandbox::signed();
+    sb.ok(&[
+        "keygen",
+        "--issuer",
+        ISSUER,
+        "--out",
+        "impostor",
+        "--unencrypted",
+    ]);
+    sb.write(
+        "fake.txt",
+        b"Harbour Rights Lawyers Network withdraws its open letter.\n",
+    );
+    sb.ok(&[
+        "sign",
+        "fake.txt",
+        "--key",
+        "impostor.key",
+        "--archive",
+        "impostor-archive",
+    ]);
+    let out = sb.run(&["verify", "fake.txt", "--archive", "impostor-archive"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("untrusted: "), "{text}");
+    assert!(
+        text.contains("which is not verified") && !text.contains("  issuer:"),
+        "{text}"
+    );
+}

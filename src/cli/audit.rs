@@ -9,7 +9,7 @@ use attest::audit::{self, Options};
 use attest::keys::TrustStore;
 use attest::report::AuditReport;
 
-use super::output::{self, paint, Tone};
+use super::output::{self, paint, safe, Tone};
 use super::{EXIT_FINDINGS, EXIT_OK};
 
 /// Arguments of `attest audit`.
@@ -36,7 +36,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     };
     let show_progress = output::stderr_is_terminal();
     let mut progress = |done: usize, total: usize| {
-        if show_progress && total >= 200 && (done % 100 == 0 || done == total) {
+        if show_progress && total >= 200 {
             let width = 30;
             let filled = (done * width).checked_div(total).unwrap_or(width);
             let _ = write!(
@@ -83,8 +83,10 @@ fn render(r: &AuditReport, color: bool) -> String {
     };
     for i in &r.issuers {
         out.push_str(&format!(
-            "  issuer {:?}: {} manifests, latest seq {}\n",
-            i.issuer, i.manifests, i.latest_seq
+            "  issuer \"{}\": {} manifests, latest seq {}\n",
+            safe(&i.issuer),
+            i.manifests,
+            i.latest_seq
         ));
     }
     if r.statements_checked > 0 {
@@ -94,7 +96,12 @@ fn render(r: &AuditReport, color: bool) -> String {
         ));
     }
     for p in &r.problems {
-        out.push_str(&format!("  {} [{}] {}\n", p.path, p.kind, p.message));
+        out.push_str(&format!(
+            "  {} [{}] {}\n",
+            safe(&p.path),
+            p.kind,
+            safe(&p.message)
+        ));
     }
     out
 }

@@ -36,21 +36,42 @@ pub fn paint(text: &str, tone: Tone, color: bool) -> String {
     format!("\x1b[1;{code}m{text}\x1b[0m")
 }
 
-/// Print a value as one JSON object on standard output.
-pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value)?;
-    writeln!(out)?;
-    out.flush()?;
-    Ok(())
+/// Make text from a manifest or a copy safe to print on a terminal: control characters (which
+/// include terminal escape sequences), bidirectional controls and other invisible characters are
+/// shown as `\u{…}`, and line breaks as `⏎`, so nothing in signed or received material can
+/// rewrite or hide what attest prints.
+pub fn safe(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c == '\n' {
+            out.push('⏎');
+        } else if c.is_control()
+            || attest::canon::suspicious_kind(c).is_some()
+            || attest::canon::is_ignorable(c)
+        {
+            out.push_str(&format!("\\u{{{:04X}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
-/// Print text on standard output.
+/// Print a value as one JSON object on standard output. A closed pipe (`attest … | head`) is
+/// not an error: the command's exit code still reports the verdict.
+pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+    let mut text = serde_json::to_string_pretty(value)?;
+    text.push('\n');
+    print_text(&text)
+}
+
+/// Print text on standard output; a closed pipe is not an error (see [`print_json`]).
 pub fn print_text(text: &str) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    out.flush()?;
-    Ok(())
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
 }
 
 /// A closed pipe on standard output (e.g. `attest audit | head`) is not an error.

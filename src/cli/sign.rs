@@ -88,6 +88,14 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or(file_name.clone()),
     };
+    manifest::check_title(&title)
+        .map_err(anyhow::Error::msg)
+        .context("check --title")?;
+    for lang in &args.languages {
+        manifest::check_language(lang)
+            .map_err(anyhow::Error::msg)
+            .context("check --lang")?;
+    }
     let languages = if args.languages.is_empty() {
         guess_languages(&canonical.text)
     } else {

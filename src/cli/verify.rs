@@ -10,7 +10,7 @@ use attest::keys::TrustStore;
 use attest::report::{Verdict, VerifyReport};
 use attest::verify::{self, Copy, Options};
 
-use super::output::{self, paint, Tone};
+use super::output::{self, paint, safe, Tone};
 use super::{EXIT_FINDINGS, EXIT_OK};
 
 /// Arguments of `attest verify`.
@@ -112,7 +112,14 @@ fn verify_against_archive(
     // No trusted digest match: compare with the most similar statements. Reading more than
     // verify's own shortlist keeps its choice the same as over the whole archive, even when some
     // similar manifests turn out to be untrusted or invalid.
-    for path in archive::most_similar(archive_dir, &canonical.text, SIMILAR_SHORTLIST)? {
+    let trusted = |issuer: &str, key_id: &str| {
+        key_id
+            .parse::<attest::keys::KeyId>()
+            .ok()
+            .and_then(|id| trust.get(&id))
+            .is_some_and(|t| t.key.issuer == issuer)
+    };
+    for path in archive::most_similar(archive_dir, &canonical.text, SIMILAR_SHORTLIST, trusted)? {
         if !paths.contains(&path) {
             paths.push(path);
         }
@@ -162,41 +169,63 @@ fn render(r: &VerifyReport, color: bool) -> String {
     };
     let mut out = format!("{}: {meaning}\n", paint(r.verdict.name(), tone, color));
     if let Some(m) = &r.manifest {
-        out.push_str(&format!("  statement: {} ({})\n", m.title, m.date));
-        out.push_str(&format!("  issuer:    {} (seq {})\n", m.issuer, m.seq));
-        out.push_str(&format!("  manifest:  {}\n", m.path));
+        out.push_str(&format!(
+            "  statement: {} ({})\n",
+            safe(&m.title),
+            safe(&m.date)
+        ));
+        if r.issuer.is_some() {
+            out.push_str(&format!(
+                "  issuer:    {} (seq {})\n",
+                safe(&m.issuer),
+                m.seq
+            ));
+        } else {
+            out.push_str(&format!(
+                "  claims to be from {} (seq {}), which is not verified\n",
+                safe(&m.issuer),
+                m.seq
+            ));
+        }
+        out.push_str(&format!("  manifest:  {}\n", safe(&m.path)));
     }
     if r.signers.len() > 1 {
-        out.push_str(&format!("  signed by: {}\n", r.signers.join(", ")));
+        let signers: Vec<String> = r.signers.iter().map(|s| safe(s)).collect();
+        out.push_str(&format!("  signed by: {}\n", signers.join(", ")));
     }
     for c in &r.changes {
         out.push_str(&format!("  {} in paragraph {}:\n", c.kind, c.paragraph));
-        let show = |text: &str, tone: Tone| {
-            let marked = if text.is_empty() {
+        let marked = |text: &str, tone: Tone| {
+            let text = if text.is_empty() {
                 "(nothing)".to_string()
             } else {
-                format!("[{text}]")
+                format!("[{}]", safe(text))
             };
-            let before = if c.before.is_empty() {
-                String::new()
-            } else {
-                format!("…{} ", c.before)
-            };
-            let after = if c.after.is_empty() {
-                String::new()
-            } else {
-                format!(" {}…", c.after)
-            };
-            format!("{before}{}{after}", paint(&marked, tone, color))
+            paint(&text, tone, color)
         };
-        out.push_str(&format!("    signed: {}\n", show(&c.original, Tone::Good)));
-        out.push_str(&format!("    copy:   {}\n", show(&c.copy, Tone::Bad)));
+        // The context is the signed text around the change; the copy line shows only what the
+        // copy has in its place.
+        let before = if c.before.is_empty() {
+            String::new()
+        } else {
+            format!("…{} ", safe(&c.before))
+        };
+        let after = if c.after.is_empty() {
+            String::new()
+        } else {
+            format!(" {}…", safe(&c.after))
+        };
+        out.push_str(&format!(
+            "    signed: {before}{}{after}\n",
+            marked(&c.original, Tone::Good)
+        ));
+        out.push_str(&format!("    copy:   {}\n", marked(&c.copy, Tone::Bad)));
     }
     for w in &r.warnings {
         out.push_str(&format!(
             "  {} {}\n",
             paint("warning:", Tone::Caution, color),
-            w.message
+            safe(&w.message)
         ));
     }
     out
