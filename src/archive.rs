@@ -30,12 +30,12 @@ pub struct LoadProblem {
 
 /// The archive could not be read at all.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot read the archive {path}: {source}. Pass --archive DIR to name the directory of manifests")]
+#[error("cannot read the archive {path}: {cause}. Pass --archive DIR to name the directory of manifests")]
 pub struct ArchiveError {
     /// The directory.
     pub path: String,
     /// The I/O error.
-    pub source: std::io::Error,
+    pub cause: std::io::Error,
 }
 
 /// Every `*.json` file under `root`, sorted. Hidden entries (such as `.git`) are skipped; symbolic
@@ -51,7 +51,7 @@ pub fn manifest_files(root: &Path) -> Result<(Vec<PathBuf>, Vec<LoadProblem>), A
             Err(source) if first => {
                 return Err(ArchiveError {
                     path: root.display().to_string(),
-                    source,
+                    cause: source,
                 })
             }
             Err(e) => {

@@ -58,6 +58,16 @@ pub fn audit(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<AuditReport, ArchiveError> {
     let (files, load_problems) = archive::manifest_files(root)?;
+    if files.is_empty() && load_problems.is_empty() {
+        // Fail closed: an empty archive is more likely a wrong path than a clean archive.
+        return Err(ArchiveError {
+            path: root.display().to_string(),
+            cause: std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "it holds no manifest files (*.json)",
+            ),
+        });
+    }
     let mut report = AuditReport {
         archive: root.display().to_string(),
         manifests: files.len(),
@@ -90,10 +100,12 @@ pub fn audit(
             report.problems.extend(result.problems);
             if let Some((issuer, seq)) = result.identity {
                 parsed.push(path.display().to_string());
-                let count = counts.entry(issuer.clone()).or_default();
-                count.0 += 1;
-                count.1 = count.1.max(seq);
+                // The summary counts only manifests a trusted key of their issuer signed, so an
+                // impostor's files (reported as problems) cannot inflate an issuer's chain.
                 if let Some(link) = result.link {
+                    let count = counts.entry(issuer.clone()).or_default();
+                    count.0 += 1;
+                    count.1 = count.1.max(seq);
                     chains.entry(issuer).or_default().push(link);
                 }
             }
@@ -132,16 +144,21 @@ fn check_file(
     options: &Options,
     statements_checked: &mut usize,
 ) -> FileResult {
-    let manifest = match archive::read_manifest(path) {
-        Ok(m) => m,
-        Err(message) => {
-            return FileResult {
-                problems: vec![problem(path, "malformed", message)],
+    let manifest =
+        match archive::read_manifest(path) {
+            Ok(m) => m,
+            Err(message) => return FileResult {
+                problems: vec![problem(
+                    path,
+                    "malformed",
+                    format!(
+                        "{message}; restore the file from a good copy of the archive, or remove it"
+                    ),
+                )],
                 identity: None,
                 link: None,
-            }
-        }
-    };
+            },
+        };
     let mut problems = Vec::new();
     let issuer_signed = check_manifest(
         path,
@@ -196,7 +213,7 @@ fn check_manifest(
                 path,
                 "unknown_key",
                 format!(
-                    "signed by key {} which is not in the trust store; add the signer's .pub file if you trust it",
+                    "signed by key {} which is not in the trust store; if you have confirmed with the signer, outside attest, that this key is theirs, add their .pub file to the trust store",
                     check.key_id
                 ),
             )),

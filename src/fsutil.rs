@@ -14,12 +14,12 @@ pub enum WriteError {
         path: String,
     },
     /// Any other I/O failure.
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}: {cause}")]
     Io {
         /// The destination.
         path: String,
         /// The I/O error.
-        source: std::io::Error,
+        cause: std::io::Error,
     },
 }
 
@@ -30,7 +30,7 @@ pub fn write_new(path: &Path, contents: &[u8], mode: u32) -> Result<(), WriteErr
     let shown = path.display().to_string();
     let io = |source| WriteError::Io {
         path: shown.clone(),
-        source,
+        cause: source,
     };
     if path.exists() {
         return Err(WriteError::Exists { path: shown });
@@ -60,7 +60,7 @@ pub fn write_new(path: &Path, contents: &[u8], mode: u32) -> Result<(), WriteErr
         } else {
             WriteError::Io {
                 path: shown.clone(),
-                source: e.error,
+                cause: e.error,
             }
         }
     })?;

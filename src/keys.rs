@@ -66,12 +66,12 @@ pub enum KeyError {
     #[error("invalid issuer name: {0}")]
     Issuer(String),
     /// Reading a file or directory failed.
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}: {cause}")]
     Read {
         /// The file or directory.
         path: String,
         /// The I/O error.
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// The trust store cannot be used.
     #[error("{0}")]
@@ -301,7 +301,7 @@ impl IssuerKey {
         let shown = path.display().to_string();
         let content = std::fs::read_to_string(path).map_err(|source| KeyError::Read {
             path: shown.clone(),
-            source,
+            cause: source,
         })?;
         IssuerKey::parse(&content, &shown)
     }
@@ -542,9 +542,25 @@ fn parse_secret_wire(content: &str, path: &str) -> Result<SecretKeyWire, KeyErro
         what: "secret key file",
         reason,
     };
+    if content.contains(PUBLIC_KEY_FORMAT) || content.trim_start().starts_with(ONE_LINE_TAG) {
+        return Err(malformed(
+            "it is a public key file; pass the secret key PREFIX.key made by `attest keygen`"
+                .into(),
+        ));
+    }
     let wire: SecretKeyWire = serde_json::from_str(content).map_err(|e| {
-        // serde_json's message names fields and positions, never values, so no secret leaks.
-        malformed(e.to_string())
+        // serde_json's "invalid type/value" messages quote the value, which could be secret: keep
+        // only messages that name fields, and otherwise say where parsing failed.
+        let text = e.to_string();
+        if text.starts_with("missing field") || text.starts_with("unknown field") {
+            malformed(text)
+        } else {
+            malformed(format!(
+                "not valid JSON of the expected shape (line {}, column {})",
+                e.line(),
+                e.column()
+            ))
+        }
     })?;
     if wire.format != SECRET_KEY_FORMAT {
         return Err(malformed(format!(
@@ -613,15 +629,16 @@ impl TrustStore {
     /// a malformed key file, a key listed for two issuers, or an empty store is an error.
     pub fn load(dir: &Path) -> Result<TrustStore, KeyError> {
         let shown = dir.display().to_string();
-        let entries = std::fs::read_dir(dir).map_err(|source| KeyError::Read {
-            path: shown.clone(),
-            source,
+        let entries = std::fs::read_dir(dir).map_err(|e| {
+            KeyError::TrustStore(format!(
+                "cannot read the trust store {shown}: {e}; pass --keys DIR naming a directory of the issuers' .pub files"
+            ))
         })?;
         let mut paths: Vec<PathBuf> = Vec::new();
         for entry in entries {
             let entry = entry.map_err(|source| KeyError::Read {
                 path: shown.clone(),
-                source,
+                cause: source,
             })?;
             let path = entry.path();
             if path.extension().is_some_and(|e| e == "pub") && path.is_file() {

@@ -158,9 +158,9 @@ pub struct AuditProblem {
 pub struct IssuerSummary {
     /// The issuer.
     pub issuer: String,
-    /// Manifests of this issuer.
+    /// Manifests of this issuer signed by a key trusted for it.
     pub manifests: usize,
-    /// Highest sequence number seen.
+    /// Highest sequence number among them.
     pub latest_seq: u64,
 }
 

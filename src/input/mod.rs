@@ -45,12 +45,12 @@ pub struct Decoded {
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
     /// Reading failed.
-    #[error("cannot read {path}: {source}; check that it exists, is a file and is readable")]
+    #[error("cannot read {path}: {cause}; check that it exists, is a file and is readable")]
     Read {
         /// The file (or `standard input`).
         path: String,
         /// The I/O error.
-        source: io::Error,
+        cause: io::Error,
     },
     /// The input is larger than [`MAX_INPUT_BYTES`].
     #[error(
@@ -141,7 +141,7 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, InputError> {
     let name = path.display().to_string();
     let read_error = |source| InputError::Read {
         path: name.clone(),
-        source,
+        cause: source,
     };
     let file = File::open(path).map_err(read_error)?;
     let metadata = file.metadata().map_err(read_error)?;
@@ -173,7 +173,7 @@ fn read_limited(reader: impl Read, name: &str, size_hint: u64) -> Result<Vec<u8>
         .read_to_end(&mut bytes)
         .map_err(|source| InputError::Read {
             path: name.to_owned(),
-            source,
+            cause: source,
         })?;
     if bytes.len() as u64 > MAX_INPUT_BYTES {
         return Err(InputError::TooLarge {
