@@ -144,10 +144,10 @@ fn check_file(
     options: &Options,
     statements_checked: &mut usize,
 ) -> FileResult {
-    let manifest =
-        match archive::read_manifest(path) {
-            Ok(m) => m,
-            Err(message) => return FileResult {
+    let manifest = match archive::read_manifest(path) {
+        Ok(m) => m,
+        Err(message) => {
+            return FileResult {
                 problems: vec![problem(
                     path,
                     "malformed",
@@ -157,8 +157,9 @@ fn check_file(
                 )],
                 identity: None,
                 link: None,
-            },
-        };
+            }
+        }
+    };
     let mut problems = Vec::new();
     let issuer_signed = check_manifest(
         path,

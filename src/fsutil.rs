@@ -64,6 +64,12 @@ pub fn write_new(path: &Path, contents: &[u8], mode: u32) -> Result<(), WriteErr
             }
         }
     })?;
+    // Make the new directory entry durable too, so a crash cannot lose a manifest just reported
+    // as written.
+    #[cfg(unix)]
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
     Ok(())
 }
 

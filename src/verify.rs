@@ -281,6 +281,13 @@ fn adopt(
     report.issuer = Some(best.entry.manifest.issuer().to_string());
     report.signers = best.trust.signers.clone();
     report.manifest = Some(manifest_ref(best.entry));
+    // The issuer signed it; say so if any other signature on it (a co-signer's) fails.
+    for problem in &best.trust.problems {
+        report.warnings.push(Warning {
+            kind: "signature".into(),
+            message: format!("on the matched statement, {problem}"),
+        });
+    }
     if let Some(claimed) = &options.issuer {
         if !best.trust.signers.iter().any(|s| s == claimed) {
             if content_unaltered {

@@ -51,7 +51,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     }
     let key = SecretKey::generate(&args.issuer)?;
     let prefix = args.out.display().to_string();
-    let secret_file = if args.unencrypted {
+    let secret_file = zeroize::Zeroizing::new(if args.unencrypted {
         eprintln!(
             "attest: WARNING: {} will NOT be encrypted. Anyone who can read it can sign as {:?}. Use this for tests and demos only.",
             key_path.display(),
@@ -61,7 +61,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     } else {
         let pass = passphrase::for_new_key(&prefix)?;
         key.to_file_string(Some(&pass))?
-    };
+    });
     write_new(&key_path, secret_file.as_bytes(), 0o600)?;
     let public = key.public();
     write_new(&pub_path, public.to_file_string().as_bytes(), 0o644).with_context(|| {

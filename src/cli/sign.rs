@@ -137,6 +137,17 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
         ),
     };
+    let exact = attest::digest::Digest::of(&bytes);
+    if let Some(earlier) = entries.iter().find(|e| {
+        e.manifest.issuer() == key.issuer() && e.manifest.wire().statement.exact_digest == exact
+    }) {
+        eprintln!(
+            "attest: warning: {:?} already signed these exact bytes in {} (seq {}); signing them again adds a new statement to the chain",
+            key.issuer(),
+            earlier.path.display(),
+            earlier.manifest.seq()
+        );
+    }
     let statement = NewStatement {
         bytes: &bytes,
         canonical: &canonical,
@@ -167,9 +178,9 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
 
 fn load_secret_key(path: &Path) -> anyhow::Result<SecretKey> {
     let shown = path.display().to_string();
-    let content = std::fs::read_to_string(path).with_context(|| {
+    let content = zeroize::Zeroizing::new(std::fs::read_to_string(path).with_context(|| {
         format!("cannot read the secret key {shown}; pass --key PREFIX.key made by `attest keygen`")
-    })?;
+    })?);
     let key = if SecretKey::file_is_encrypted(&content, &shown)? {
         let pass = passphrase::for_existing_key(&shown)?;
         SecretKey::parse(&content, &shown, Some(&pass))?
