@@ -838,3 +838,38 @@ fn untrusted_human_output_does_not_present_the_claimed_issuer_as_verified() {
         "{text}"
     );
 }
+
+/// The JSON contract of PRODUCT.md, checked on the raw output (not through our own types, so that a
+/// renamed field fails here).
+#[test]
+fn verify_json_has_the_contract_fields() {
+    let sb = Sandbox::signed();
+    sb.write(
+        "changed.txt",
+        LETTER.replace("5550 0117", "5550 0171").as_bytes(),
+    );
+    let out = sb.run(&["verify", "changed.txt", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["verdict"], "modified");
+    assert_eq!(v["issuer"], ISSUER);
+    assert!(v["manifest"]["path"].as_str().unwrap().ends_with(".json"));
+    let change = &v["changes"][0];
+    assert_eq!(change["kind"], "altered");
+    assert_eq!(change["original"], "0117");
+    assert_eq!(change["copy"], "0171");
+    assert!(change["paragraph"].is_u64());
+    assert!(v["warnings"].is_array());
+    let out = sb.run(&[
+        "verify",
+        "letter.txt",
+        "--json",
+        "--archive",
+        "empty-archive-dir-that-is-missing",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    sb.write("unknown.txt", b"Nothing signed this.\n");
+    let v: serde_json::Value =
+        serde_json::from_slice(&sb.run(&["verify", "unknown.txt", "--json"]).stdout).unwrap();
+    assert_eq!(v["verdict"], "unknown");
+    assert!(v["issuer"].is_null() && v["manifest"].is_null());
+}

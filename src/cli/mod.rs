@@ -22,7 +22,15 @@ pub const EXIT_ERROR: u8 = 2;
 
 /// Document integrity and provenance for public statements.
 #[derive(Parser)]
-#[command(name = "attest", version, about, long_about = None, propagate_version = true)]
+#[command(
+    name = "attest",
+    version,
+    about,
+    long_about = None,
+    propagate_version = true,
+    after_help = "Exit codes: 0 authentic (exact, reformatted) or clean audit; 1 any other verdict, or \
+                  problems found; 2 attest could not do its job (usage, unreadable or malformed input)."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
