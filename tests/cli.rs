@@ -54,6 +54,36 @@ impl Sandbox {
         sb
     }
 
+    /// An impostor's key pair (`impostor.key`, `impostor.pub`) with the issuer's very name, not in
+    /// the trust store.
+    fn impostor_key(&self) {
+        self.ok(&[
+            "keygen",
+            "--issuer",
+            ISSUER,
+            "--out",
+            "impostor",
+            "--unencrypted",
+        ]);
+    }
+
+    /// The impostor's "withdrawal" (`fake.txt`), signed into its own `archive`.
+    fn impostor_statement_in(&self, archive: &str) {
+        self.impostor_key();
+        self.write(
+            "fake.txt",
+            b"Harbour Rights Lawyers Network withdraws its open letter.\n",
+        );
+        self.ok(&[
+            "sign",
+            "fake.txt",
+            "--key",
+            "impostor.key",
+            "--archive",
+            archive,
+        ]);
+    }
+
     fn path(&self, rel: &str) -> PathBuf {
         self.dir.path().join(rel)
     }
@@ -160,26 +190,7 @@ fn gb18030_copy_is_reformatted_with_encoding_named() {
 #[test]
 fn impostor_key_with_same_issuer_name_is_untrusted() {
     let sb = Sandbox::signed();
-    sb.ok(&[
-        "keygen",
-        "--issuer",
-        ISSUER,
-        "--out",
-        "impostor",
-        "--unencrypted",
-    ]);
-    sb.write(
-        "fake.txt",
-        b"Harbour Rights Lawyers Network withdraws its open letter.\n",
-    );
-    sb.ok(&[
-        "sign",
-        "fake.txt",
-        "--key",
-        "impostor.key",
-        "--archive",
-        "impostor-archive",
-    ]);
+    sb.impostor_statement_in("impostor-archive");
     let (r, code) = sb.verify_json(&["fake.txt", "--archive", "impostor-archive"]);
     assert_eq!((r.verdict, code), (Verdict::Untrusted, 1), "{r:?}");
     assert_eq!(r.issuer, None);
@@ -194,14 +205,7 @@ fn impostor_key_with_same_issuer_name_is_untrusted() {
 #[test]
 fn trusted_statement_wins_over_impostor_copy() {
     let sb = Sandbox::signed();
-    sb.ok(&[
-        "keygen",
-        "--issuer",
-        ISSUER,
-        "--out",
-        "impostor",
-        "--unencrypted",
-    ]);
+    sb.impostor_key();
     // The impostor signs the very same letter into the same archive.
     sb.write("same.txt", LETTER.replace('\n', "\r\n").as_bytes());
     sb.ok(&[
@@ -551,14 +555,7 @@ fn hash_reports_digests_and_paragraphs() {
 #[test]
 fn impostor_manifest_cannot_move_the_issuers_chain() {
     let sb = Sandbox::signed();
-    sb.ok(&[
-        "keygen",
-        "--issuer",
-        ISSUER,
-        "--out",
-        "impostor",
-        "--unencrypted",
-    ]);
+    sb.impostor_key();
     sb.write("fake.txt", b"A fake second statement.\n");
     sb.ok(&[
         "sign",
@@ -676,14 +673,7 @@ fn quoted_paragraph_is_an_excerpt() {
 #[test]
 fn trusted_approximate_match_beats_impostor_exact_match() {
     let sb = Sandbox::signed();
-    sb.ok(&[
-        "keygen",
-        "--issuer",
-        ISSUER,
-        "--out",
-        "impostor",
-        "--unencrypted",
-    ]);
+    sb.impostor_key();
     // The impostor signs a doctored letter; the copy is that doctored letter, byte for byte.
     let doctored = LETTER.replace("5550 0117", "5550 0999");
     sb.write("doctored.txt", doctored.as_bytes());
@@ -708,14 +698,7 @@ fn trusted_approximate_match_beats_impostor_exact_match() {
 #[test]
 fn untrusted_look_alikes_cannot_crowd_out_the_trusted_statement() {
     let sb = Sandbox::signed();
-    sb.ok(&[
-        "keygen",
-        "--issuer",
-        ISSUER,
-        "--out",
-        "impostor",
-        "--unencrypted",
-    ]);
+    sb.impostor_key();
     let changed = LETTER.replace("5550 0117", "5550 0171");
     for i in 0..7 {
         let name = format!("look-alike-{i}.txt");
@@ -810,26 +793,7 @@ fn terminal_escapes_never_reach_human_output() {
 #[test]
 fn untrusted_human_output_does_not_present_the_claimed_issuer_as_verified() {
     let sb = Sandbox::signed();
-    sb.ok(&[
-        "keygen",
-        "--issuer",
-        ISSUER,
-        "--out",
-        "impostor",
-        "--unencrypted",
-    ]);
-    sb.write(
-        "fake.txt",
-        b"Harbour Rights Lawyers Network withdraws its open letter.\n",
-    );
-    sb.ok(&[
-        "sign",
-        "fake.txt",
-        "--key",
-        "impostor.key",
-        "--archive",
-        "impostor-archive",
-    ]);
+    sb.impostor_statement_in("impostor-archive");
     let out = sb.run(&["verify", "fake.txt", "--archive", "impostor-archive"]);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.starts_with("untrusted: "), "{text}");
