@@ -579,7 +579,17 @@ impl HashSink {
         (self.hasher.finish(), count)
     }
 
+    #[inline]
     fn stage(&mut self, bytes: &[u8]) {
+        if self.staged.len() + bytes.len() <= self.staged.capacity() {
+            self.staged.extend_from_slice(bytes);
+            return;
+        }
+        self.stage_slow(bytes);
+    }
+
+    /// [`HashSink::stage`] when the buffer is full or not yet allocated.
+    fn stage_slow(&mut self, bytes: &[u8]) {
         if self.staged.len() + bytes.len() > HASH_STAGING_BYTES {
             self.hasher.update(&self.staged);
             self.staged.clear();
@@ -604,12 +614,14 @@ impl HashSink {
 }
 
 impl Sink for HashSink {
+    #[inline]
     fn span(&mut self, s: &str) {
         if !s.is_empty() {
             self.any_output = true;
             self.stage(s.as_bytes());
         }
     }
+    #[inline]
     fn gap(&mut self, join: &'static str, paragraph: bool) {
         self.paragraph_breaks += usize::from(paragraph);
         self.stage(join.as_bytes());
@@ -666,32 +678,85 @@ fn ascii_marks(x: u64, before: u8, after: u8) -> (u64, u64) {
     )
 }
 
-/// If all 32 bytes of `block` are canonical ASCII, how many token characters they hold. The four
-/// words are checked independently, so the processor overlaps them.
+/// If all 32 bytes of `block` are canonical ASCII, how many token characters they hold.
+///
+/// Most blocks pass, so this only answers "is any byte bad?", which is much cheaper than finding
+/// which one ([`ascii_prefix`] does that, on the rare block that fails). A block passes when every
+/// byte is printable (0x20..=0x7E) and no space follows a space (or a non-printable `before`), or
+/// precedes a non-printable `after`: inside a printable block a space's neighbours are then graphic.
+/// The four words are checked independently, so the processor overlaps them.
 fn ascii_block(block: &[u8; 32], before: u8, after: u8) -> Option<u32> {
     let word = |k: usize| u64::from_le_bytes(block[k * 8..k * 8 + 8].try_into().expect("8 bytes"));
-    let (b0, s0) = ascii_marks(word(0), before, block[8]);
-    let (b1, s1) = ascii_marks(word(1), block[7], block[16]);
-    let (b2, s2) = ascii_marks(word(2), block[15], block[24]);
-    let (b3, s3) = ascii_marks(word(3), block[23], after);
-    if b0 | b1 | b2 | b3 != 0 {
+    let words = [word(0), word(1), word(2), word(3)];
+    let unprintable = words.iter().fold(0, |acc, &x| acc | any_unprintable(x));
+    let s = words.map(space_marks);
+    // Each space mark shifted one byte up marks the byte after a space; across words the top
+    // byte of the previous word carries over. Outside the block only `before` and `after` matter.
+    let after_space = [
+        (s[0] << 8) | if is_ascii_graphic(before) { 0 } else { 0x80 },
+        (s[1] << 8) | (s[0] >> 56),
+        (s[2] << 8) | (s[1] >> 56),
+        (s[3] << 8) | (s[2] >> 56),
+    ];
+    let space_before_end = if is_ascii_graphic(after) {
+        0
+    } else {
+        0x80 << 56
+    };
+    let bad_spaces = (s[0] & after_space[0])
+        | (s[1] & after_space[1])
+        | (s[2] & after_space[2])
+        | (s[3] & (after_space[3] | space_before_end));
+    if unprintable | bad_spaces != 0 {
         return None;
     }
-    Some(32 - marked_bytes(s0) - marked_bytes(s1) - marked_bytes(s2) - marked_bytes(s3))
+    // Per-byte sums of at most 4 cannot carry, so one multiply counts the spaces of all four words.
+    let spaces = (s[0] >> 7) + (s[1] >> 7) + (s[2] >> 7) + (s[3] >> 7);
+    Some(32 - (spaces.wrapping_mul(LO_BYTES) >> 56) as u32)
 }
 
-/// Skip CJK ideographs (lead bytes E4..E9: U+4000..U+9FFF) and safe CJK punctuation, one
-/// three-byte character at a time, from the character boundary `i`. All of them are NFC-safe
-/// starters emitted unchanged, so a stretch of them needs no work but counting.
+/// Nonzero if and only if some byte of `x` is outside 0x20..=0x7E. (Carries and borrows may set
+/// bits above a byte that is outside, never when none is, so the test is exact as a yes/no.)
+fn any_unprintable(x: u64) -> u64 {
+    let at_least_7f = x.wrapping_add(LO_BYTES) | x;
+    let below_20 = x.wrapping_sub(LO_BYTES * 0x20) & !x;
+    (at_least_7f | below_20) & HI_BITS
+}
+
+/// The high bit of each byte of `x` that is a space, exactly (no carries between bytes).
+fn space_marks(x: u64) -> u64 {
+    let s = x ^ (LO_BYTES * 0x20);
+    !(((s & !HI_BITS) + !HI_BITS) | s) & HI_BITS
+}
+
+/// Whether `b` is the lead byte of a CJK ideograph from U+4000..=U+9FFF (E4..E9).
+fn is_ideograph_lead(b: u8) -> bool {
+    b.wrapping_sub(0xE4) < 6
+}
+
+/// Skip CJK ideographs (lead bytes E4..E9: U+4000..U+9FFF) and safe CJK punctuation from the
+/// character boundary `i`. All of them are NFC-safe starters emitted unchanged, so a stretch of
+/// them needs no work but counting. Ideographs are tested four at a time with one branch: in valid
+/// UTF-8 a lead byte is always followed by its two continuation bytes, so only lead bytes matter.
 fn skip_cjk(bytes: &[u8], mut i: usize) -> usize {
-    while i + 3 <= bytes.len() {
+    loop {
+        while i + 12 <= bytes.len()
+            && is_ideograph_lead(bytes[i])
+                & is_ideograph_lead(bytes[i + 3])
+                & is_ideograph_lead(bytes[i + 6])
+                & is_ideograph_lead(bytes[i + 9])
+        {
+            i += 12;
+        }
+        if i + 3 > bytes.len() {
+            return i;
+        }
         let b = bytes[i];
-        if !((0xE4..=0xE9).contains(&b) || is_safe_cjk_punctuation(b, bytes[i + 1], bytes[i + 2])) {
-            break;
+        if !(is_ideograph_lead(b) || is_safe_cjk_punctuation(b, bytes[i + 1], bytes[i + 2])) {
+            return i;
         }
         i += 3;
     }
-    i
 }
 
 /// The UTF-8 bytes of U+3001..=U+3029 (E3 80 81..A9) or U+FF01..=U+FF60 (EF BC 81..BF, EF BD 80..A0).
@@ -731,6 +796,23 @@ fn curly_quote(b0: u8, b1: u8, b2: u8) -> Option<char> {
     } else {
         None
     }
+}
+
+/// The join for a run from `start` to `end` between two token characters, the one after being one
+/// that [`starts_simple_token`] accepts (so a starter). Between two printable ASCII characters
+/// (most gaps in English) it is a space, with no decoding or table lookups.
+fn simple_join(s: &str, start: usize, end: usize) -> &'static str {
+    let bytes = s.as_bytes();
+    if is_ascii_graphic(bytes[start - 1]) && is_ascii_graphic(bytes[end]) {
+        return " ";
+    }
+    // Lead bytes E5..E9 encode U+5000..U+9FFF, all CJK unified ideographs, so unspaced. `start` is
+    // a character boundary, so a lead byte at `start - 3` begins the character before the run.
+    let ideograph = |b: u8| (0xE5..=0xE9).contains(&b);
+    if ideograph(bytes[end]) || (start >= 3 && ideograph(bytes[start - 3])) {
+        return "";
+    }
+    join_between(token_char_before(s, start), Some(token_char_at(s, end)))
 }
 
 /// The whitespace runs common enough to deserve a shortcut: one space, or one or two LF or CRLF.
@@ -773,12 +855,27 @@ fn token_char_at(s: &str, i: usize) -> char {
     }
 }
 
-/// [`last_token_char`], without decoding when the token ends in ASCII (the common case).
+/// [`last_token_char`], without a backwards search when the token ends in ASCII or in a
+/// three-byte character (CJK, curly quotes) that is neither ignorable nor whitespace.
 fn token_char_before(s: &str, end: usize) -> Option<char> {
-    match s.as_bytes()[end - 1] {
-        b if is_ascii_graphic(b) => Some(char::from(b)),
-        _ => last_token_char(s, end),
+    let bytes = s.as_bytes();
+    let b = bytes[end - 1];
+    if is_ascii_graphic(b) {
+        return Some(char::from(b));
     }
+    // `end` is a character boundary, so a three-byte lead byte at `end - 3` starts the last
+    // character.
+    if end >= 3 && bytes[end - 3] & 0xF0 == 0xE0 {
+        let code = (u32::from(bytes[end - 3] & 0x0F) << 12)
+            | (u32::from(bytes[end - 2] & 0x3F) << 6)
+            | u32::from(b & 0x3F);
+        if let Some(c) = char::from_u32(code) {
+            if !is_ignorable(c) && !is_whitespace(c) {
+                return Some(fold_quote(c).unwrap_or(c));
+            }
+        }
+    }
+    last_token_char(s, end)
 }
 
 /// The last character of the token that ends at byte `end`, as it appears in canonical output
@@ -825,7 +922,9 @@ fn fold<S: Sink>(
         // Skip 32 bytes at a time, then up to eight, through canonical ASCII, then through CJK
         // ideographs and punctuation, counting token characters as we go so that layout positions
         // need no second pass.
-        while i + 32 <= n && bytes[i] < 0x80 {
+        // A block can only pass if it starts with a printable byte: skip the attempt at line ends.
+        let printable_here = i < n && (0x20..=0x7E).contains(&bytes[i]);
+        while printable_here && i + 32 <= n {
             let block: &[u8; 32] = bytes[i..i + 32].try_into().expect("32 bytes");
             let before = if i > 0 { bytes[i - 1] } else { 0 };
             let after = bytes.get(i + 32).copied().unwrap_or(0);
@@ -839,7 +938,7 @@ fn fold<S: Sink>(
             i += 32;
             counted_to = i;
         }
-        while i + 8 <= n {
+        while printable_here && i + 8 <= n {
             let chunk: [u8; 8] = bytes[i..i + 8].try_into().expect("eight bytes");
             let before = if i > 0 { bytes[i - 1] } else { 0 };
             let after = bytes.get(i + 8).copied().unwrap_or(0);
@@ -887,11 +986,18 @@ fn fold<S: Sink>(
         if i > 0 && ends_token(bytes[i - 1]) {
             if let Some((len, line_breaks, line_ending)) = simple_run(bytes, i) {
                 if i + len < n && starts_simple_token(bytes, i + len) {
+                    let join = simple_join(input, i, i + len);
+                    // A single space that stays a single space (next to a curly quote, say) is
+                    // already canonical and records nothing: keep it in the current span.
+                    if line_breaks == 0 && join == " " {
+                        i += 1;
+                        continue;
+                    }
                     sink.span(&input[span_start..i]);
-                    let before = token_char_before(input, i);
-                    let join = join_between(before, Some(token_char_at(input, i + len)));
                     sink.gap(join, line_breaks >= 2);
-                    pos += count_starters(input, counted_to, i, raw);
+                    if counted_to < i {
+                        pos += count_starters(input, counted_to, i, raw);
+                    }
                     rec.line_endings |= line_ending;
                     let spaces = if line_breaks == 0 { " " } else { "" };
                     rec.inner_run(pos, line_breaks, spaces, join);
@@ -911,7 +1017,9 @@ fn fold<S: Sink>(
                 } else {
                     "'"
                 });
-                pos += count_starters(input, counted_to, i, raw);
+                if counted_to < i {
+                    pos += count_starters(input, counted_to, i, raw);
+                }
                 counted_to = i;
                 rec.quote(pos, c);
                 i += 3;
@@ -922,7 +1030,7 @@ fn fold<S: Sink>(
         let c = char_at(input, i);
         if is_whitespace(c) {
             sink.span(&input[span_start..i]);
-            let before = last_token_char(input, i);
+            let before = token_char_before(input, i);
             pos += count_starters(input, counted_to, i, raw);
             let run = scan_run(input, i, pos, rec, raw);
             counted_to = run.end;
@@ -1091,11 +1199,27 @@ impl Fingerprint {
         }
     }
 
-    /// A record of a position and one number.
+    /// A record of a position and one number. Records are frequent (every line break and quote),
+    /// so both numbers are encoded on the stack and appended at once.
+    #[inline]
     fn record(&mut self, pos: u64, value: u64) {
         self.any = true;
-        self.leb128(pos);
-        self.leb128(value);
+        let mut buf = [0u8; 20];
+        let mut len = 0;
+        for mut v in [pos, value] {
+            loop {
+                let byte = (v & 0x7F) as u8;
+                v >>= 7;
+                if v == 0 {
+                    buf[len] = byte;
+                    len += 1;
+                    break;
+                }
+                buf[len] = byte | 0x80;
+                len += 1;
+            }
+        }
+        self.records.extend_from_slice(&buf[..len]);
     }
 
     /// A record of a position and a string.
@@ -1124,6 +1248,7 @@ impl Recorder {
     }
 
     /// A run between two tokens, after `pos` token characters.
+    #[inline]
     fn inner_run(&mut self, pos: u64, line_breaks: u32, spaces: &str, join: &str) {
         match line_breaks {
             0 => {}
@@ -1275,6 +1400,63 @@ mod tests {
             proptest::prop_assert_eq!(got, (len as u32, count as u32));
         }
 
+        /// The 32-byte test passes exactly the blocks the byte-by-byte rule passes whole, and
+        /// counts their token characters.
+        #[test]
+        fn ascii_block_matches_byte_rule(
+            window in proptest::collection::vec(proptest::sample::select(vec![
+                b'a', b'Z', b'0', b' ', b' ', b' ', b'~', 0x7F, b'\t', b'\n', 0x1F, 0x20, 0x80,
+                0xE4, 0xFF, b'!', 0x00, 0x7E,
+            ]), 34)
+        ) {
+            let graphic = |b: u8| (0x21..=0x7E).contains(&b);
+            let ok = |j: usize| {
+                (0x20..=0x7E).contains(&window[j])
+                    && (window[j] != b' ' || (graphic(window[j - 1]) && graphic(window[j + 1])))
+            };
+            let expected = (1..33)
+                .all(ok)
+                .then(|| window[1..33].iter().filter(|&&b| b != b' ').count() as u32);
+            let block: [u8; 32] = window[1..33].try_into().unwrap();
+            proptest::prop_assert_eq!(ascii_block(&block, window[0], window[33]), expected);
+        }
+
+        /// Mostly-passing blocks, so that the count is exercised as well as the rejection.
+        #[test]
+        fn ascii_block_counts_spaces(
+            window in proptest::collection::vec(proptest::sample::select(vec![
+                b'a', b'.', b' ', b'~', b'!',
+            ]), 34)
+        ) {
+            let graphic = |b: u8| (0x21..=0x7E).contains(&b);
+            let ok = |j: usize| {
+                window[j] != b' ' || (graphic(window[j - 1]) && graphic(window[j + 1]))
+            };
+            let expected = (1..33)
+                .all(ok)
+                .then(|| window[1..33].iter().filter(|&&b| b != b' ').count() as u32);
+            let block: [u8; 32] = window[1..33].try_into().unwrap();
+            proptest::prop_assert_eq!(ascii_block(&block, window[0], window[33]), expected);
+        }
+
+        /// The four-at-a-time CJK skip stops exactly where the one-at-a-time rule stops.
+        #[test]
+        fn skip_cjk_matches_char_rule(s in "[律师。，（）\u{4DC0}\u{3041}a \u{201C}\u{FF60}\u{3029}\u{302A}]{0,40}") {
+            let bytes = s.as_bytes();
+            let mut expected = 0;
+            while expected + 3 <= bytes.len()
+                && ((0xE4..=0xE9).contains(&bytes[expected])
+                    || is_safe_cjk_punctuation(
+                        bytes[expected],
+                        bytes[expected + 1],
+                        bytes[expected + 2],
+                    ))
+            {
+                expected += 3;
+            }
+            proptest::prop_assert_eq!(skip_cjk(bytes, 0), expected);
+        }
+
         #[test]
         fn raw_starter_count_matches_char_count(s in "[a-z 律师。，é]{0,40}") {
             let expected = s.chars().filter(|&c| c != ' ').count() as u64;
@@ -1313,6 +1495,30 @@ mod tests {
                 "）", "：", "\u{FF60}", "\u{201C}", "\u{201D}", "\u{2018}", "\u{2019}",
                 "\u{201A}", "\u{201F}", "\u{2014}", "\u{200B}", " ", "  ", "\n", "\n\n",
                 "\n\n\n", "\r\n", "\r\n\r\n", "\r", "\u{3000}", "\u{A0}", "é", "\u{2029}",
+            ]), 0..60)
+        ) {
+            let text: String = pieces.concat();
+            let full = slow_canonicalize(&text);
+            proptest::prop_assert_eq!(&canonicalize(&text), &full);
+            let summary = summarize(&text);
+            proptest::prop_assert_eq!(summary.digest, full.digest);
+            proptest::prop_assert_eq!(summary.paragraph_count, full.paragraphs().count());
+            proptest::prop_assert_eq!(&summary.layout, &full.layout);
+        }
+    }
+
+    proptest::proptest! {
+        /// The event shortcuts of the fast path: a single space kept inside the current span
+        /// (next to curly quotes), the join found from raw bytes (printable ASCII on both sides,
+        /// ideograph lead bytes E5..E9 on either side) and the last character before a run decoded
+        /// from three bytes (ideographs, quotes, and the ignorables it must not take as tokens).
+        #[test]
+        fn event_shortcuts_agree_with_full_algorithm(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "a", "Zz", ".", "\u{4E00}", "\u{4E5D}", "\u{9FA5}", "\u{5000}", "\u{4DFF}",
+                "\u{4DC0}", "\u{3002}", "\u{FF0C}", "\u{201C}", "\u{201D}", "\u{2019}",
+                "\u{200B}", "\u{2060}", "\u{AD}", " ", " ", " ", "\n", "\r\n", "\n\n",
+                "\u{3000}", "\u{2014}", "\u{E9}", "\u{301}",
             ]), 0..60)
         ) {
             let text: String = pieces.concat();
