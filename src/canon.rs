@@ -130,6 +130,8 @@ pub enum LayoutDifference {
     InvisibleCharacters,
     /// Composed versus decomposed accents (Unicode normalization).
     UnicodeNormalization,
+    /// Email reply markers (`> `) before the lines (found by `verify`, not by canonicalization).
+    EmailQuoting,
 }
 
 impl LayoutDifference {
@@ -146,6 +148,7 @@ impl LayoutDifference {
             LayoutDifference::Quotes => "quote style",
             LayoutDifference::InvisibleCharacters => "invisible characters",
             LayoutDifference::UnicodeNormalization => "Unicode normalization",
+            LayoutDifference::EmailQuoting => "email quoting",
         }
     }
 }

@@ -11,7 +11,7 @@
 use std::path::Path;
 
 use crate::archive::{Entry, LoadProblem};
-use crate::canon::{self, Canonical, SuspiciousKind};
+use crate::canon::{self, Canonical, LayoutDifference, SuspiciousKind};
 use crate::diff::{self, Comparison, Relation};
 use crate::digest::Digest;
 use crate::input::Decoded;
@@ -102,7 +102,73 @@ pub fn canonicalize_copy(decoded: &Decoded) -> Canonical {
 const MAX_APPROXIMATE_CANDIDATES: usize = 5;
 
 /// Verify a copy against `entries` (the archive, or the one manifest given with `--manifest`).
+///
+/// When the copy as received is not authentic and its lines carry email reply markers (`> `), it is
+/// verified again with the markers removed ([`crate::input::email`]); the second result is used only
+/// if it is a better verdict, and it says so (`email_quoting` warning and layout difference).
 pub fn verify(
+    copy: Copy<'_>,
+    entries: &[Entry],
+    archive_problems: &[LoadProblem],
+    trust: &TrustStore,
+    options: &Options,
+) -> VerifyReport {
+    let report = verify_as_decoded(copy, entries, archive_problems, trust, options);
+    if report.verdict.is_authentic() {
+        return report;
+    }
+    let Some(unquoted_text) = crate::input::email::strip_quote_markers(&copy.decoded.text) else {
+        return report;
+    };
+    let unquoted = Decoded {
+        text: unquoted_text,
+        ..copy.decoded.clone()
+    };
+    let unquoted_copy = Copy {
+        decoded: &unquoted,
+        ..copy
+    };
+    let mut alternative =
+        verify_as_decoded(unquoted_copy, entries, archive_problems, trust, options);
+    let better = verdict_rank(alternative.verdict) < verdict_rank(report.verdict)
+        || (alternative.verdict == Verdict::Modified
+            && report.verdict == Verdict::Modified
+            && alternative.changes.len() < report.changes.len());
+    if !better {
+        return report;
+    }
+    if alternative.verdict == Verdict::Reformatted {
+        alternative.differences.push(LayoutDifference::EmailQuoting);
+    }
+    alternative.warnings.insert(
+        0,
+        Warning {
+            kind: "email_quoting".into(),
+            message:
+                "the copy's lines carry email reply markers (>); they were removed before comparing"
+                    .into(),
+        },
+    );
+    alternative
+}
+
+/// How good a verdict is for the copy, best first: used only to choose between the copy as received
+/// and the copy without email quote markers.
+fn verdict_rank(verdict: Verdict) -> u8 {
+    match verdict {
+        Verdict::Exact => 0,
+        Verdict::Reformatted => 1,
+        Verdict::Misattributed => 2,
+        Verdict::Embedded => 3,
+        Verdict::Excerpt => 4,
+        Verdict::Modified => 5,
+        Verdict::Untrusted => 6,
+        Verdict::Unknown => 7,
+    }
+}
+
+/// [`verify`] of the copy exactly as decoded.
+fn verify_as_decoded(
     copy: Copy<'_>,
     entries: &[Entry],
     archive_problems: &[LoadProblem],

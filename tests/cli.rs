@@ -837,3 +837,46 @@ fn verify_json_has_the_contract_fields() {
     assert_eq!(v["verdict"], "unknown");
     assert!(v["issuer"].is_null() && v["manifest"].is_null());
 }
+
+fn email_quoted(text: &str) -> String {
+    text.lines()
+        .map(|l| {
+            if l.is_empty() {
+                ">\n".to_string()
+            } else {
+                format!("> {l}\n")
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn letter_quoted_in_an_email_reply_is_reformatted_or_embedded() {
+    let sb = Sandbox::signed();
+    sb.write("quoted.txt", email_quoted(LETTER).as_bytes());
+    let (r, code) = sb.verify_json(&["quoted.txt"]);
+    assert_eq!((r.verdict, code), (Verdict::Reformatted, 0), "{r:?}");
+    assert!(r
+        .differences
+        .contains(&attest::canon::LayoutDifference::EmailQuoting));
+    assert!(r.warnings.iter().any(|w| w.kind == "email_quoting"));
+
+    let reply = format!(
+        "Dear all, please see the letter below.\n\nOn Monday, Evelyn wrote:\n{}",
+        email_quoted(LETTER)
+    );
+    sb.write("reply.txt", reply.as_bytes());
+    let (r, code) = sb.verify_json(&["reply.txt"]);
+    assert_eq!((r.verdict, code), (Verdict::Embedded, 1), "{r:?}");
+}
+
+#[test]
+fn email_quoting_does_not_hide_a_modification() {
+    let sb = Sandbox::signed();
+    let quoted = email_quoted(&LETTER.replace("5550 0117", "5550 0171"));
+    sb.write("quoted.txt", quoted.as_bytes());
+    let (r, code) = sb.verify_json(&["quoted.txt"]);
+    assert_eq!((r.verdict, code), (Verdict::Modified, 1), "{r:?}");
+    assert_eq!(r.changes.len(), 1, "{:?}", r.changes);
+    assert_eq!(r.changes[0].original, "0117");
+}

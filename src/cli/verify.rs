@@ -85,6 +85,17 @@ fn verify_against_archive(
     let canonical = verify::canonicalize_copy(copy.decoded);
     let exact = attest::digest::Digest::of(copy.bytes);
     let mut paths = archive::find_by_digest(archive_dir, &exact, &canonical.digest)?;
+    // The copy may be quoted in an email reply; verify also tries it without the markers, so look
+    // those up too.
+    let unquoted = attest::input::email::strip_quote_markers(&copy.decoded.text)
+        .map(|text| attest::canon::canonicalize(&text));
+    if let Some(u) = &unquoted {
+        for path in archive::find_by_digest(archive_dir, &exact, &u.digest)? {
+            if !paths.contains(&path) {
+                paths.push(path);
+            }
+        }
+    }
     let read = |paths: &[std::path::PathBuf]| -> (Vec<Entry>, Vec<LoadProblem>) {
         let mut entries = Vec::new();
         let mut problems = Vec::new();
@@ -119,9 +130,13 @@ fn verify_against_archive(
             .and_then(|id| trust.get(&id))
             .is_some_and(|t| t.key.issuer == issuer)
     };
-    for path in archive::most_similar(archive_dir, &canonical.text, SIMILAR_SHORTLIST, trusted)? {
-        if !paths.contains(&path) {
-            paths.push(path);
+    let mut texts = vec![&canonical.text];
+    texts.extend(unquoted.as_ref().map(|u| &u.text));
+    for text in texts {
+        for path in archive::most_similar(archive_dir, text, SIMILAR_SHORTLIST, trusted)? {
+            if !paths.contains(&path) {
+                paths.push(path);
+            }
         }
     }
     let (entries, mut problems) = read(&paths);

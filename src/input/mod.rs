@@ -12,6 +12,7 @@
 //! [`read_bytes`] reads a file or standard input with a size limit.
 
 mod detect;
+pub mod email;
 
 #[cfg(test)]
 mod tests;
