@@ -57,6 +57,11 @@ with open(c + "solidarity-statement-forwarded-email.txt", "w", encoding="utf-8")
             "Subject: Fwd: solidarity statement\n\nDear colleagues, please see the statement below.\n\n"
             + sol + "\n--\nJinlan Bar Watch weekly bulletin\n")
 
+# Quoted in an email reply: every line of the English-only statement behind "> ".
+bar_quoted = "".join("> " + l + "\n" if l else ">\n" for l in bar.split("\n")[:-1])
+with open(c + "bar-exam-statement-in-email-reply.txt", "w", encoding="utf-8") as f:
+    f.write("Thanks, Li. Circulating this to the committee.\n\nOn 20 May 2026, Li Qiaoyun wrote:\n" + bar_quoted)
+
 # Quoted in a news report: one paragraph of the bar-exam statement, inside the reporter's text.
 paras = [p for p in bar.split("\n\n") if p.strip()]
 quoted = max(paras, key=len)
