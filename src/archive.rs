@@ -106,6 +106,13 @@ pub fn read_manifest(path: &Path) -> Result<Manifest, String> {
 /// parallel.
 pub fn load(root: &Path) -> Result<(Vec<Entry>, Vec<LoadProblem>), ArchiveError> {
     let (files, mut problems) = manifest_files(root)?;
+    let (entries, read_problems) = read_entries(files);
+    problems.extend(read_problems);
+    Ok((entries, problems))
+}
+
+/// Read and check the given manifest files in parallel: the usable ones, and the others with why.
+pub fn read_entries(files: Vec<PathBuf>) -> (Vec<Entry>, Vec<LoadProblem>) {
     let results: Vec<(PathBuf, Result<Manifest, String>)> = files
         .into_par_iter()
         .map(|path| {
@@ -114,13 +121,14 @@ pub fn load(root: &Path) -> Result<(Vec<Entry>, Vec<LoadProblem>), ArchiveError>
         })
         .collect();
     let mut entries = Vec::with_capacity(results.len());
+    let mut problems = Vec::new();
     for (path, result) in results {
         match result {
             Ok(manifest) => entries.push(Entry { path, manifest }),
             Err(message) => problems.push(LoadProblem { path, message }),
         }
     }
-    Ok((entries, problems))
+    (entries, problems)
 }
 
 /// Just the digests of a manifest, read without checking anything else.
@@ -140,19 +148,14 @@ struct CanonicalDigest {
     digest: String,
 }
 
-/// The manifests under `root` whose exact or canonical digest is one of those given, found by a
+/// The manifests among `files` whose exact or canonical digest is one of those given, found by a
 /// light parallel scan that reads only the digests (matches must then be read and checked in full
 /// with [`read_manifest`]). Lets `verify` answer for an authentic copy without parsing the whole
 /// archive.
-pub fn find_by_digest(
-    root: &Path,
-    exact: &Digest,
-    canonical: &Digest,
-) -> Result<Vec<PathBuf>, ArchiveError> {
-    let (files, _) = manifest_files(root)?;
+pub fn find_by_digest(files: &[PathBuf], exact: &Digest, canonical: &Digest) -> Vec<PathBuf> {
     let (exact, canonical) = (exact.to_string(), canonical.to_string());
-    Ok(files
-        .into_par_iter()
+    files
+        .par_iter()
         .filter(|path| {
             let Ok(bytes) = std::fs::read(path) else {
                 return false;
@@ -160,7 +163,8 @@ pub fn find_by_digest(
             serde_json::from_slice::<DigestsOnly>(&bytes)
                 .is_ok_and(|d| d.statement.exact_digest == exact || d.canonical.digest == canonical)
         })
-        .collect())
+        .cloned()
+        .collect()
 }
 
 /// Just the issuer, signing key ids and canonical paragraphs of a manifest.
@@ -181,23 +185,22 @@ struct CanonicalParagraphs {
     paragraphs: Vec<String>,
 }
 
-/// The manifests under `root` whose canonical text is most similar to `copy_text` (by
+/// The manifests among `files` whose canonical text is most similar to `copy_text` (by
 /// [`crate::diff::similarity`]), found by a light parallel scan that reads only issuers, key ids
 /// and paragraphs: the best `n` among those that name a key `trusted(issuer, key_id)` accepts, and
 /// the best `n` among the rest. Shortlisting the two kinds separately means no number of untrusted
 /// look-alikes can crowd a trusted statement out. `verify` then reads and checks these in full.
 pub fn most_similar(
-    root: &Path,
+    files: &[PathBuf],
     copy_text: &str,
     n: usize,
     trusted: impl Fn(&str, &str) -> bool + Sync,
-) -> Result<Vec<PathBuf>, ArchiveError> {
-    let (files, _) = manifest_files(root)?;
+) -> Vec<PathBuf> {
     let copy_shingles = crate::diff::shingles(&crate::diff::units(copy_text));
-    let scored: Vec<(bool, usize, PathBuf)> = files
-        .into_par_iter()
+    let scored: Vec<(bool, usize, &PathBuf)> = files
+        .par_iter()
         .filter_map(|path| {
-            let bytes = std::fs::read(&path).ok()?;
+            let bytes = std::fs::read(path).ok()?;
             let m: ParagraphsOnly = serde_json::from_slice(&bytes).ok()?;
             let shared =
                 crate::diff::similarity(&m.canonical.paragraphs.join("\n\n"), &copy_shingles);
@@ -206,9 +209,9 @@ pub fn most_similar(
         })
         .collect();
     let best = |want_trusted: bool| {
-        let mut kind: Vec<&(bool, usize, PathBuf)> =
+        let mut kind: Vec<&(bool, usize, &PathBuf)> =
             scored.iter().filter(|s| s.0 == want_trusted).collect();
-        kind.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.2.cmp(&b.2)));
+        kind.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.2.cmp(b.2)));
         kind.into_iter()
             .take(n)
             .map(|s| s.2.clone())
@@ -216,7 +219,7 @@ pub fn most_similar(
     };
     let mut out = best(true);
     out.extend(best(false));
-    Ok(out)
+    out
 }
 
 /// The head of an issuer's chain in an archive, as `sign` sees it.

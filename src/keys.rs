@@ -774,6 +774,31 @@ mod tests {
     }
 
     #[test]
+    fn trust_store_reads_only_pub_files_and_fails_closed_when_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(matches!(
+            TrustStore::load(dir.path()),
+            Err(KeyError::TrustStore(_))
+        ));
+        let sk = SecretKey::generate("Harbour Rights Lawyers Network").unwrap();
+        std::fs::write(dir.path().join("harbour.pub"), sk.public().to_file_string()).unwrap();
+        std::fs::write(dir.path().join("README.txt"), "not a key").unwrap();
+        std::fs::write(
+            dir.path().join("harbour.key"),
+            sk.to_file_string(None).unwrap(),
+        )
+        .unwrap();
+        let store = TrustStore::load(dir.path()).unwrap();
+        assert_eq!(store.len(), 1);
+        let trusted = store.get(&sk.key_id()).unwrap();
+        assert_eq!(trusted.key.issuer, "Harbour Rights Lawyers Network");
+        // A malformed .pub file is an error naming it, not silently skipped.
+        std::fs::write(dir.path().join("broken.pub"), "garbage").unwrap();
+        let err = TrustStore::load(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("broken.pub"), "{err}");
+    }
+
+    #[test]
     fn issuer_names_are_checked() {
         assert!(check_issuer("").is_err());
         assert!(check_issuer(" padded").is_err());

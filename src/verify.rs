@@ -8,15 +8,13 @@
 //! Matches by exact bytes beat matches by canonical digest. Manifests that match but are not usable
 //! are reported as `other_matches`, so an impostor's manifest is always mentioned.
 
-use std::path::Path;
-
 use crate::archive::{Entry, LoadProblem};
 use crate::canon::{self, Canonical, LayoutDifference, SuspiciousKind};
 use crate::diff::{self, Comparison, Relation};
 use crate::digest::Digest;
 use crate::input::Decoded;
 use crate::keys::TrustStore;
-use crate::manifest::{Manifest, TrustAssessment};
+use crate::manifest::TrustAssessment;
 use crate::report::{CopyInfo, ManifestRef, OtherMatch, Verdict, VerifyReport, Warning};
 
 /// At most this many archive load problems are listed one by one in a report.
@@ -519,13 +517,10 @@ fn quoted_list(items: &[String]) -> String {
 
 /// A report's reference to a manifest file.
 pub fn manifest_ref(entry: &Entry) -> ManifestRef {
-    reference(&entry.path, &entry.manifest)
-}
-
-fn reference(path: &Path, m: &Manifest) -> ManifestRef {
+    let m = &entry.manifest;
     let s = &m.wire().statement;
     ManifestRef {
-        path: path.display().to_string(),
+        path: entry.path.display().to_string(),
         issuer: m.issuer().to_string(),
         seq: m.seq(),
         title: s.title.clone(),

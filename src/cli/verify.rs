@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 
-use attest::archive::{self, Entry, LoadProblem};
+use attest::archive::{self, Entry};
 use attest::input;
 use attest::keys::TrustStore;
 use attest::report::{Verdict, VerifyReport};
@@ -82,39 +82,23 @@ fn verify_against_archive(
     trust: &TrustStore,
     options: &Options,
 ) -> anyhow::Result<VerifyReport> {
+    // One walk of the archive serves every look-up below.
+    let (files, walk_problems) = archive::manifest_files(archive_dir)?;
     let canonical = verify::canonicalize_copy(copy.decoded);
     let exact = attest::digest::Digest::of(copy.bytes);
-    let mut paths = archive::find_by_digest(archive_dir, &exact, &canonical.digest)?;
     // The copy may be quoted in an email reply; verify also tries it without the markers, so look
     // those up too.
     let unquoted = attest::input::email::strip_quote_markers(&copy.decoded.text)
         .map(|text| attest::canon::canonicalize(&text));
+    let mut paths = archive::find_by_digest(&files, &exact, &canonical.digest);
     if let Some(u) = &unquoted {
-        for path in archive::find_by_digest(archive_dir, &exact, &u.digest)? {
-            if !paths.contains(&path) {
-                paths.push(path);
-            }
-        }
+        add_new(
+            &mut paths,
+            archive::find_by_digest(&files, &exact, &u.digest),
+        );
     }
-    let read = |paths: &[std::path::PathBuf]| -> (Vec<Entry>, Vec<LoadProblem>) {
-        let mut entries = Vec::new();
-        let mut problems = Vec::new();
-        for path in paths {
-            match archive::read_manifest(path) {
-                Ok(manifest) => entries.push(Entry {
-                    path: path.clone(),
-                    manifest,
-                }),
-                Err(message) => problems.push(LoadProblem {
-                    path: path.clone(),
-                    message,
-                }),
-            }
-        }
-        (entries, problems)
-    };
     if !paths.is_empty() {
-        let (entries, problems) = read(&paths);
+        let (entries, problems) = archive::read_entries(paths.clone());
         let report = verify::verify(copy, &entries, &problems, trust, options);
         if report.verdict.is_authentic() {
             return Ok(report);
@@ -130,19 +114,24 @@ fn verify_against_archive(
             .and_then(|id| trust.get(&id))
             .is_some_and(|t| t.key.issuer == issuer)
     };
-    let mut texts = vec![&canonical.text];
-    texts.extend(unquoted.as_ref().map(|u| &u.text));
-    for text in texts {
-        for path in archive::most_similar(archive_dir, text, SIMILAR_SHORTLIST, trusted)? {
-            if !paths.contains(&path) {
-                paths.push(path);
-            }
-        }
+    for text in std::iter::once(&canonical.text).chain(unquoted.as_ref().map(|u| &u.text)) {
+        add_new(
+            &mut paths,
+            archive::most_similar(&files, text, SIMILAR_SHORTLIST, trusted),
+        );
     }
-    let (entries, mut problems) = read(&paths);
-    let (_, walk_problems) = archive::manifest_files(archive_dir)?;
+    let (entries, mut problems) = archive::read_entries(paths);
     problems.extend(walk_problems);
     Ok(verify::verify(copy, &entries, &problems, trust, options))
+}
+
+/// Append the paths not already in `paths`.
+fn add_new(paths: &mut Vec<std::path::PathBuf>, more: Vec<std::path::PathBuf>) {
+    for path in more {
+        if !paths.contains(&path) {
+            paths.push(path);
+        }
+    }
 }
 
 /// How many of the most similar manifests `verify` reads in full when no digest matches.
