@@ -9,7 +9,7 @@
 //! are reported as `other_matches`, so an impostor's manifest is always mentioned.
 
 use crate::archive::{Entry, LoadProblem};
-use crate::canon::{self, Canonical, LayoutDifference, SuspiciousKind};
+use crate::canon::{Canonical, LayoutDifference, SuspiciousKind};
 use crate::diff::{self, Comparison, Relation};
 use crate::digest::Digest;
 use crate::input::Decoded;
@@ -85,14 +85,6 @@ impl Candidate<'_> {
         r.extend(self.content_problems.iter().cloned());
         r
     }
-}
-
-/// Canonicalize the copy, recording how it was decoded in its layout.
-pub fn canonicalize_copy(decoded: &Decoded) -> Canonical {
-    let mut c = canon::canonicalize(&decoded.text);
-    c.layout.encoding = decoded.encoding.to_string();
-    c.layout.bom |= decoded.bom;
-    c
 }
 
 /// Manifests compared word by word with a copy that matched no digest (the ones sharing most
@@ -173,7 +165,7 @@ fn verify_as_decoded(
     trust: &TrustStore,
     options: &Options,
 ) -> VerifyReport {
-    let canonical = canonicalize_copy(copy.decoded);
+    let canonical = copy.decoded.canonicalize();
     let exact = Digest::of(copy.bytes);
 
     let mut candidates: Vec<Candidate<'_>> = entries

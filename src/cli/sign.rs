@@ -52,7 +52,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     let bytes = input::read_bytes(&args.file)?;
     let decoded = input::decode_utf8(&bytes, &name)?;
     // Record how the signed bytes were encoded, as verify does for copies.
-    let canonical = attest::verify::canonicalize_copy(&decoded);
+    let canonical = decoded.canonicalize();
     if canonical.text.is_empty() {
         bail!("{name} has no text to sign");
     }

@@ -84,7 +84,7 @@ fn verify_against_archive(
 ) -> anyhow::Result<VerifyReport> {
     // One walk of the archive serves every look-up below.
     let (files, walk_problems) = archive::manifest_files(archive_dir)?;
-    let canonical = verify::canonicalize_copy(copy.decoded);
+    let canonical = copy.decoded.canonicalize();
     let exact = attest::digest::Digest::of(copy.bytes);
     // The copy may be quoted in an email reply; verify also tries it without the markers, so look
     // those up too.

@@ -41,6 +41,17 @@ pub struct Decoded {
     pub bom: bool,
 }
 
+impl Decoded {
+    /// Canonicalize the text, recording in its layout how it was decoded (encoding, and a byte
+    /// order mark the decoder removed), so layouts of differently encoded copies can be compared.
+    pub fn canonicalize(&self) -> crate::canon::Canonical {
+        let mut c = crate::canon::canonicalize(&self.text);
+        c.layout.encoding = self.encoding.to_string();
+        c.layout.bom |= self.bom;
+        c
+    }
+}
+
 /// Why an input could not be read or decoded. Every message names the input, says what went wrong and
 /// what to do about it.
 #[derive(Debug, thiserror::Error)]
