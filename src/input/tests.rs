@@ -74,6 +74,20 @@ fn decoded(text: &str, encoding: &'static str, bom: bool) -> Decoded {
 
 // ---- step 1: byte order marks ----
 
+/// `decode` fails with `Undecodable` in `encoding` at `offset`.
+fn assert_undecodable(bytes: &[u8], encoding: &str, offset: usize) {
+    match decode(bytes, "x") {
+        Err(InputError::Undecodable {
+            encoding: e,
+            offset: o,
+            ..
+        }) => {
+            assert_eq!((e, o), (encoding, offset));
+        }
+        other => panic!("expected Undecodable in {encoding} at {offset}, got {other:?}"),
+    }
+}
+
 #[test]
 fn utf8_without_bom_decodes_as_utf8() {
     let got = decode(ZH_HANS.as_bytes(), "letter.txt").unwrap();
@@ -138,34 +152,12 @@ fn odd_length_utf16_with_bom_is_undecodable_at_the_stray_byte() {
 #[test]
 fn unpaired_surrogate_in_utf16_is_undecodable() {
     // BOM, "A", a lone high surrogate D800, "B".
-    let err = decode(b"\xFE\xFF\x00\x41\xD8\x00\x00\x42", "x").unwrap_err();
-    assert!(
-        matches!(
-            err,
-            InputError::Undecodable {
-                encoding: "UTF-16BE",
-                offset: 4,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert_undecodable(b"\xFE\xFF\x00\x41\xD8\x00\x00\x42", "UTF-16BE", 4);
 }
 
 #[test]
 fn invalid_utf8_after_a_utf8_bom_is_undecodable() {
-    let err = decode(b"\xEF\xBB\xBFok \xFF", "x").unwrap_err();
-    assert!(
-        matches!(
-            err,
-            InputError::Undecodable {
-                encoding: "UTF-8",
-                offset: 6,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert_undecodable(b"\xEF\xBB\xBFok \xFF", "UTF-8", 6);
 }
 
 #[test]
@@ -386,18 +378,7 @@ fn invalid_utf8_that_no_accepted_encoding_explains_is_refused() {
 fn byte_unassigned_in_windows_1252_is_undecodable() {
     // 0x81 is unassigned in windows-1252 (encoding_rs maps it to the C1 control U+0081).
     let bytes = b"We demand the release of the detained lawyers\x81 and their families.\n";
-    let err = decode(bytes, "x").unwrap_err();
-    assert!(
-        matches!(
-            err,
-            InputError::Undecodable {
-                encoding: "windows-1252",
-                offset: 45,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert_undecodable(bytes, "windows-1252", 45);
 }
 
 #[test]
