@@ -1382,6 +1382,17 @@ mod tests {
         }
     }
 
+    /// The fast path (`canonicalize`, `summarize`) gives exactly what the full algorithm gives.
+    fn paths_agree(text: &str) -> Result<(), proptest::test_runner::TestCaseError> {
+        let full = slow_canonicalize(text);
+        proptest::prop_assert_eq!(&canonicalize(text), &full);
+        let summary = summarize(text);
+        proptest::prop_assert_eq!(summary.digest, full.digest);
+        proptest::prop_assert_eq!(summary.paragraph_count, full.paragraphs().count());
+        proptest::prop_assert_eq!(&summary.layout, &full.layout);
+        Ok(())
+    }
+
     /// The byte-by-byte rule that `ascii_block` implements word-at-a-time: for a 34-byte window
     /// (the block and its two neighbours), the block's token count if every byte is printable ASCII
     /// and every space sits between two printable non-space characters.
@@ -1476,12 +1487,7 @@ mod tests {
                 "\u{2000}", "\u{2028}", "\u{2029}", "\u{FEFF}", "é", "(", "-",
             ]), 0..40)
         ) {
-            let text: String = pieces.concat();
-            let full = slow_canonicalize(&text);
-            proptest::prop_assert_eq!(&canonicalize(&text), &full);
-            let summary = summarize(&text);
-            proptest::prop_assert_eq!(summary.digest, full.digest);
-            proptest::prop_assert_eq!(&summary.layout, &full.layout);
+            paths_agree(&pieces.concat())?;
         }
     }
 
@@ -1499,13 +1505,7 @@ mod tests {
                 "\n\n\n", "\r\n", "\r\n\r\n", "\r", "\u{3000}", "\u{A0}", "é", "\u{2029}",
             ]), 0..60)
         ) {
-            let text: String = pieces.concat();
-            let full = slow_canonicalize(&text);
-            proptest::prop_assert_eq!(&canonicalize(&text), &full);
-            let summary = summarize(&text);
-            proptest::prop_assert_eq!(summary.digest, full.digest);
-            proptest::prop_assert_eq!(summary.paragraph_count, full.paragraphs().count());
-            proptest::prop_assert_eq!(&summary.layout, &full.layout);
+            paths_agree(&pieces.concat())?;
         }
     }
 
@@ -1523,13 +1523,7 @@ mod tests {
                 "\u{3000}", "\u{2014}", "\u{E9}", "\u{301}",
             ]), 0..60)
         ) {
-            let text: String = pieces.concat();
-            let full = slow_canonicalize(&text);
-            proptest::prop_assert_eq!(&canonicalize(&text), &full);
-            let summary = summarize(&text);
-            proptest::prop_assert_eq!(summary.digest, full.digest);
-            proptest::prop_assert_eq!(summary.paragraph_count, full.paragraphs().count());
-            proptest::prop_assert_eq!(&summary.layout, &full.layout);
+            paths_agree(&pieces.concat())?;
         }
     }
 
