@@ -1,0 +1,7 @@
+//! Fuzz target `decode`: the checks of `checks::decode` (tests/fuzz_checks/mod.rs) on every input.
+#![no_main]
+
+#[path = "../../tests/fuzz_checks/mod.rs"]
+mod checks;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::decode(data));

@@ -1,0 +1,443 @@
+//! The properties the fuzz targets check, one function per target. Shared by the cargo-fuzz targets
+//! (`fuzz/fuzz_targets/*.rs` include this file with `#[path]`) and by the stable regression test
+//! (`tests/fuzz_regressions.rs`), so that a minimized crash committed under `tests/fuzz-regressions/`
+//! is checked by exactly the code that found it.
+//!
+//! Every function takes arbitrary bytes and panics when a property fails. None of them may panic for
+//! any other reason: a panic inside attest is a bug too.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use attest::archive::Entry;
+use attest::canon;
+use attest::diff;
+use attest::digest::Digest;
+use attest::input::{self, Decoded, InputError};
+use attest::keys::{IssuerKey, SecretKey, TrustStore};
+use attest::manifest::{self, Manifest, NewStatement};
+use attest::report::Verdict;
+use attest::verify::{self, Options};
+
+/// A check: panics when a property fails for this input.
+pub type Check = fn(&[u8]);
+
+/// Every target, by the name of its fuzz target and of its directory under `tests/fuzz-regressions/`.
+pub const TARGETS: &[(&str, Check)] = &[
+    ("decode", decode),
+    ("canonicalize", canonicalize),
+    ("manifest_parse", manifest_parse),
+    ("key_parse", key_parse),
+    ("diff", diff),
+    ("verify", verify),
+];
+
+/// `decode` and `decode_utf8` never panic, their errors point inside the input, and a decoded text
+/// canonicalizes (fast and full paths agreeing).
+pub fn decode(data: &[u8]) {
+    let decoded = input::decode(data, "fuzz input");
+    match &decoded {
+        Ok(d) => {
+            assert!(!d.text.contains('\0'), "a decoded text holds U+0000");
+            check_canonical(&d.text);
+            let c = d.canonicalize();
+            assert_eq!(c.layout.encoding, d.encoding);
+            if let Some(unquoted) = input::email::strip_quote_markers(&d.text) {
+                check_canonical(&unquoted);
+            }
+        }
+        Err(e) => check_error_offset(e, data),
+    }
+    match input::decode_utf8(data, "fuzz input") {
+        Ok(d) => {
+            assert_eq!(d.encoding, "UTF-8");
+            let body = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
+            assert_eq!(d.bom, body.len() != data.len());
+            assert_eq!(
+                d.text.as_bytes(),
+                body,
+                "decode_utf8 changed the text of valid UTF-8"
+            );
+            // What may be signed is also read back by verify as the same text.
+            let as_copy = decoded
+                .as_ref()
+                .expect("decode_utf8 accepted what decode refused");
+            assert_eq!(
+                as_copy, &d,
+                "decode and decode_utf8 read the same bytes differently"
+            );
+        }
+        Err(e) => check_error_offset(&e, data),
+    }
+}
+
+fn check_error_offset(e: &InputError, data: &[u8]) {
+    match e {
+        InputError::Binary { offset, .. } => {
+            assert!(*offset < data.len(), "Binary offset past the end");
+            assert_eq!(
+                data[*offset], 0,
+                "Binary offset does not point at a NUL byte"
+            );
+        }
+        InputError::Undecodable { offset, .. } | InputError::UnknownEncoding { offset, .. } => {
+            assert!(
+                *offset < data.len(),
+                "error offset past the end of the input"
+            );
+        }
+        _ => {}
+    }
+}
+
+/// On UTF-8 input: the full and the fast canonicalization agree, and canonicalization is
+/// idempotent.
+pub fn canonicalize(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    check_canonical(text);
+}
+
+fn check_canonical(text: &str) -> canon::Canonical {
+    let c = canon::canonicalize(text);
+    let s = canon::summarize(text);
+    assert_eq!(
+        s.digest, c.digest,
+        "summarize and canonicalize disagree on the digest"
+    );
+    assert_eq!(
+        s.paragraph_count,
+        c.paragraphs().count(),
+        "summarize and canonicalize disagree on the paragraph count"
+    );
+    assert_eq!(
+        s.layout, c.layout,
+        "summarize and canonicalize disagree on the layout"
+    );
+    assert_eq!(
+        s.suspicious, c.suspicious,
+        "summarize and canonicalize disagree on suspicious characters"
+    );
+    assert_eq!(canon::stream_digest(&c.text), c.digest);
+    let again = canon::canonicalize(&c.text);
+    assert_eq!(again.text, c.text, "canonicalization is not idempotent");
+    assert_eq!(again.digest, c.digest);
+    c
+}
+
+/// `Manifest::parse` never panics; an accepted manifest survives `to_json` and parse unchanged, and
+/// checking it against a trust store does not panic.
+pub fn manifest_parse(data: &[u8]) {
+    let Ok(m) = Manifest::parse(data) else {
+        return;
+    };
+    let json = m.to_json();
+    let again = Manifest::parse(json.as_bytes()).expect("a re-serialized manifest parses");
+    assert_eq!(again, m, "a manifest changed through to_json and parse");
+    assert_eq!(again.digest(), m.digest());
+    let _ = m.content_problems();
+    let _ = m.canonical_text();
+    let _ = m.assess(&fixture().trust);
+}
+
+/// Argon2id parameters cheap enough to run on every fuzz input (well below what a real key uses).
+const CHEAP_M_COST_KIB: u64 = 256;
+const CHEAP_T_COST: u64 = 2;
+const CHEAP_P_COST: u64 = 2;
+
+/// Public and secret key file parsing never panics; accepted keys round-trip through their file
+/// forms. Encrypted secret keys are decrypted only when their KDF parameters are cheap: a slow
+/// Argon2id is the cost of the format, not a bug.
+pub fn key_parse(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(k) = IssuerKey::parse(text, "fuzz.pub") {
+        let file = IssuerKey::parse(&k.to_file_string(), "again.pub").expect("own file form");
+        assert_eq!(file, k, "a public key changed through its file form");
+        let line = IssuerKey::parse(&k.to_line(), "again.pub").expect("own one-line form");
+        assert_eq!(line, k, "a public key changed through its one-line form");
+    }
+    let encrypted = SecretKey::file_is_encrypted(text, "fuzz.key");
+    let parsed = SecretKey::parse(text, "fuzz.key", None);
+    if let Ok(true) = encrypted {
+        assert!(
+            parsed.is_err(),
+            "an encrypted key opened without a passphrase"
+        );
+        if kdf_is_cheap(text) {
+            let _ = SecretKey::parse(text, "fuzz.key", Some("fuzz passphrase"));
+        }
+    }
+    if let Ok(key) = parsed {
+        assert_eq!(encrypted.ok(), Some(false));
+        let public = key.public();
+        assert_eq!(public.key_id, key.key_id());
+        let file = key.to_file_string(None).expect("unencrypted file form");
+        let again = SecretKey::parse(&file, "again.key", None).expect("own file form parses");
+        assert_eq!(
+            again.public(),
+            public,
+            "a secret key changed through its file form"
+        );
+    }
+}
+
+fn kdf_is_cheap(text: &str) -> bool {
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
+        return false;
+    };
+    let param = |name: &str| value["encryption"][name].as_u64();
+    matches!(
+        (param("m_cost_kib"), param("t_cost"), param("p_cost")),
+        (Some(m), Some(t), Some(p)) if m <= CHEAP_M_COST_KIB && t <= CHEAP_T_COST && p <= CHEAP_P_COST
+    )
+}
+
+/// `diff::compare` on two strings (the input split at its first NUL byte; no NUL means an empty
+/// copy) never panics, and every change it reports is made of text from the two sides. Checked on the
+/// raw strings and on their canonical forms (what verify passes it).
+pub fn diff(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let (statement, copy) = text.split_once('\0').unwrap_or((text, ""));
+    check_comparison(statement, copy);
+    let statement = canon::canonicalize(statement).text;
+    let copy = canon::canonicalize(copy).text;
+    check_comparison(&statement, &copy);
+    let same = diff::compare(&statement, &statement);
+    assert!(
+        same.changes.is_empty(),
+        "a text compared with itself has changes"
+    );
+    assert_eq!(same.unaltered_units, same.statement_units);
+}
+
+fn check_comparison(statement: &str, copy: &str) {
+    let c = diff::compare(statement, copy);
+    assert_eq!(c.statement_units, diff::units(statement).len());
+    assert!(c.unaltered_units <= c.statement_units);
+    if matches!(
+        c.relation,
+        diff::Relation::Embedded | diff::Relation::Excerpt
+    ) {
+        assert!(c.changes.is_empty(), "an unaltered relation with changes");
+    }
+    let paragraphs = canon::paragraph_ranges(statement).len().max(1);
+    for ch in &c.changes {
+        assert!(
+            !(ch.original.is_empty() && ch.copy.is_empty()),
+            "an empty change"
+        );
+        assert!(
+            statement.contains(&ch.original),
+            "a change's original is not in the statement"
+        );
+        assert!(
+            copy.contains(&ch.copy),
+            "a change's copy text is not in the copy"
+        );
+        assert!(
+            statement.contains(&ch.before),
+            "context before is not in the statement"
+        );
+        assert!(
+            statement.contains(&ch.after),
+            "context after is not in the statement"
+        );
+        assert!(
+            (1..=paragraphs).contains(&ch.paragraph),
+            "a change names paragraph {} of {paragraphs}",
+            ch.paragraph
+        );
+    }
+}
+
+/// The fixed archive the verify target checks copies against.
+pub struct Fixture {
+    /// Trusts `TRUSTED_KEY` for its issuer and `OTHER_KEY` for another.
+    pub trust: TrustStore,
+    /// Manifests signed by the trusted keys, and one by an impostor key claiming the first issuer.
+    pub entries: Vec<Entry>,
+}
+
+/// The statements signed into the fixture archive (the README's example statements).
+const STATEMENTS: &[(&str, &str, &str)] = &[
+    (
+        "open-letter.txt",
+        "2026-03-08",
+        include_str!("../../examples/statements/2026-03-08-open-letter-detained-lawyers.txt"),
+    ),
+    (
+        "bar-exam.txt",
+        "2026-05-20",
+        include_str!("../../examples/statements/2026-05-20-statement-on-bar-exam-barriers.txt"),
+    ),
+    (
+        "solidarity.txt",
+        "2026-09-15",
+        include_str!("../../examples/statements/2026-09-15-solidarity-with-defence-counsel.txt"),
+    ),
+];
+
+/// Fixed, unencrypted test keys (made with `attest keygen --unencrypted`; they sign nothing real).
+const TRUSTED_KEY: &str = r#"{
+  "format": "attest-secret-key/1",
+  "issuer": "Northbay Tenants' Union",
+  "key_id": "013494adcb7af1e2",
+  "public_key": "IsjlqTkPlvEuEwapnZmHBLSo0aYJxTO1YwVGHLvKLbc=",
+  "encryption": null,
+  "secret": "8XyLbZs8LbINeh+mR1u6Z2PqO1TTr5vAx7EwEl+W+k0="
+}"#;
+const OTHER_KEY: &str = r#"{
+  "format": "attest-secret-key/1",
+  "issuer": "Lantern Street Press Collective",
+  "key_id": "93c0685b2b3e5b74",
+  "public_key": "tv6aNnLxHJCgBqcOEi75oWqf9ZzjJlhhYsI8sODw7Z4=",
+  "encryption": null,
+  "secret": "eRDy3bczCC6n4yDyFR7Dhzu9+DjtEQgTdmXTSbPuc8g="
+}"#;
+/// Not in the trust store, but claims the trusted key's issuer.
+const IMPOSTOR_KEY: &str = r#"{
+  "format": "attest-secret-key/1",
+  "issuer": "Northbay Tenants' Union",
+  "key_id": "1d5c6707c5abbe80",
+  "public_key": "gl4Qe9T14OIXtJve/IjOWUbePWdtrxEjCIYd108gYag=",
+  "encryption": null,
+  "secret": "BTsVzJufSSQQfZjEFaOMbjfvvloLPI6BHkeIRfAcKCc="
+}"#;
+
+/// The fixture, built once per process.
+pub fn fixture() -> &'static Fixture {
+    static FIXTURE: OnceLock<Fixture> = OnceLock::new();
+    FIXTURE.get_or_init(|| {
+        let key = |json: &str| SecretKey::parse(json, "fixture key", None).expect("fixture key");
+        let (trusted, other, impostor) = (key(TRUSTED_KEY), key(OTHER_KEY), key(IMPOSTOR_KEY));
+        let mut trust = TrustStore::default();
+        trust
+            .add(trusted.public(), PathBuf::from("keys/trusted.pub"))
+            .expect("fixture trust store");
+        trust
+            .add(other.public(), PathBuf::from("keys/other.pub"))
+            .expect("fixture trust store");
+        let sign = |key: &SecretKey, (file_name, date, text): (&str, &str, &str), seq, prev| {
+            let canonical = input::decode_utf8(text.as_bytes(), file_name)
+                .expect("fixture statement is UTF-8")
+                .canonicalize();
+            let statement = NewStatement {
+                bytes: text.as_bytes(),
+                canonical: &canonical,
+                title: format!("Fuzz fixture {file_name}"),
+                date: date.to_string(),
+                languages: vec!["en".to_string()],
+                file_name: file_name.to_string(),
+            };
+            manifest::sign_statement(key, &statement, seq, prev).expect("fixture manifest")
+        };
+        let m1 = sign(&trusted, STATEMENTS[0], 1, None);
+        let m2 = sign(&trusted, STATEMENTS[1], 2, Some(m1.digest()));
+        let m3 = sign(&impostor, STATEMENTS[2], 3, Some(m2.digest()));
+        let m4 = sign(&other, STATEMENTS[2], 1, None);
+        let m5 = sign(&impostor, STATEMENTS[1], 3, Some(m2.digest()));
+        let entries = [m1, m2, m3, m4, m5]
+            .into_iter()
+            .enumerate()
+            .map(|(i, manifest)| Entry {
+                path: PathBuf::from(format!("archive/{}.json", i + 1)),
+                manifest,
+            })
+            .collect();
+        Fixture { trust, entries }
+    })
+}
+
+/// The whole verify, with and without a claimed issuer, on the input as a received copy: never
+/// panics, and an authentic verdict (exact or reformatted) names a manifest that a trusted key of
+/// its issuer signed, whose canonical text is intact and whose canonical digest is the copy's (or,
+/// when verify removed email reply markers, the unquoted copy's). Exact also means the same bytes.
+pub fn verify(data: &[u8]) {
+    let Ok(decoded) = input::decode(data, "fuzz copy") else {
+        return;
+    };
+    let fixture = fixture();
+    let claims = [None, Some(fixture.entries[0].manifest.issuer().to_string())];
+    for issuer in claims {
+        let options = Options {
+            issuer: issuer.clone(),
+        };
+        let copy = verify::Copy {
+            path: "fuzz-copy.txt",
+            bytes: data,
+            decoded: &decoded,
+        };
+        let report = verify::verify(copy, &fixture.entries, &[], &fixture.trust, &options);
+        if report.verdict.is_authentic() {
+            check_authentic(data, &decoded, fixture, issuer.as_deref(), &report);
+        }
+    }
+}
+
+fn check_authentic(
+    data: &[u8],
+    decoded: &Decoded,
+    fixture: &Fixture,
+    claimed: Option<&str>,
+    report: &attest::report::VerifyReport,
+) {
+    let named = report
+        .manifest
+        .as_ref()
+        .expect("an authentic verdict names its manifest");
+    let entry = fixture
+        .entries
+        .iter()
+        .find(|e| e.path.display().to_string() == named.path)
+        .expect("the named manifest is in the archive");
+    let m = &entry.manifest;
+    assert_eq!(named.digest, m.digest().to_string());
+    let trusted_signature = m.signatures().iter().any(|s| {
+        fixture
+            .trust
+            .get(&s.key_id)
+            .is_some_and(|t| t.key.issuer == m.issuer() && m.signed_by(&t.key.key))
+    });
+    assert!(
+        trusted_signature,
+        "authentic, but no trusted key of the issuer signed it"
+    );
+    assert!(
+        m.content_problems().is_empty(),
+        "authentic, but the manifest's text is damaged"
+    );
+    if let Some(claimed) = claimed {
+        assert_eq!(
+            m.issuer(),
+            claimed,
+            "authentic for an issuer other than the one claimed"
+        );
+    }
+    let signed = m.wire().canonical.digest;
+    let copy_digest = independent_digest(&decoded.text);
+    let unquoted_digest =
+        input::email::strip_quote_markers(&decoded.text).map(|t| independent_digest(&t));
+    assert!(
+        copy_digest == signed || unquoted_digest == Some(signed),
+        "FALSE AUTHENTIC: verdict {:?} but the copy's canonical digest is not the manifest's",
+        report.verdict
+    );
+    if report.verdict == Verdict::Exact {
+        assert_eq!(
+            Digest::of(data),
+            m.wire().statement.exact_digest,
+            "verdict exact, but the bytes differ"
+        );
+    }
+}
+
+/// The copy's canonical digest, computed apart from verify.
+fn independent_digest(text: &str) -> Digest {
+    canon::canonicalize(text).digest
+}
