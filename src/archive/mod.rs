@@ -273,7 +273,7 @@ pub fn load(archive: &dyn Archive) -> Result<(Vec<Entry>, Vec<LoadProblem>), Arc
 }
 
 /// Read and check the given manifest files in parallel: the usable ones, and the others with why.
-pub fn read_entries(archive: &dyn Archive, files: Vec<PathBuf>) -> (Vec<Entry>, Vec<LoadProblem>) {
+pub(crate) fn read_entries(archive: &dyn Archive, files: Vec<PathBuf>) -> (Vec<Entry>, Vec<LoadProblem>) {
     let results: Vec<(PathBuf, Result<Manifest, FileProblem>)> = files
         .into_par_iter()
         .map(|path| {
@@ -294,7 +294,7 @@ pub fn read_entries(archive: &dyn Archive, files: Vec<PathBuf>) -> (Vec<Entry>, 
 
 /// Whether `bytes` hold a JSON object (and not, say, an array, which serde's derived readers
 /// would accept for a struct). The light scans below use only objects, as [`Manifest::parse`] does.
-pub fn is_json_object(bytes: &[u8]) -> bool {
+pub(crate) fn is_json_object(bytes: &[u8]) -> bool {
     bytes
         .iter()
         .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
@@ -331,7 +331,7 @@ struct CanonicalDigest {
 /// `canonical`, found by a light parallel scan that reads only the digests (matches must then be
 /// read and checked in full). Lets `verify` answer for an authentic copy without parsing the whole
 /// archive.
-pub fn find_by_digest(
+pub(crate) fn find_by_digest(
     archive: &dyn Archive,
     files: &[PathBuf],
     exact: &Digest,
@@ -373,7 +373,7 @@ struct CanonicalParagraphs {
 /// and paragraphs: the best `n` among those that name a key `trusted(issuer, key_id)` accepts, and
 /// the best `n` among the rest. Shortlisting the two kinds separately means no number of untrusted
 /// look-alikes can crowd a trusted statement out. `verify` then reads and checks these in full.
-pub fn most_similar(
+pub(crate) fn most_similar(
     archive: &dyn Archive,
     files: &[PathBuf],
     copy_text: &str,
