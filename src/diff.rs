@@ -15,7 +15,53 @@ use std::time::{Duration, Instant};
 use similar::{Algorithm, DiffTag};
 
 use crate::canon::{is_unspaced, paragraph_ranges};
-use crate::report::{Change, ChangeKind};
+use serde::{Deserialize, Serialize};
+
+/// What happened to a passage of the signed statement in the copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    /// The copy has other text in place of the signed text.
+    Altered,
+    /// The copy has text where the signed statement has none.
+    Inserted,
+    /// The copy lacks signed text.
+    Removed,
+}
+
+impl ChangeKind {
+    /// The kind's name, as in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            ChangeKind::Altered => "altered",
+            ChangeKind::Inserted => "inserted",
+            ChangeKind::Removed => "removed",
+        }
+    }
+}
+
+impl std::fmt::Display for ChangeKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One altered, inserted or removed passage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    /// Altered, inserted or removed.
+    pub kind: ChangeKind,
+    /// The signed text (empty for an insertion).
+    pub original: String,
+    /// The copy's text (empty for a removal).
+    pub copy: String,
+    /// 1-based paragraph of the signed statement where it occurs.
+    pub paragraph: usize,
+    /// A few words of the signed text just before the change.
+    pub before: String,
+    /// A few words of the signed text just after the change.
+    pub after: String,
+}
 
 /// Fewest unaltered units a copy must share with a statement (or all of a shorter statement) to
 /// correspond to it at all: a few shared words are a coincidence, not a quote.

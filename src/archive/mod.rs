@@ -273,7 +273,10 @@ pub fn load(archive: &dyn Archive) -> Result<(Vec<Entry>, Vec<LoadProblem>), Arc
 }
 
 /// Read and check the given manifest files in parallel: the usable ones, and the others with why.
-pub(crate) fn read_entries(archive: &dyn Archive, files: Vec<PathBuf>) -> (Vec<Entry>, Vec<LoadProblem>) {
+pub(crate) fn read_entries(
+    archive: &dyn Archive,
+    files: Vec<PathBuf>,
+) -> (Vec<Entry>, Vec<LoadProblem>) {
     let results: Vec<(PathBuf, Result<Manifest, FileProblem>)> = files
         .into_par_iter()
         .map(|path| {
