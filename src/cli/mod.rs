@@ -1,6 +1,7 @@
 //! Command-line interface: one module per subcommand, plus shared output and passphrase handling.
 
 mod audit;
+mod diagnostics;
 mod hash;
 mod key;
 mod keygen;
@@ -55,7 +56,10 @@ enum Command {
 
 /// Run the command line and return the process exit code.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return clap_exit(&err),
+    };
     let result = match cli.command {
         Command::Keygen(args) => keygen::run(args),
         Command::Sign(args) => sign::run(args),
@@ -64,11 +68,37 @@ pub fn main() -> ExitCode {
         Command::Audit(args) => audit::run(args),
         Command::Key(cmd) => key::run(cmd),
     };
+    // A closed standard output is not an error: the writer stops writing and the command returns
+    // its own exit code. Any error that gets here means the command did not finish, so it is never
+    // reported as a success.
     match result {
         Ok(code) => ExitCode::from(code),
-        Err(err) if output::is_broken_pipe(&err) => ExitCode::from(EXIT_OK),
         Err(err) => {
-            eprintln!("attest: error: {err:#}");
+            diagnostics::error(&err);
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+/// What clap stopped for: `--help` and `--version` go to standard output through the writer (exit
+/// 0); usage errors go to standard error as `attest: error: ...` (exit 2).
+fn clap_exit(err: &clap::Error) -> ExitCode {
+    let rendered = err.render();
+    let styled = |color: bool| {
+        if color {
+            rendered.ansi().to_string()
+        } else {
+            rendered.to_string()
+        }
+    };
+    if err.use_stderr() {
+        diagnostics::usage_error(&styled(output::color_stderr()));
+        return ExitCode::from(EXIT_ERROR);
+    }
+    match output::print_text(&styled(output::color_stdout())) {
+        Ok(()) => ExitCode::from(EXIT_OK),
+        Err(e) => {
+            diagnostics::error(&e);
             ExitCode::from(EXIT_ERROR)
         }
     }
