@@ -1,10 +1,12 @@
 //! Command-line interface: one module per subcommand, plus shared output and passphrase handling.
 
 mod audit;
+mod completions;
 mod diagnostics;
 mod hash;
 mod key;
 mod keygen;
+mod man;
 mod output;
 mod passphrase;
 mod sign;
@@ -12,7 +14,7 @@ mod verify;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// Exit code: the copy is authentic, or the archive is clean.
 pub const EXIT_OK: u8 = 0;
@@ -52,6 +54,10 @@ enum Command {
     /// Work with key files.
     #[command(subcommand)]
     Key(key::Command),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(completions::Args),
+    /// Print attest's manual page (roff), or write every command's page into a directory.
+    Man(man::Args),
 }
 
 /// Run the command line and return the process exit code.
@@ -67,6 +73,8 @@ pub fn main() -> ExitCode {
         Command::Verify(args) => verify::run(args),
         Command::Audit(args) => audit::run(args),
         Command::Key(cmd) => key::run(cmd),
+        Command::Completions(args) => completions::run(args, Cli::command()),
+        Command::Man(args) => man::run(args, Cli::command()),
     };
     // A closed standard output is not an error: the writer stops writing and the command returns
     // its own exit code. Any error that gets here means the command did not finish, so it is never
