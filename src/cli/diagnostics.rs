@@ -74,8 +74,13 @@ pub fn message(err: &anyhow::Error) -> String {
     what
 }
 
-/// `hint` with its first letter in upper case, as it starts a sentence.
+/// `hint` as the start of a sentence: a first word of plain lower-case letters (`pass`, `check`)
+/// gets a capital; a first word that is a path, flag or command (`k.key`, `--out`) is left as it is.
 fn capitalize(hint: &str) -> String {
+    let first_word = hint.split(' ').next().unwrap_or_default();
+    if !first_word.chars().all(|c| c.is_ascii_lowercase()) {
+        return hint.to_string();
+    }
     let mut chars = hint.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
@@ -126,6 +131,17 @@ mod tests {
         assert_eq!(
             message(&err),
             "cannot sign: cannot decrypt k.key: no passphrase. Set ATTEST_PASSPHRASE. Or pass --unencrypted keys"
+        );
+    }
+
+    #[test]
+    fn advice_starting_with_a_path_or_flag_keeps_its_case() {
+        let err = anyhow!("disk full").context("cannot report; k.key was written");
+        assert_eq!(message(&err), "cannot report: disk full. k.key was written");
+        let err = anyhow!("bad prefix").context("cannot use it; --out takes a prefix");
+        assert_eq!(
+            message(&err),
+            "cannot use it: bad prefix. --out takes a prefix"
         );
     }
 

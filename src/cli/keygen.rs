@@ -118,7 +118,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             key_path.display()
         )
     })?;
-    output::print_text(&format!(
+    let report = format!(
         "wrote {} (secret: keep it safe, mode 0600)\n\
          wrote {} (public: put it in verifiers' trust stores)\n\
          key id: {}\n\
@@ -127,7 +127,15 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         pub_path.display(),
         public.key_id,
         public.to_line()
-    ))?;
+    );
+    output::print_text(&report).with_context(|| {
+        format!(
+            "cannot report the new key pair; {} and {} were written, and `attest key show {}` prints its key id and the line to publish",
+            key_path.display(),
+            pub_path.display(),
+            pub_path.display()
+        )
+    })?;
     Ok(EXIT_OK)
 }
 

@@ -20,16 +20,14 @@ pub fn stdout() -> Guarded<'static, io::Stdout> {
     Guarded {
         inner: io::stdout(),
         closed: &STDOUT_CLOSED,
-        name: "standard output",
     }
 }
 
-/// A writer that treats a closed pipe as the end of the output and names itself in every other
-/// error. Once `closed` is set, writes are discarded and succeed.
+/// A writer to standard output that treats a closed pipe as the end of the output and names
+/// standard output in every other error. Once `closed` is set, writes are discarded and succeed.
 pub struct Guarded<'a, W> {
     inner: W,
     closed: &'a AtomicBool,
-    name: &'static str,
 }
 
 impl<W: Write> Guarded<'_, W> {
@@ -39,13 +37,7 @@ impl<W: Write> Guarded<'_, W> {
                 self.closed.store(true, Ordering::Relaxed);
                 Ok(done)
             }
-            Err(e) => Err(io::Error::new(
-                e.kind(),
-                WriteFailed {
-                    name: self.name,
-                    cause: e,
-                },
-            )),
+            Err(e) => Err(io::Error::new(e.kind(), WriteFailed { cause: e })),
             ok => ok,
         }
     }
@@ -69,12 +61,11 @@ impl<W: Write> Write for Guarded<'_, W> {
     }
 }
 
-/// A write to standard output failed for a reason other than a closed pipe. Its message names
-/// the stream; the I/O error is its source (and keeps its [`io::ErrorKind`]).
+/// A write to standard output failed for a reason other than a closed pipe. The I/O error is its
+/// source (and the [`io::Error`] wrapping it keeps its [`io::ErrorKind`]).
 #[derive(Debug, thiserror::Error)]
-#[error("cannot write to {name}")]
+#[error("cannot write to standard output")]
 struct WriteFailed {
-    name: &'static str,
     #[source]
     cause: io::Error,
 }
@@ -200,7 +191,6 @@ mod tests {
         Guarded {
             inner: Failing { kind, calls: 0 },
             closed,
-            name: "standard output",
         }
     }
 
@@ -224,7 +214,7 @@ mod tests {
         assert_eq!(err.kind(), io::ErrorKind::StorageFull);
         assert!(!closed.load(Ordering::Relaxed));
         let failed = err.get_ref().and_then(|e| e.downcast_ref::<WriteFailed>());
-        assert!(failed.is_some_and(|f| f.name == "standard output"));
+        assert!(failed.is_some_and(|f| f.cause.kind() == io::ErrorKind::StorageFull));
         let err = anyhow::Error::new(err);
         assert!(!is_broken_pipe(&err));
         let full = io::Error::from(io::ErrorKind::StorageFull);
