@@ -32,7 +32,9 @@ pub const EXIT_ERROR: u8 = 2;
     long_about = None,
     propagate_version = true,
     after_help = "Exit codes: 0 authentic (exact, reformatted) or clean audit; 1 any other verdict, or \
-                  problems found; 2 attest could not do its job (usage, unreadable or malformed input)."
+                  problems found; 2 attest could not do its job (usage, unreadable or malformed input, \
+                  or standard output could not be written). A closed pipe (attest ... | head) does not \
+                  change the exit code."
 )]
 struct Cli {
     #[command(subcommand)]
