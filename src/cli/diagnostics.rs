@@ -5,8 +5,8 @@
 //! contexts, library errors and their sources), outermost first:
 //!
 //! - A context (any link with a cause below it) reads `<what failed>; <what to do>`, or just
-//!   `<what failed>`. The part before the last `; ` joins the message, followed by its cause (`:
-//!   `); the part after it is advice, printed after the whole cause. So
+//!   `<what failed>`. The part before the last `; ` joins the message, followed by a colon and its
+//!   cause; the part after it is advice, printed after the whole cause. So
 //!   `.with_context(|| format!("cannot read {key}; pass --key PREFIX.key"))` over a missing file
 //!   prints `cannot read k.key: No such file or directory (os error 2). Pass --key PREFIX.key`.
 //! - The innermost error (a library error, `bail!`, an I/O error) is printed as it is: it already
