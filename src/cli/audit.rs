@@ -3,8 +3,6 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::Context;
-
 use attest::archive::DirArchive;
 use attest::audit::{self, Options};
 use attest::keys::TrustStore;
@@ -34,7 +32,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
-    let trust = TrustStore::load(&args.keys).context("cannot load the trust store (--keys)")?;
+    let trust = TrustStore::load(&args.keys)?;
     let options = Options {
         statements_dir: args.statements,
     };

@@ -39,14 +39,18 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
     let copy = ReceivedCopy::read(&args.file)?;
-    let trust = TrustStore::load(&args.keys).context("cannot load the trust store (--keys)")?;
+    let trust = TrustStore::load(&args.keys)?;
     let options = Options {
         issuer: args.issuer,
     };
     let report = match &args.manifest {
         Some(path) => {
-            let manifest = archive::read_manifest(path)
-                .with_context(|| format!("cannot use --manifest {}", path.display()))?;
+            let manifest = archive::read_manifest(path).with_context(|| {
+                format!(
+                    "cannot use --manifest {}; pass a manifest file written by `attest sign`",
+                    path.display()
+                )
+            })?;
             let entry = Entry {
                 path: path.clone(),
                 manifest,
