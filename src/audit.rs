@@ -13,12 +13,12 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::archive::{self, ArchiveError};
+use crate::archive::{self, Archive, ArchiveError, FileProblem, Listing};
 use crate::digest::Digest;
 use crate::input;
 use crate::keys::TrustStore;
 use crate::manifest::{Manifest, SignatureStatus};
-use crate::report::{AuditProblem, AuditReport, IssuerSummary};
+use crate::report::{AuditProblem, AuditReport, IssuerSummary, ProblemKind};
 
 /// Audit options.
 #[derive(Debug, Clone, Default)]
@@ -52,24 +52,23 @@ struct FileResult {
 /// Manifests are checked in parallel on all cores; only small per-manifest chain records are kept,
 /// so memory stays bounded by the batch size, not the archive size.
 pub fn audit(
-    root: &Path,
+    archive: &dyn Archive,
     trust: &TrustStore,
     options: &Options,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<AuditReport, ArchiveError> {
-    let (files, load_problems) = archive::manifest_files(root)?;
+    let Listing {
+        files,
+        problems: load_problems,
+    } = archive.list()?;
     if files.is_empty() && load_problems.is_empty() {
         // Fail closed: an empty archive is more likely a wrong path than a clean archive.
-        return Err(ArchiveError {
-            path: root.display().to_string(),
-            cause: std::io::Error::new(
-                std::io::ErrorKind::NotFound,
-                "it holds no manifest files (*.json)",
-            ),
+        return Err(ArchiveError::Empty {
+            path: archive.name(),
         });
     }
     let mut report = AuditReport {
-        archive: root.display().to_string(),
+        archive: archive.name(),
         manifests: files.len(),
         valid: 0,
         statements_checked: 0,
@@ -77,9 +76,11 @@ pub fn audit(
         problems: Vec::new(),
     };
     for p in load_problems {
-        report
-            .problems
-            .push(problem(&p.path, "unreadable", p.message));
+        report.problems.push(problem(
+            &p.path,
+            ProblemKind::Unreadable,
+            p.problem.to_string(),
+        ));
     }
     let mut chains: BTreeMap<String, Vec<ChainLink>> = BTreeMap::new();
     let mut counts: BTreeMap<String, (usize, u64)> = BTreeMap::new();
@@ -91,7 +92,7 @@ pub fn audit(
             .par_iter()
             .map(|path| {
                 let mut statements_checked = 0;
-                let result = check_file(path, trust, options, &mut statements_checked);
+                let result = check_file(archive, path, trust, options, &mut statements_checked);
                 (result, statements_checked)
             })
             .collect();
@@ -139,29 +140,35 @@ pub fn audit(
 
 /// Check one manifest file on its own (everything but the chain).
 fn check_file(
+    archive: &dyn Archive,
     path: &Path,
     trust: &TrustStore,
     options: &Options,
     statements_checked: &mut usize,
 ) -> FileResult {
-    let manifest = match archive::read_manifest(path) {
+    let manifest = match archive::read_entry(archive, path) {
         Ok(m) => m,
-        Err(message) => {
+        Err(file_problem) => {
+            let kind = match file_problem {
+                FileProblem::Malformed(_) | FileProblem::TooLarge { .. } => ProblemKind::Malformed,
+                _ => ProblemKind::Unreadable,
+            };
             return FileResult {
                 problems: vec![problem(
                     path,
-                    "malformed",
+                    kind,
                     format!(
-                        "{message}; restore the file from a good copy of the archive, or remove it"
+                        "{file_problem}; restore the file from a good copy of the archive, or remove it"
                     ),
                 )],
                 identity: None,
                 link: None,
-            }
+            };
         }
     };
     let mut problems = Vec::new();
     let issuer_signed = check_manifest(
+        archive,
         path,
         &manifest,
         trust,
@@ -181,10 +188,10 @@ fn check_file(
     }
 }
 
-fn problem(path: &Path, kind: &str, message: String) -> AuditProblem {
+fn problem(path: &Path, kind: ProblemKind, message: String) -> AuditProblem {
     AuditProblem {
         path: path.display().to_string(),
-        kind: kind.into(),
+        kind,
         message,
     }
 }
@@ -192,6 +199,7 @@ fn problem(path: &Path, kind: &str, message: String) -> AuditProblem {
 /// Check signatures, trust and content of one manifest; returns whether its issuer validly signed
 /// it (so that it takes part in the chain check).
 fn check_manifest(
+    archive: &dyn Archive,
     path: &Path,
     m: &Manifest,
     trust: &TrustStore,
@@ -204,7 +212,7 @@ fn check_manifest(
         match check.status {
             SignatureStatus::Invalid => problems.push(problem(
                 path,
-                "bad_signature",
+                ProblemKind::BadSignature,
                 format!(
                     "the signature by key {} does not verify: the manifest was altered after signing",
                     check.key_id
@@ -212,7 +220,7 @@ fn check_manifest(
             )),
             SignatureStatus::UnknownKey => problems.push(problem(
                 path,
-                "unknown_key",
+                ProblemKind::UnknownKey,
                 format!(
                     "signed by key {} which is not in the trust store; if you have confirmed with the signer, outside attest, that this key is theirs, add their .pub file to the trust store",
                     check.key_id
@@ -225,19 +233,20 @@ fn check_manifest(
     if !assessment.issuer_signed {
         problems.push(problem(
             path,
-            "not_signed_by_issuer",
+            ProblemKind::NotSignedByIssuer,
             format!("no valid signature by a key trusted for {:?}", m.issuer()),
         ));
     }
     for p in m.content_problems() {
-        problems.push(problem(path, "canonical_mismatch", p));
+        problems.push(problem(path, ProblemKind::CanonicalMismatch, p));
     }
-    check_statement_file(path, m, options, problems, statements_checked);
+    check_statement_file(archive, path, m, options, problems, statements_checked);
     assessment.issuer_signed
 }
 
 /// Check the statement file beside the manifest (and in `--statements DIR`), where one exists.
 fn check_statement_file(
+    archive: &dyn Archive,
     path: &Path,
     m: &Manifest,
     options: &Options,
@@ -246,9 +255,7 @@ fn check_statement_file(
 ) {
     let name = &m.wire().statement.file_name;
     let mut places: Vec<PathBuf> = Vec::new();
-    if let Some(dir) = path.parent() {
-        places.push(dir.join(name));
-    }
+    places.extend(archive.statement_beside(path, name));
     if let Some(dir) = &options.statements_dir {
         places.push(dir.join(name));
     }
@@ -257,7 +264,11 @@ fn check_statement_file(
         let bytes = match input::read_bytes(&place) {
             Ok(b) => b,
             Err(e) => {
-                problems.push(problem(&place, "statement_mismatch", e.to_string()));
+                problems.push(problem(
+                    &place,
+                    ProblemKind::StatementMismatch,
+                    e.to_string(),
+                ));
                 continue;
             }
         };
@@ -274,7 +285,7 @@ fn check_statement_file(
         };
         problems.push(problem(
             &place,
-            "statement_mismatch",
+            ProblemKind::StatementMismatch,
             format!("{what}; its manifest is {}", path.display()),
         ));
     }
@@ -291,7 +302,7 @@ fn check_chain(issuer: &str, mut links: Vec<ChainLink>, report: &mut AuditReport
             let message = format!("the same manifest as {}", same.display());
             report
                 .problems
-                .push(problem(&link.path, "duplicate", message));
+                .push(problem(&link.path, ProblemKind::Duplicate, message));
         } else {
             first_path.insert(link.digest, link.path.clone());
             unique.push(link);
@@ -312,7 +323,7 @@ fn check_chain(issuer: &str, mut links: Vec<ChainLink>, report: &mut AuditReport
             };
             report.problems.push(problem(
                 &here[0].path,
-                "chain_gap",
+                ProblemKind::ChainGap,
                 format!(
                     "{issuer:?} has no manifest with seq {missing} before this one (seq {seq})"
                 ),
@@ -322,7 +333,7 @@ fn check_chain(issuer: &str, mut links: Vec<ChainLink>, report: &mut AuditReport
             for link in here {
                 report.problems.push(problem(
                     &link.path,
-                    "chain_fork",
+                    ProblemKind::ChainFork,
                     format!(
                         "{issuer:?} has {} different manifests with seq {seq}",
                         here.len()
@@ -335,7 +346,7 @@ fn check_chain(issuer: &str, mut links: Vec<ChainLink>, report: &mut AuditReport
                 if !prev_links.iter().any(|p| Some(p.digest) == link.prev) {
                     report.problems.push(problem(
                         &link.path,
-                        "chain_broken",
+                        ProblemKind::ChainBroken,
                         format!("its prev does not name {issuer:?}'s manifest with seq {}: history was rewritten", seq - 1),
                     ));
                 }

@@ -15,7 +15,53 @@ use std::time::{Duration, Instant};
 use similar::{Algorithm, DiffTag};
 
 use crate::canon::{is_unspaced, paragraph_ranges};
-use crate::report::Change;
+use serde::{Deserialize, Serialize};
+
+/// What happened to a passage of the signed statement in the copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    /// The copy has other text in place of the signed text.
+    Altered,
+    /// The copy has text where the signed statement has none.
+    Inserted,
+    /// The copy lacks signed text.
+    Removed,
+}
+
+impl ChangeKind {
+    /// The kind's name, as in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            ChangeKind::Altered => "altered",
+            ChangeKind::Inserted => "inserted",
+            ChangeKind::Removed => "removed",
+        }
+    }
+}
+
+impl std::fmt::Display for ChangeKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One altered, inserted or removed passage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    /// Altered, inserted or removed.
+    pub kind: ChangeKind,
+    /// The signed text (empty for an insertion).
+    pub original: String,
+    /// The copy's text (empty for a removal).
+    pub copy: String,
+    /// 1-based paragraph of the signed statement where it occurs.
+    pub paragraph: usize,
+    /// A few words of the signed text just before the change.
+    pub before: String,
+    /// A few words of the signed text just after the change.
+    pub after: String,
+}
 
 /// Fewest unaltered units a copy must share with a statement (or all of a shorter statement) to
 /// correspond to it at all: a few shared words are a coincidence, not a quote.
@@ -204,9 +250,9 @@ pub fn compare(statement: &str, copy: &str) -> Comparison {
     for (tag, old_range, new_range) in &tagged[first..=last] {
         let kind = match tag {
             DiffTag::Equal => continue,
-            DiffTag::Replace => "altered",
-            DiffTag::Delete => "removed",
-            DiffTag::Insert => "inserted",
+            DiffTag::Replace => ChangeKind::Altered,
+            DiffTag::Delete => ChangeKind::Removed,
+            DiffTag::Insert => ChangeKind::Inserted,
         };
         result.changes.push(change(
             kind,
@@ -352,7 +398,7 @@ fn slide_edge_matches(ops: &mut [(DiffTag, Range<usize>, Range<usize>)], new: &[
 
 /// Describe one change, with a little of the statement's text on either side.
 fn change(
-    kind: &str,
+    kind: ChangeKind,
     statement: &str,
     old: &[Unit<'_>],
     old_range: Range<usize>,
@@ -373,7 +419,7 @@ fn change(
         .get(old_range.start)
         .or(old.get(old_range.start.saturating_sub(1)));
     Change {
-        kind: kind.to_string(),
+        kind,
         original: slice(statement, old, &old_range),
         copy: slice(copy, new, &new_range),
         paragraph: paragraph_of.map_or(1, |u| u.paragraph + 1),
@@ -409,7 +455,7 @@ mod tests {
         assert_eq!(c.changes.len(), 1);
         let ch = &c.changes[0];
         assert_eq!(
-            (ch.kind.as_str(), ch.original.as_str(), ch.copy.as_str()),
+            (ch.kind.name(), ch.original.as_str(), ch.copy.as_str()),
             ("altered", "0117", "0118")
         );
         assert_eq!(ch.paragraph, 2);
@@ -432,7 +478,7 @@ mod tests {
         let copy = LETTER.replace("lawyers.", "lawyers. We now withdraw this call.");
         let c = cmp(LETTER, &copy);
         assert_eq!(c.relation, Relation::Modified);
-        assert_eq!(c.changes[0].kind, "inserted");
+        assert_eq!(c.changes[0].kind, ChangeKind::Inserted);
         assert_eq!(c.changes[0].copy, "We now withdraw this call.");
     }
 
@@ -500,7 +546,7 @@ mod tests {
         let copy = "First we say this. And we end with a call for release and for visits by counsel and family.";
         let c = cmp(statement, copy);
         assert_eq!(c.relation, Relation::Modified, "{c:?}");
-        assert_eq!(c.changes[0].kind, "removed");
+        assert_eq!(c.changes[0].kind, ChangeKind::Removed);
     }
 
     #[test]

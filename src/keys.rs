@@ -11,7 +11,6 @@ use base64::Engine as _;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::ChaCha20Poly1305;
 use ed25519_dalek::{Signature, Signer as _, SigningKey, VerifyingKey};
-use rand_core::{OsRng, RngCore};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
@@ -361,9 +360,13 @@ impl SecretKey {
     /// Generate a new key for `issuer`.
     pub fn generate(issuer: &str) -> Result<SecretKey, KeyError> {
         check_issuer(issuer)?;
+        let mut seed = Zeroizing::new([0u8; 32]);
+        getrandom::fill(seed.as_mut()).map_err(|_| {
+            KeyError::TrustStore("the operating system's random number generator failed".into())
+        })?;
         Ok(SecretKey {
             issuer: issuer.to_string(),
-            signing: SigningKey::generate(&mut OsRng),
+            signing: SigningKey::from_bytes(&seed),
         })
     }
 
@@ -397,8 +400,13 @@ impl SecretKey {
             Some(pass) => {
                 let mut salt = [0u8; 16];
                 let mut nonce = [0u8; 12];
-                OsRng.fill_bytes(&mut salt);
-                OsRng.fill_bytes(&mut nonce);
+                getrandom::fill(&mut salt)
+                    .and_then(|()| getrandom::fill(&mut nonce))
+                    .map_err(|_| {
+                        KeyError::TrustStore(
+                            "the operating system's random number generator failed".into(),
+                        )
+                    })?;
                 let enc = EncryptionWire {
                     kdf: KDF_NAME.into(),
                     m_cost_kib: ARGON2_M_COST_KIB,
@@ -410,7 +418,7 @@ impl SecretKey {
                 };
                 let kek = derive_kek(pass, &salt, &enc)?;
                 let aad = secret_key_aad(&self.issuer, &public.key_id, &public_b64, &enc);
-                let cipher = ChaCha20Poly1305::new(kek.as_ref().into());
+                let cipher = ChaCha20Poly1305::new((&*kek).into());
                 let ct = cipher
                     .encrypt(
                         (&nonce).into(),
@@ -503,7 +511,7 @@ impl SecretKey {
                     other => other,
                 })?;
                 let aad = secret_key_aad(&wire.issuer, &key_id, &wire.public_key, enc);
-                let cipher = ChaCha20Poly1305::new(kek.as_ref().into());
+                let cipher = ChaCha20Poly1305::new((&*kek).into());
                 let plain = Zeroizing::new(
                     cipher
                         .decrypt(

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::canon::{LayoutDifference, Suspicious};
+pub use crate::diff::{Change, ChangeKind};
 
 /// The verdict of `attest verify` (PRODUCT.md "The verdicts").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -65,30 +66,55 @@ pub struct ManifestRef {
     pub digest: String,
 }
 
-/// One altered, inserted or removed passage.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Change {
-    /// `altered`, `inserted` or `removed`.
-    pub kind: String,
-    /// The signed text (empty for an insertion).
-    pub original: String,
-    /// The copy's text (empty for a removal).
-    pub copy: String,
-    /// 1-based paragraph of the signed statement where it occurs.
-    pub paragraph: usize,
-    /// A few words of the signed text just before the change.
-    pub before: String,
-    /// A few words of the signed text just after the change.
-    pub after: String,
+/// The kind of a [`Warning`]: stable snake_case names (README "JSON output").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WarningKind {
+    /// The copy holds a bidirectional control character.
+    BidiControl,
+    /// The copy holds a tag character.
+    TagCharacter,
+    /// The copy holds another invisible format character.
+    InvisibleCharacter,
+    /// The copy holds a control character.
+    ControlCharacter,
+    /// The verdict is `untrusted`: why the matching statements are not trusted.
+    Untrusted,
+    /// Besides the trusted statement, the copy matches a statement that is not trusted.
+    UntrustedMatch,
+    /// The copy is attributed (`--issuer`) to an issuer that did not sign it.
+    Misattributed,
+    /// The copy holds material that is not part of what was signed.
+    UnsignedMaterial,
+    /// The copy lacks the statement's beginning or end.
+    Partial,
+    /// The copy's lines carry email reply markers that were removed before comparing.
+    EmailQuoting,
+    /// A further signature on the matched statement does not verify or is not trusted.
+    Signature,
+    /// A file in the archive could not be used.
+    ArchiveFile,
 }
 
 /// A warning: something the reader should know even when the verdict is clear.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Warning {
-    /// A stable machine-readable kind, e.g. `bidi_control`, `untrusted_match`, `archive_file`.
-    pub kind: String,
+    /// A stable machine-readable kind.
+    pub kind: WarningKind,
     /// A sentence for people.
     pub message: String,
+}
+
+/// How a manifest matched a copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchKind {
+    /// By the digest of the exact bytes.
+    Exact,
+    /// By the canonical digest.
+    Canonical,
+    /// By word-by-word comparison.
+    Approximate,
 }
 
 /// Another manifest that matched the copy but is not the basis of the verdict.
@@ -96,8 +122,8 @@ pub struct Warning {
 pub struct OtherMatch {
     /// The manifest.
     pub manifest: ManifestRef,
-    /// `exact` or `canonical`.
-    pub matched: String,
+    /// How it matched.
+    pub matched: MatchKind,
     /// Why it was not used (e.g. not signed by a trusted key).
     pub reasons: Vec<String>,
 }
@@ -142,13 +168,66 @@ pub struct VerifyReport {
     pub suspicious: Vec<Suspicious>,
 }
 
+/// The kind of an [`AuditProblem`]: stable snake_case names (README "JSON output", SPEC §5.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemKind {
+    /// A file or directory in the archive cannot be read (or is a symbolic link).
+    Unreadable,
+    /// A manifest file cannot be parsed or fails a format rule.
+    Malformed,
+    /// A signature does not verify.
+    BadSignature,
+    /// A valid signature by a key that is not in the trust store.
+    UnknownKey,
+    /// No valid signature by a key trusted for the manifest's issuer.
+    NotSignedByIssuer,
+    /// The canonical text does not match its digests.
+    CanonicalMismatch,
+    /// A statement file differs from what its manifest signed.
+    StatementMismatch,
+    /// The issuer's chain misses sequence numbers.
+    ChainGap,
+    /// Two different manifests of one issuer share a sequence number.
+    ChainFork,
+    /// A manifest's `prev` does not name its predecessor.
+    ChainBroken,
+    /// The same manifest is stored twice.
+    Duplicate,
+}
+
+impl ProblemKind {
+    /// The kind's name, as in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            ProblemKind::Unreadable => "unreadable",
+            ProblemKind::Malformed => "malformed",
+            ProblemKind::BadSignature => "bad_signature",
+            ProblemKind::UnknownKey => "unknown_key",
+            ProblemKind::NotSignedByIssuer => "not_signed_by_issuer",
+            ProblemKind::CanonicalMismatch => "canonical_mismatch",
+            ProblemKind::StatementMismatch => "statement_mismatch",
+            ProblemKind::ChainGap => "chain_gap",
+            ProblemKind::ChainFork => "chain_fork",
+            ProblemKind::ChainBroken => "chain_broken",
+            ProblemKind::Duplicate => "duplicate",
+        }
+    }
+}
+
+impl std::fmt::Display for ProblemKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// One problem found by `attest audit`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditProblem {
     /// The file concerned.
     pub path: String,
-    /// A stable kind, e.g. `malformed`, `bad_signature`, `untrusted_key`, `chain_gap`.
-    pub kind: String,
+    /// A stable kind.
+    pub kind: ProblemKind,
     /// What is wrong and what to do.
     pub message: String,
 }

@@ -3,7 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use attest::report::{AuditReport, Verdict, VerifyReport};
+use attest::report::{
+    AuditReport, ChangeKind, MatchKind, ProblemKind, Verdict, VerifyReport, WarningKind,
+};
 
 const ISSUER: &str = "Harbour Rights Lawyers Network";
 
@@ -125,8 +127,11 @@ impl Sandbox {
     }
 
     fn manifest_files(&self) -> Vec<PathBuf> {
-        let (files, _) = attest::archive::manifest_files(&self.path("manifests")).unwrap();
-        files
+        use attest::archive::Archive;
+        attest::DirArchive::new(self.path("manifests"))
+            .list()
+            .unwrap()
+            .files
     }
 }
 
@@ -219,7 +224,10 @@ fn trusted_statement_wins_over_impostor_copy() {
     let (r, code) = sb.verify_json(&["same.txt"]);
     assert_eq!((r.verdict, code), (Verdict::Reformatted, 0), "{r:?}");
     assert_eq!(r.other_matches.len(), 1);
-    assert!(r.warnings.iter().any(|w| w.kind == "untrusted_match"));
+    assert!(r
+        .warnings
+        .iter()
+        .any(|w| w.kind == WarningKind::UntrustedMatch));
 }
 
 #[test]
@@ -255,7 +263,7 @@ fn bidi_control_in_copy_is_warned_about_and_not_authentic() {
     assert!(
         r.warnings
             .iter()
-            .any(|w| w.kind == "bidi_control" && w.message.contains("U+202E")),
+            .any(|w| w.kind == WarningKind::BidiControl && w.message.contains("U+202E")),
         "{r:?}"
     );
 }
@@ -436,24 +444,27 @@ fn audit_reports_tampered_signature_and_keeps_going() {
     let out = sb.run(&["audit", "--json"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let r: AuditReport = serde_json::from_slice(&out.stdout).unwrap();
-    let kinds: Vec<(&str, &str)> = r
+    let kinds: Vec<(ProblemKind, &str)> = r
         .problems
         .iter()
         .map(|p| {
             (
-                p.kind.as_str(),
+                p.kind,
                 Path::new(&p.path).file_name().unwrap().to_str().unwrap(),
             )
         })
         .collect();
     assert!(
         kinds.contains(&(
-            "bad_signature",
+            ProblemKind::BadSignature,
             files[0].file_name().unwrap().to_str().unwrap()
         )),
         "{kinds:?}"
     );
-    assert!(kinds.contains(&("malformed", "broken.json")), "{kinds:?}");
+    assert!(
+        kinds.contains(&(ProblemKind::Malformed, "broken.json")),
+        "{kinds:?}"
+    );
     assert_eq!(r.manifests, 3);
     assert_eq!(
         r.valid, 0,
@@ -486,9 +497,9 @@ fn audit_finds_chain_gaps_and_statement_mismatches() {
     let out = sb.run(&["audit", "--json"]);
     assert_eq!(out.status.code(), Some(1));
     let r: AuditReport = serde_json::from_slice(&out.stdout).unwrap();
-    let kinds: Vec<&str> = r.problems.iter().map(|p| p.kind.as_str()).collect();
-    assert!(kinds.contains(&"chain_gap"), "{kinds:?}");
-    assert!(kinds.contains(&"statement_mismatch"), "{kinds:?}");
+    let kinds: Vec<ProblemKind> = r.problems.iter().map(|p| p.kind).collect();
+    assert!(kinds.contains(&ProblemKind::ChainGap), "{kinds:?}");
+    assert!(kinds.contains(&ProblemKind::StatementMismatch), "{kinds:?}");
     assert_eq!(r.statements_checked, 1);
 }
 
@@ -612,7 +623,7 @@ fn changed_phone_number_is_modified_with_the_change_shown() {
     assert_eq!(r.changes.len(), 1, "{:?}", r.changes);
     let c = &r.changes[0];
     assert_eq!(
-        (c.kind.as_str(), c.original.as_str(), c.copy.as_str()),
+        (c.kind.name(), c.original.as_str(), c.copy.as_str()),
         ("altered", "0117", "0171")
     );
     let human = String::from_utf8(sb.run(&["verify", "changed.txt"]).stdout).unwrap();
@@ -633,7 +644,7 @@ fn inserted_withdrawal_sentence_is_modified() {
     sb.write("inserted.txt", copy.as_bytes());
     let (r, _) = sb.verify_json(&["inserted.txt"]);
     assert_eq!(r.verdict, Verdict::Modified);
-    assert_eq!(r.changes[0].kind, "inserted");
+    assert_eq!(r.changes[0].kind, ChangeKind::Inserted);
     assert_eq!(r.changes[0].copy, "We withdraw this call.");
 }
 
@@ -657,7 +668,10 @@ fn forwarded_email_around_the_letter_is_embedded() {
     let (r, code) = sb.verify_json(&["email.txt"]);
     assert_eq!((r.verdict, code), (Verdict::Embedded, 1), "{r:?}");
     assert!(r.changes.is_empty());
-    assert!(r.warnings.iter().any(|w| w.kind == "unsigned_material"));
+    assert!(r
+        .warnings
+        .iter()
+        .any(|w| w.kind == WarningKind::UnsignedMaterial));
 }
 
 #[test]
@@ -667,7 +681,7 @@ fn quoted_paragraph_is_an_excerpt() {
     sb.write("quote.txt", quote.as_bytes());
     let (r, code) = sb.verify_json(&["quote.txt"]);
     assert_eq!((r.verdict, code), (Verdict::Excerpt, 1), "{r:?}");
-    assert!(r.warnings.iter().any(|w| w.kind == "partial"));
+    assert!(r.warnings.iter().any(|w| w.kind == WarningKind::Partial));
 }
 
 #[test]
@@ -691,8 +705,11 @@ fn trusted_approximate_match_beats_impostor_exact_match() {
     assert!(r
         .other_matches
         .iter()
-        .any(|m| m.matched == "exact" && m.manifest.path.ends_with("impostor.json")));
-    assert!(r.warnings.iter().any(|w| w.kind == "untrusted_match"));
+        .any(|m| m.matched == MatchKind::Exact && m.manifest.path.ends_with("impostor.json")));
+    assert!(r
+        .warnings
+        .iter()
+        .any(|w| w.kind == WarningKind::UntrustedMatch));
 }
 
 #[test]
@@ -746,7 +763,9 @@ fn claimed_issuer_quoting_the_statement_does_not_hide_a_modification() {
     assert_eq!(r.verdict, Verdict::Modified, "{r:?}");
     assert_eq!(r.issuer.as_deref(), Some(ISSUER));
     assert!(
-        r.warnings.iter().any(|w| w.kind == "misattributed"),
+        r.warnings
+            .iter()
+            .any(|w| w.kind == WarningKind::Misattributed),
         "{r:?}"
     );
 }
@@ -859,7 +878,10 @@ fn letter_quoted_in_an_email_reply_is_reformatted_or_embedded() {
     assert!(r
         .differences
         .contains(&attest::canon::LayoutDifference::EmailQuoting));
-    assert!(r.warnings.iter().any(|w| w.kind == "email_quoting"));
+    assert!(r
+        .warnings
+        .iter()
+        .any(|w| w.kind == WarningKind::EmailQuoting));
 
     let reply = format!(
         "Dear all, please see the letter below.\n\nOn Monday, Evelyn wrote:\n{}",

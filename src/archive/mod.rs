@@ -1,11 +1,18 @@
-//! The archive: a directory tree of manifest files (`*.json`), possibly from many issuers.
+//! The archive: a tree of manifest files (`*.json`), possibly from many issuers.
+//!
+//! Everything above this layer reads an archive through the [`Archive`] trait (list the manifest
+//! files, read one), so that verify and audit work the same on a directory ([`DirArchive`]), on
+//! manifests held in memory ([`MemoryArchive`]: tests, fuzzing, a browser), and later on an index.
+//! The light scans here ([`find_by_digest`], [`most_similar`]) read only a few fields of each
+//! manifest; they are hints, and whatever they find is read and checked in full before use.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use crate::digest::Digest;
-use crate::manifest::Manifest;
+use crate::manifest::{Manifest, ManifestError};
 
 /// Largest manifest file read (a manifest holds at most one statement's canonical text).
 pub const MAX_MANIFEST_BYTES: u64 = 256 * 1024 * 1024;
@@ -19,104 +26,261 @@ pub struct Entry {
     pub manifest: Manifest,
 }
 
-/// A file in the archive that could not be used.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Why one file in the archive could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum FileProblem {
+    /// The file or directory could not be read.
+    #[error("cannot read it: {cause}")]
+    Unreadable {
+        /// The I/O error.
+        #[source]
+        cause: std::io::Error,
+    },
+    /// A symbolic link: an archive's links are never followed, since they could point anywhere.
+    #[error("is a symbolic link; attest does not follow links in an archive. Copy the manifest into the archive instead")]
+    SymbolicLink,
+    /// Too large to be a manifest.
+    #[error("is {size} bytes, larger than {MAX_MANIFEST_BYTES}; this is not a manifest")]
+    TooLarge {
+        /// Its size in bytes.
+        size: u64,
+    },
+    /// Not a valid manifest.
+    #[error("{0}")]
+    Malformed(#[source] ManifestError),
+    /// Not in the archive (a name that [`Archive::list`] did not give).
+    #[error("is not a file of this archive")]
+    NotInArchive,
+}
+
+/// A file in the archive that could not be used, and why.
+#[derive(Debug)]
 pub struct LoadProblem {
     /// The file.
     pub path: PathBuf,
-    /// What went wrong, including what to do.
-    pub message: String,
+    /// What is wrong with it.
+    pub problem: FileProblem,
 }
 
-/// The archive could not be read at all.
+/// The archive as a whole could not be used.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot read the archive {path}: {cause}. Pass --archive DIR to name the directory of manifests")]
-pub struct ArchiveError {
-    /// The directory.
-    pub path: String,
-    /// The I/O error.
-    pub cause: std::io::Error,
+pub enum ArchiveError {
+    /// The archive's directory cannot be read.
+    #[error("cannot read the archive {path}: {cause}. Pass --archive DIR to name the directory of manifests")]
+    Unreadable {
+        /// The directory.
+        path: String,
+        /// The I/O error.
+        #[source]
+        cause: std::io::Error,
+    },
+    /// The archive holds no manifest file at all. Fail closed: that is more likely a wrong path
+    /// than an empty archive.
+    #[error(
+        "the archive {path} holds no manifest files (*.json). Pass the directory of manifests"
+    )]
+    Empty {
+        /// The directory.
+        path: String,
+    },
 }
 
-/// Every `*.json` file under `root`, sorted. Hidden entries (such as `.git`) are skipped; symbolic
-/// links are not followed (they could point outside the archive) and are reported instead.
-pub fn manifest_files(root: &Path) -> Result<(Vec<PathBuf>, Vec<LoadProblem>), ArchiveError> {
-    let mut files = Vec::new();
-    let mut problems = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    let mut first = true;
-    while let Some(dir) = stack.pop() {
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(e) => e,
-            Err(source) if first => {
-                return Err(ArchiveError {
-                    path: root.display().to_string(),
-                    cause: source,
-                })
-            }
-            Err(e) => {
-                problems.push(LoadProblem {
-                    path: dir.clone(),
-                    message: format!("cannot read directory: {e}"),
-                });
-                continue;
-            }
+/// The manifest files of an archive, and the files that could not even be listed.
+#[derive(Debug, Default)]
+pub struct Listing {
+    /// Every manifest file, sorted.
+    pub files: Vec<PathBuf>,
+    /// Entries that could not be used (unreadable directories, symbolic links).
+    pub problems: Vec<LoadProblem>,
+}
+
+/// Where manifests come from: list them, read one. Implemented for a directory ([`DirArchive`])
+/// and for manifests in memory ([`MemoryArchive`]); verify and audit take this trait, not paths.
+pub trait Archive: Sync {
+    /// A name for messages and reports (the directory, for a directory archive).
+    fn name(&self) -> String;
+    /// Every manifest file. Fails only when the archive as a whole cannot be read.
+    fn list(&self) -> Result<Listing, ArchiveError>;
+    /// The bytes of one manifest file named by [`Archive::list`], at most [`MAX_MANIFEST_BYTES`].
+    fn read(&self, path: &Path) -> Result<Vec<u8>, FileProblem>;
+    /// Where a statement file signed as `file_name` may lie beside the manifest at `manifest`
+    /// (audit compares such files with their manifests). None for archives without files.
+    fn statement_beside(&self, manifest: &Path, file_name: &str) -> Option<PathBuf> {
+        let _ = (manifest, file_name);
+        None
+    }
+}
+
+/// A directory tree of manifest files, walked without following symbolic links.
+#[derive(Debug, Clone)]
+pub struct DirArchive {
+    root: PathBuf,
+}
+
+impl DirArchive {
+    /// The archive at `root`.
+    pub fn new(root: impl Into<PathBuf>) -> DirArchive {
+        DirArchive { root: root.into() }
+    }
+
+    /// Its directory.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+}
+
+impl Archive for DirArchive {
+    fn name(&self) -> String {
+        self.root.display().to_string()
+    }
+
+    /// Every `*.json` file under the root, sorted. Hidden entries (such as `.git`, lock and
+    /// temporary files) are skipped; symbolic links are not followed (they could point outside the
+    /// archive) and are reported instead, as is every directory that cannot be read.
+    fn list(&self) -> Result<Listing, ArchiveError> {
+        let unreadable = |cause| ArchiveError::Unreadable {
+            path: self.name(),
+            cause,
         };
-        first = false;
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let name = entry.file_name();
-            if name.to_string_lossy().starts_with('.') {
-                continue;
-            }
-            let Ok(file_type) = entry.file_type() else {
-                continue;
-            };
-            if file_type.is_symlink() {
-                if path.extension().is_some_and(|e| e == "json") {
-                    problems.push(LoadProblem {
-                        path,
-                        message: "is a symbolic link; attest does not follow links in an archive. Copy the manifest into the archive instead".into(),
+        std::fs::read_dir(&self.root).map_err(unreadable)?;
+        let mut listing = Listing::default();
+        let walk = walkdir::WalkDir::new(&self.root)
+            .follow_links(false)
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        for item in walk {
+            let entry = match item {
+                Ok(entry) => entry,
+                Err(err) => {
+                    let path = err.path().unwrap_or(&self.root).to_path_buf();
+                    let cause = err.into_io_error().unwrap_or_else(|| {
+                        std::io::Error::other("the directory tree loops back on itself")
                     });
+                    listing.problems.push(LoadProblem {
+                        path,
+                        problem: FileProblem::Unreadable { cause },
+                    });
+                    continue;
                 }
-            } else if file_type.is_dir() {
-                stack.push(path);
-            } else if file_type.is_file() && path.extension().is_some_and(|e| e == "json") {
-                files.push(path);
+            };
+            let is_json = entry.path().extension().is_some_and(|e| e == "json");
+            let kind = entry.file_type();
+            if kind.is_symlink() && is_json {
+                listing.problems.push(LoadProblem {
+                    path: entry.into_path(),
+                    problem: FileProblem::SymbolicLink,
+                });
+            } else if kind.is_file() && is_json {
+                listing.files.push(entry.into_path());
             }
         }
+        listing.files.sort();
+        Ok(listing)
     }
-    files.sort();
-    Ok((files, problems))
+
+    fn read(&self, path: &Path) -> Result<Vec<u8>, FileProblem> {
+        if !path.starts_with(&self.root) {
+            return Err(FileProblem::NotInArchive);
+        }
+        read_file(path)
+    }
+
+    fn statement_beside(&self, manifest: &Path, file_name: &str) -> Option<PathBuf> {
+        manifest.parent().map(|dir| dir.join(file_name))
+    }
 }
 
-/// Read and check one manifest file.
-pub fn read_manifest(path: &Path) -> Result<Manifest, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+/// Read a manifest file from disk, refusing anything larger than a manifest can be, and without
+/// following a symbolic link in its last component.
+fn read_file(path: &Path) -> Result<Vec<u8>, FileProblem> {
+    let unreadable = |cause| FileProblem::Unreadable { cause };
+    let meta = std::fs::symlink_metadata(path).map_err(unreadable)?;
+    if meta.file_type().is_symlink() {
+        return Err(FileProblem::SymbolicLink);
+    }
     if meta.len() > MAX_MANIFEST_BYTES {
-        return Err(format!(
-            "is larger than {MAX_MANIFEST_BYTES} bytes; this is not a manifest"
-        ));
+        return Err(FileProblem::TooLarge { size: meta.len() });
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
-    Manifest::parse(&bytes).map_err(|e| e.to_string())
+    std::fs::read(path).map_err(unreadable)
 }
 
-/// All manifests under `root`, and the files that could not be used. Files are read and checked in
-/// parallel.
-pub fn load(root: &Path) -> Result<(Vec<Entry>, Vec<LoadProblem>), ArchiveError> {
-    let (files, mut problems) = manifest_files(root)?;
-    let (entries, read_problems) = read_entries(files);
+/// Manifests held in memory, named by paths of the caller's choosing (tests, fuzzing, a verifier
+/// that received manifests over the network).
+#[derive(Debug, Clone, Default)]
+pub struct MemoryArchive {
+    name: String,
+    files: BTreeMap<PathBuf, Vec<u8>>,
+}
+
+impl MemoryArchive {
+    /// An empty archive called `name`.
+    pub fn new(name: impl Into<String>) -> MemoryArchive {
+        MemoryArchive {
+            name: name.into(),
+            files: BTreeMap::new(),
+        }
+    }
+
+    /// Add (or replace) the manifest file `path` with `bytes`.
+    pub fn insert(&mut self, path: impl Into<PathBuf>, bytes: impl Into<Vec<u8>>) {
+        self.files.insert(path.into(), bytes.into());
+    }
+}
+
+impl Archive for MemoryArchive {
+    fn name(&self) -> String {
+        self.name.clone()
+    }
+
+    fn list(&self) -> Result<Listing, ArchiveError> {
+        Ok(Listing {
+            files: self.files.keys().cloned().collect(),
+            problems: Vec::new(),
+        })
+    }
+
+    fn read(&self, path: &Path) -> Result<Vec<u8>, FileProblem> {
+        let bytes = self.files.get(path).ok_or(FileProblem::NotInArchive)?;
+        if bytes.len() as u64 > MAX_MANIFEST_BYTES {
+            return Err(FileProblem::TooLarge {
+                size: bytes.len() as u64,
+            });
+        }
+        Ok(bytes.clone())
+    }
+}
+
+/// Read and check one manifest file on disk (for `verify --manifest`).
+pub fn read_manifest(path: &Path) -> Result<Manifest, FileProblem> {
+    Manifest::parse(&read_file(path)?).map_err(FileProblem::Malformed)
+}
+
+/// Read and check one manifest of `archive`.
+pub fn read_entry(archive: &dyn Archive, path: &Path) -> Result<Manifest, FileProblem> {
+    Manifest::parse(&archive.read(path)?).map_err(FileProblem::Malformed)
+}
+
+/// All manifests of `archive`, and the files that could not be used. Files are read and checked
+/// in parallel.
+pub fn load(archive: &dyn Archive) -> Result<(Vec<Entry>, Vec<LoadProblem>), ArchiveError> {
+    let Listing {
+        files,
+        mut problems,
+    } = archive.list()?;
+    let (entries, read_problems) = read_entries(archive, files);
     problems.extend(read_problems);
     Ok((entries, problems))
 }
 
 /// Read and check the given manifest files in parallel: the usable ones, and the others with why.
-pub fn read_entries(files: Vec<PathBuf>) -> (Vec<Entry>, Vec<LoadProblem>) {
-    let results: Vec<(PathBuf, Result<Manifest, String>)> = files
+pub(crate) fn read_entries(
+    archive: &dyn Archive,
+    files: Vec<PathBuf>,
+) -> (Vec<Entry>, Vec<LoadProblem>) {
+    let results: Vec<(PathBuf, Result<Manifest, FileProblem>)> = files
         .into_par_iter()
         .map(|path| {
-            let manifest = read_manifest(&path);
+            let manifest = read_entry(archive, &path);
             (path, manifest)
         })
         .collect();
@@ -125,10 +289,28 @@ pub fn read_entries(files: Vec<PathBuf>) -> (Vec<Entry>, Vec<LoadProblem>) {
     for (path, result) in results {
         match result {
             Ok(manifest) => entries.push(Entry { path, manifest }),
-            Err(message) => problems.push(LoadProblem { path, message }),
+            Err(problem) => problems.push(LoadProblem { path, problem }),
         }
     }
     (entries, problems)
+}
+
+/// Whether `bytes` hold a JSON object (and not, say, an array, which serde's derived readers
+/// would accept for a struct). The light scans below use only objects, as [`Manifest::parse`] does.
+pub(crate) fn is_json_object(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+        .is_some_and(|&b| b == b'{')
+}
+
+/// Parse the few fields a light scan needs; nothing for anything but a JSON object.
+fn light<T: serde::de::DeserializeOwned>(archive: &dyn Archive, path: &Path) -> Option<T> {
+    let bytes = archive.read(path).ok()?;
+    if !is_json_object(&bytes) {
+        return None;
+    }
+    serde_json::from_slice(&bytes).ok()
 }
 
 /// Just the digests of a manifest, read without checking anything else.
@@ -148,20 +330,24 @@ struct CanonicalDigest {
     digest: String,
 }
 
-/// The manifests among `files` whose exact or canonical digest is one of those given, found by a
-/// light parallel scan that reads only the digests (matches must then be read and checked in full
-/// with [`read_manifest`]). Lets `verify` answer for an authentic copy without parsing the whole
+/// The manifests among `files` whose exact digest is `exact` or whose canonical digest is one of
+/// `canonical`, found by a light parallel scan that reads only the digests (matches must then be
+/// read and checked in full). Lets `verify` answer for an authentic copy without parsing the whole
 /// archive.
-pub fn find_by_digest(files: &[PathBuf], exact: &Digest, canonical: &Digest) -> Vec<PathBuf> {
-    let (exact, canonical) = (exact.to_string(), canonical.to_string());
+pub(crate) fn find_by_digest(
+    archive: &dyn Archive,
+    files: &[PathBuf],
+    exact: &Digest,
+    canonical: &[Digest],
+) -> Vec<PathBuf> {
+    let exact = exact.to_string();
+    let canonical: Vec<String> = canonical.iter().map(Digest::to_string).collect();
     files
         .par_iter()
         .filter(|path| {
-            let Ok(bytes) = std::fs::read(path) else {
-                return false;
-            };
-            serde_json::from_slice::<DigestsOnly>(&bytes)
-                .is_ok_and(|d| d.statement.exact_digest == exact || d.canonical.digest == canonical)
+            light::<DigestsOnly>(archive, path).is_some_and(|d| {
+                d.statement.exact_digest == exact || canonical.contains(&d.canonical.digest)
+            })
         })
         .cloned()
         .collect()
@@ -190,7 +376,8 @@ struct CanonicalParagraphs {
 /// and paragraphs: the best `n` among those that name a key `trusted(issuer, key_id)` accepts, and
 /// the best `n` among the rest. Shortlisting the two kinds separately means no number of untrusted
 /// look-alikes can crowd a trusted statement out. `verify` then reads and checks these in full.
-pub fn most_similar(
+pub(crate) fn most_similar(
+    archive: &dyn Archive,
     files: &[PathBuf],
     copy_text: &str,
     n: usize,
@@ -200,8 +387,7 @@ pub fn most_similar(
     let scored: Vec<(bool, usize, &PathBuf)> = files
         .par_iter()
         .filter_map(|path| {
-            let bytes = std::fs::read(path).ok()?;
-            let m: ParagraphsOnly = serde_json::from_slice(&bytes).ok()?;
+            let m: ParagraphsOnly = light(archive, path)?;
             let shared =
                 crate::diff::similarity(&m.canonical.paragraphs.join("\n\n"), &copy_shingles);
             let names_trusted = m.signatures.iter().any(|s| trusted(&m.issuer, &s.key_id));

@@ -3,8 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::Context;
-
+use attest::archive::DirArchive;
 use attest::audit::{self, Options};
 use attest::keys::TrustStore;
 use attest::report::AuditReport;
@@ -25,16 +24,19 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     statements: Option<PathBuf>,
     /// Print one JSON object.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "quiet")]
     json: bool,
+    /// Print nothing, not even progress: the exit code alone tells (0 clean, 1 problems, 2 error).
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
-    let trust = TrustStore::load(&args.keys).context("cannot load the trust store (--keys)")?;
+    let trust = TrustStore::load(&args.keys)?;
     let options = Options {
         statements_dir: args.statements,
     };
-    let show_progress = output::stderr_is_terminal();
+    let show_progress = !args.quiet && output::stderr_is_terminal();
     let mut progress = |done: usize, total: usize| {
         if show_progress && total >= 200 {
             let width = 30;
@@ -50,10 +52,10 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             }
         }
     };
-    let report = audit::audit(&args.dir, &trust, &options, &mut progress)?;
+    let report = audit::audit(&DirArchive::new(&args.dir), &trust, &options, &mut progress)?;
     if args.json {
         output::print_json(&report)?;
-    } else {
+    } else if !args.quiet {
         output::print_text(&render(&report, output::color_stdout()))?;
     }
     Ok(if report.is_clean() {

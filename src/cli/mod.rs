@@ -1,9 +1,12 @@
 //! Command-line interface: one module per subcommand, plus shared output and passphrase handling.
 
 mod audit;
+mod completions;
+mod diagnostics;
 mod hash;
 mod key;
 mod keygen;
+mod man;
 mod output;
 mod passphrase;
 mod sign;
@@ -11,7 +14,7 @@ mod verify;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// Exit code: the copy is authentic, or the archive is clean.
 pub const EXIT_OK: u8 = 0;
@@ -29,7 +32,9 @@ pub const EXIT_ERROR: u8 = 2;
     long_about = None,
     propagate_version = true,
     after_help = "Exit codes: 0 authentic (exact, reformatted) or clean audit; 1 any other verdict, or \
-                  problems found; 2 attest could not do its job (usage, unreadable or malformed input)."
+                  problems found; 2 attest could not do its job (usage, unreadable or malformed input, \
+                  or standard output could not be written). A closed pipe (attest ... | head) does not \
+                  change the exit code."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -51,11 +56,18 @@ enum Command {
     /// Work with key files.
     #[command(subcommand)]
     Key(key::Command),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(completions::Args),
+    /// Print attest's manual page (roff), or write every command's page into a directory.
+    Man(man::Args),
 }
 
 /// Run the command line and return the process exit code.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return clap_exit(&err),
+    };
     let result = match cli.command {
         Command::Keygen(args) => keygen::run(args),
         Command::Sign(args) => sign::run(args),
@@ -63,12 +75,40 @@ pub fn main() -> ExitCode {
         Command::Verify(args) => verify::run(args),
         Command::Audit(args) => audit::run(args),
         Command::Key(cmd) => key::run(cmd),
+        Command::Completions(args) => completions::run(args, Cli::command()),
+        Command::Man(args) => man::run(args, Cli::command()),
     };
+    // A closed standard output is not an error: the writer stops writing and the command returns
+    // its own exit code. Any error that gets here means the command did not finish, so it is never
+    // reported as a success.
     match result {
         Ok(code) => ExitCode::from(code),
-        Err(err) if output::is_broken_pipe(&err) => ExitCode::from(EXIT_OK),
         Err(err) => {
-            eprintln!("attest: error: {err:#}");
+            diagnostics::error(&err);
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+/// What clap stopped for: `--help` and `--version` go to standard output through the writer (exit
+/// 0); usage errors go to standard error as `attest: error: ...` (exit 2).
+fn clap_exit(err: &clap::Error) -> ExitCode {
+    let rendered = err.render();
+    let styled = |color: bool| {
+        if color {
+            rendered.ansi().to_string()
+        } else {
+            rendered.to_string()
+        }
+    };
+    if err.use_stderr() {
+        diagnostics::usage_error(&styled(output::color_stderr()));
+        return ExitCode::from(EXIT_ERROR);
+    }
+    match output::print_text(&styled(output::color_stdout())) {
+        Ok(()) => ExitCode::from(EXIT_OK),
+        Err(e) => {
+            diagnostics::error(&e);
             ExitCode::from(EXIT_ERROR)
         }
     }

@@ -20,23 +20,26 @@ fn can_prompt() -> bool {
     std::io::stdin().is_terminal()
 }
 
-fn no_passphrase_error(what: &str) -> anyhow::Error {
+/// Says what needs a passphrase, then how to give one (`alternatives` are further ways out).
+fn no_passphrase_error(what: &str, alternatives: &str) -> anyhow::Error {
     anyhow::anyhow!(
-        "{what} needs a passphrase, and there is no terminal to ask on. Set {PASSPHRASE_ENV}, or run attest in a terminal"
+        "{what} needs a passphrase, and there is no terminal to ask on. Set {PASSPHRASE_ENV}{alternatives}"
     )
 }
 
-/// A passphrase for a new secret key, asked twice on a terminal.
-pub fn for_new_key(prefix: &str) -> anyhow::Result<Zeroizing<String>> {
+/// A passphrase for the new secret key `key_file`, asked twice on a terminal.
+pub fn for_new_key(key_file: &str) -> anyhow::Result<Zeroizing<String>> {
     if let Some(p) = from_env() {
         return Ok(p);
     }
     if !can_prompt() {
-        return Err(no_passphrase_error(&format!("encrypting {prefix}.key"))
-            .context("or pass --unencrypted for a throwaway test key"));
+        return Err(no_passphrase_error(
+            &format!("encrypting {key_file}"),
+            ", run attest in a terminal, or pass --unencrypted for a throwaway test key",
+        ));
     }
     let first = Zeroizing::new(
-        rpassword::prompt_password(format!("Passphrase for {prefix}.key: "))
+        rpassword::prompt_password(format!("Passphrase for {key_file}: "))
             .context("cannot read the passphrase")?,
     );
     if first.is_empty() {
@@ -58,7 +61,10 @@ pub fn for_existing_key(path: &str) -> anyhow::Result<Zeroizing<String>> {
         return Ok(p);
     }
     if !can_prompt() {
-        return Err(no_passphrase_error(&format!("decrypting {path}")));
+        return Err(no_passphrase_error(
+            &format!("decrypting {path}"),
+            ", or run attest in a terminal",
+        ));
     }
     Ok(Zeroizing::new(
         rpassword::prompt_password(format!("Passphrase for {path}: "))

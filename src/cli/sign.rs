@@ -103,7 +103,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     };
 
     let (entries, problems) = if args.archive.is_dir() {
-        archive::load(&args.archive)?
+        archive::load(&archive::DirArchive::new(&args.archive))?
     } else {
         (Vec::new(), Vec::new())
     };
@@ -111,7 +111,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         eprintln!(
             "attest: warning: skipped {}: {}",
             p.path.display(),
-            p.message
+            p.problem
         );
     }
     let trust = if args.keys.is_dir() {

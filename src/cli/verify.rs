@@ -4,11 +4,10 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 
-use attest::archive::{self, Entry};
-use attest::input;
+use attest::archive::{self, DirArchive, Entry};
 use attest::keys::TrustStore;
 use attest::report::{Verdict, VerifyReport};
-use attest::verify::{self, Copy, Options};
+use attest::verify::{self, Options, ReceivedCopy};
 
 use super::output::{self, paint, safe, Tone};
 use super::{EXIT_FINDINGS, EXIT_OK};
@@ -31,39 +30,38 @@ pub struct Args {
     #[arg(long, value_name = "NAME")]
     issuer: Option<String>,
     /// Print one JSON object.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "quiet")]
     json: bool,
+    /// Print nothing: the exit code alone tells the verdict (0 authentic, 1 not, 2 error).
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
-    let name = args.file.display().to_string();
-    let bytes = input::read_bytes(&args.file)?;
-    let decoded = input::decode(&bytes, &name)?;
-    let trust = TrustStore::load(&args.keys).context("cannot load the trust store (--keys)")?;
+    let copy = ReceivedCopy::read(&args.file)?;
+    let trust = TrustStore::load(&args.keys)?;
     let options = Options {
         issuer: args.issuer,
     };
-    let copy = Copy {
-        path: &name,
-        bytes: &bytes,
-        decoded: &decoded,
-    };
     let report = match &args.manifest {
         Some(path) => {
-            let manifest = archive::read_manifest(path)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
-                .context("cannot use --manifest")?;
-            let entries = [Entry {
+            let manifest = archive::read_manifest(path).with_context(|| {
+                format!(
+                    "cannot use --manifest {}; pass a manifest file written by `attest sign`",
+                    path.display()
+                )
+            })?;
+            let entry = Entry {
                 path: path.clone(),
                 manifest,
-            }];
-            verify::verify(copy, &entries, &[], &trust, &options)
+            };
+            verify::verify_against(&copy, &[entry], &[], &trust, &options)
         }
-        None => verify_against_archive(copy, &args.archive, &trust, &options)?,
+        None => verify::verify(&copy, &DirArchive::new(&args.archive), &trust, &options)?,
     };
     if args.json {
         output::print_json(&report)?;
-    } else {
+    } else if !args.quiet {
         output::print_text(&render(&report, output::color_stdout()))?;
     }
     Ok(if report.verdict.is_authentic() {
@@ -72,70 +70,6 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         EXIT_FINDINGS
     })
 }
-
-/// Look the copy up by digest first, reading in full only the manifests that match; only when that
-/// gives no authentic verdict is the whole archive read, for word-by-word comparison (and so that a
-/// trusted statement always wins over an untrusted digest match).
-fn verify_against_archive(
-    copy: Copy<'_>,
-    archive_dir: &std::path::Path,
-    trust: &TrustStore,
-    options: &Options,
-) -> anyhow::Result<VerifyReport> {
-    // One walk of the archive serves every look-up below.
-    let (files, walk_problems) = archive::manifest_files(archive_dir)?;
-    let canonical = copy.decoded.canonicalize();
-    let exact = attest::digest::Digest::of(copy.bytes);
-    // The copy may be quoted in an email reply; verify also tries it without the markers, so look
-    // those up too.
-    let unquoted = attest::input::email::strip_quote_markers(&copy.decoded.text)
-        .map(|text| attest::canon::canonicalize(&text));
-    let mut paths = archive::find_by_digest(&files, &exact, &canonical.digest);
-    if let Some(u) = &unquoted {
-        add_new(
-            &mut paths,
-            archive::find_by_digest(&files, &exact, &u.digest),
-        );
-    }
-    if !paths.is_empty() {
-        let (entries, problems) = archive::read_entries(paths.clone());
-        let report = verify::verify(copy, &entries, &problems, trust, options);
-        if report.verdict.is_authentic() {
-            return Ok(report);
-        }
-    }
-    // No trusted digest match: compare with the most similar statements. Reading more than
-    // verify's own shortlist keeps its choice the same as over the whole archive, even when some
-    // similar manifests turn out to be untrusted or invalid.
-    let trusted = |issuer: &str, key_id: &str| {
-        key_id
-            .parse::<attest::keys::KeyId>()
-            .ok()
-            .and_then(|id| trust.get(&id))
-            .is_some_and(|t| t.key.issuer == issuer)
-    };
-    for text in std::iter::once(&canonical.text).chain(unquoted.as_ref().map(|u| &u.text)) {
-        add_new(
-            &mut paths,
-            archive::most_similar(&files, text, SIMILAR_SHORTLIST, trusted),
-        );
-    }
-    let (entries, mut problems) = archive::read_entries(paths);
-    problems.extend(walk_problems);
-    Ok(verify::verify(copy, &entries, &problems, trust, options))
-}
-
-/// Append the paths not already in `paths`.
-fn add_new(paths: &mut Vec<std::path::PathBuf>, more: Vec<std::path::PathBuf>) {
-    for path in more {
-        if !paths.contains(&path) {
-            paths.push(path);
-        }
-    }
-}
-
-/// How many of the most similar manifests `verify` reads in full when no digest matches.
-const SIMILAR_SHORTLIST: usize = 32;
 
 /// Human output: the verdict line, then the explanation.
 fn render(r: &VerifyReport, color: bool) -> String {

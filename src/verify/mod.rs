@@ -1,34 +1,109 @@
 //! Verifying a received copy against an archive: copy -> [`VerifyReport`]. Pure: returns data, never
 //! prints. Copies are found by exact digest, then canonical digest; failing both, by comparing
 //! words with the most similar statements ([`crate::diff`]), which yields `embedded`, `excerpt` or
-//! `modified` with the changes.
+//! `modified` with the changes. [`verify`] looks a copy up in an archive ([`lookup`]);
+//! [`verify_against`] judges it against given manifests.
 //!
 //! The rule (PRODUCT.md): trusted statements always win. A manifest is *usable* when its own issuer
 //! validly signed it with a key trusted for that issuer and its canonical text matches its digests.
 //! Matches by exact bytes beat matches by canonical digest. Manifests that match but are not usable
 //! are reported as `other_matches`, so an impostor's manifest is always mentioned.
 
+mod lookup;
+
+pub use lookup::verify;
+
 use crate::archive::{Entry, LoadProblem};
 use crate::canon::{Canonical, LayoutDifference, SuspiciousKind};
 use crate::diff::{self, Comparison, Relation};
 use crate::digest::Digest;
-use crate::input::Decoded;
+use crate::input::{Decoded, InputError};
 use crate::keys::TrustStore;
 use crate::manifest::TrustAssessment;
-use crate::report::{CopyInfo, ManifestRef, OtherMatch, Verdict, VerifyReport, Warning};
+use crate::report::{
+    CopyInfo, ManifestRef, MatchKind, OtherMatch, Verdict, VerifyReport, Warning, WarningKind,
+};
 
 /// At most this many archive load problems are listed one by one in a report.
 const MAX_LISTED_ARCHIVE_PROBLEMS: usize = 10;
 
-/// A received copy, read and decoded.
-#[derive(Debug, Clone, Copy)]
-pub struct Copy<'a> {
-    /// Where it came from (`-` for standard input), for the report.
-    pub path: &'a str,
-    /// Its exact bytes.
-    pub bytes: &'a [u8],
-    /// Its decoded text.
-    pub decoded: &'a Decoded,
+/// A received copy, read and decoded, with the digests and canonical text that every look-up
+/// and comparison uses (computed once).
+#[derive(Debug, Clone)]
+pub struct ReceivedCopy {
+    name: String,
+    encoding: &'static str,
+    exact: Digest,
+    canonical: Canonical,
+    /// The copy with its email reply markers removed, when its lines carry them
+    /// ([`crate::input::email`]).
+    unquoted: Option<Canonical>,
+}
+
+impl ReceivedCopy {
+    /// Decode `bytes` received as `name` (a file name, `-`, a URL: only shown in reports).
+    pub fn from_bytes(name: impl Into<String>, bytes: &[u8]) -> Result<ReceivedCopy, InputError> {
+        let name = name.into();
+        let decoded = crate::input::decode(bytes, &name)?;
+        let canonical = decoded.canonicalize();
+        let unquoted = crate::input::email::strip_quote_markers(&decoded.text).map(|text| {
+            Decoded {
+                text,
+                ..decoded.clone()
+            }
+            .canonicalize()
+        });
+        Ok(ReceivedCopy {
+            name,
+            encoding: decoded.encoding,
+            exact: Digest::of(bytes),
+            canonical,
+            unquoted,
+        })
+    }
+
+    /// Read and decode the file at `path` (`-` for standard input).
+    pub fn read(path: &std::path::Path) -> Result<ReceivedCopy, InputError> {
+        let bytes = crate::input::read_bytes(path)?;
+        ReceivedCopy::from_bytes(path.display().to_string(), &bytes)
+    }
+
+    /// The name it was received as.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// SHA-256 of its exact bytes.
+    pub fn exact_digest(&self) -> Digest {
+        self.exact
+    }
+
+    /// Its canonical text and digest.
+    pub fn canonical(&self) -> &Canonical {
+        &self.canonical
+    }
+
+    /// The canonical digests to look the copy up by: as received, and without email reply markers.
+    pub(crate) fn canonical_digests(&self) -> Vec<Digest> {
+        std::iter::once(&self.canonical)
+            .chain(&self.unquoted)
+            .map(|c| c.digest)
+            .collect()
+    }
+
+    /// The canonical texts to compare word by word: as received, and without email reply markers.
+    pub(crate) fn canonical_texts(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(&self.canonical)
+            .chain(&self.unquoted)
+            .map(|c| c.text.as_str())
+    }
+}
+
+/// One reading of a copy: as received, or without its email reply markers.
+#[derive(Clone, Copy)]
+struct Reading<'a> {
+    copy: &'a ReceivedCopy,
+    canonical: &'a Canonical,
 }
 
 /// What the user asked for.
@@ -91,35 +166,35 @@ impl Candidate<'_> {
 /// three-unit runs with it).
 const MAX_APPROXIMATE_CANDIDATES: usize = 5;
 
-/// Verify a copy against `entries` (the archive, or the one manifest given with `--manifest`).
+/// Verify a copy against the given manifests (those a look-up found in an archive, or the one
+/// manifest given with `--manifest`). [`verify`] is the look-up in a whole archive.
 ///
 /// When the copy as received is not authentic and its lines carry email reply markers (`> `), it is
 /// verified again with the markers removed ([`crate::input::email`]); the second result is used only
 /// if it is a better verdict, and it says so (`email_quoting` warning and layout difference).
-pub fn verify(
-    copy: Copy<'_>,
+pub fn verify_against(
+    copy: &ReceivedCopy,
     entries: &[Entry],
     archive_problems: &[LoadProblem],
     trust: &TrustStore,
     options: &Options,
 ) -> VerifyReport {
-    let report = verify_as_decoded(copy, entries, archive_problems, trust, options);
+    let as_received = Reading {
+        copy,
+        canonical: &copy.canonical,
+    };
+    let report = verify_reading(as_received, entries, archive_problems, trust, options);
     if report.verdict.is_authentic() {
         return report;
     }
-    let Some(unquoted_text) = crate::input::email::strip_quote_markers(&copy.decoded.text) else {
+    let Some(unquoted) = &copy.unquoted else {
         return report;
     };
-    let unquoted = Decoded {
-        text: unquoted_text,
-        ..copy.decoded.clone()
+    let unquoted = Reading {
+        copy,
+        canonical: unquoted,
     };
-    let unquoted_copy = Copy {
-        decoded: &unquoted,
-        ..copy
-    };
-    let mut alternative =
-        verify_as_decoded(unquoted_copy, entries, archive_problems, trust, options);
+    let mut alternative = verify_reading(unquoted, entries, archive_problems, trust, options);
     let better = verdict_rank(alternative.verdict) < verdict_rank(report.verdict)
         || (alternative.verdict == Verdict::Modified
             && report.verdict == Verdict::Modified
@@ -133,7 +208,7 @@ pub fn verify(
     alternative.warnings.insert(
         0,
         Warning {
-            kind: "email_quoting".into(),
+            kind: WarningKind::EmailQuoting,
             message:
                 "the copy's lines carry email reply markers (>); they were removed before comparing"
                     .into(),
@@ -157,16 +232,16 @@ fn verdict_rank(verdict: Verdict) -> u8 {
     }
 }
 
-/// [`verify`] of the copy exactly as decoded.
-fn verify_as_decoded(
-    copy: Copy<'_>,
+/// [`verify_against`] for one reading of the copy.
+fn verify_reading(
+    reading: Reading<'_>,
     entries: &[Entry],
     archive_problems: &[LoadProblem],
     trust: &TrustStore,
     options: &Options,
 ) -> VerifyReport {
-    let canonical = copy.decoded.canonicalize();
-    let exact = Digest::of(copy.bytes);
+    let canonical = reading.canonical;
+    let exact = reading.copy.exact;
 
     let mut candidates: Vec<Candidate<'_>> = entries
         .iter()
@@ -196,15 +271,15 @@ fn verify_as_decoded(
         warnings: Vec::new(),
         other_matches: Vec::new(),
         copy: CopyInfo {
-            path: copy.path.to_string(),
+            path: reading.copy.name.clone(),
             exact_digest: exact.to_string(),
             canonical_digest: canonical.digest.to_string(),
-            encoding: copy.decoded.encoding.to_string(),
+            encoding: reading.copy.encoding.to_string(),
             paragraphs: canonical.paragraphs().count(),
         },
         suspicious: canonical.suspicious.clone(),
     };
-    add_suspicious_warnings(&mut report, &canonical);
+    add_suspicious_warnings(&mut report, canonical);
 
     let usable: Vec<&Candidate<'_>> = candidates.iter().filter(|c| c.usable()).collect();
     let chosen = prefer_claimed_issuer(&usable, options);
@@ -225,7 +300,7 @@ fn verify_as_decoded(
     } else {
         // No trusted statement has the copy's digests: compare word by word, trusted statements
         // first. An untrusted exact match never beats a trusted approximate one.
-        let approximate = approximate_candidates(&canonical, entries, &candidates, trust);
+        let approximate = approximate_candidates(canonical, entries, &candidates, trust);
         let usable_approx: Vec<&Candidate<'_>> = approximate
             .iter()
             .filter(|c| c.usable() && c.relation() != Relation::Unrelated)
@@ -280,7 +355,7 @@ fn verify_as_decoded(
             }
             report.other_matches.push(OtherMatch {
                 manifest: manifest_ref(c.entry),
-                matched: "approximate".into(),
+                matched: MatchKind::Approximate,
                 reasons: c.reasons(),
             });
         }
@@ -292,7 +367,7 @@ fn verify_as_decoded(
         }
         if !c.usable() && report.verdict != Verdict::Untrusted {
             report.warnings.push(Warning {
-                kind: "untrusted_match".into(),
+                kind: WarningKind::UntrustedMatch,
                 message: format!(
                     "the copy also matches {}, which is not trusted: {}",
                     c.claim(),
@@ -302,7 +377,11 @@ fn verify_as_decoded(
         }
         report.other_matches.push(OtherMatch {
             manifest: manifest_ref(c.entry),
-            matched: if c.exact { "exact" } else { "canonical" }.into(),
+            matched: if c.exact {
+                MatchKind::Exact
+            } else {
+                MatchKind::Canonical
+            },
             reasons: c.reasons(),
         });
     }
@@ -340,7 +419,7 @@ fn adopt(
     // The issuer signed it; say so if any other signature on it (a co-signer's) fails.
     for problem in &best.trust.problems {
         report.warnings.push(Warning {
-            kind: "signature".into(),
+            kind: WarningKind::Signature,
             message: format!("on the matched statement, {problem}"),
         });
     }
@@ -350,7 +429,7 @@ fn adopt(
                 report.verdict = Verdict::Misattributed;
             }
             report.warnings.push(Warning {
-                kind: "misattributed".into(),
+                kind: WarningKind::Misattributed,
                 message: format!(
                     "the copy is attributed to {claimed:?}, but the statement was signed by {}",
                     quoted_list(&best.trust.signers)
@@ -364,7 +443,7 @@ fn set_untrusted(report: &mut VerifyReport, first: &Candidate<'_>, how: &str) {
     report.verdict = Verdict::Untrusted;
     report.manifest = Some(manifest_ref(first.entry));
     report.warnings.push(Warning {
-        kind: "untrusted".into(),
+        kind: WarningKind::Untrusted,
         message: format!(
             "the copy {how} {}, but {}",
             first.claim(),
@@ -426,7 +505,7 @@ fn approximate_candidates<'a>(
 fn add_comparison_warnings(report: &mut VerifyReport, c: &Comparison) {
     if c.surrounding_material {
         report.warnings.push(Warning {
-            kind: "unsigned_material".into(),
+            kind: WarningKind::UnsignedMaterial,
             message: "the copy contains material before or after the statement that is not part of what was signed".into(),
         });
     }
@@ -437,7 +516,7 @@ fn add_comparison_warnings(report: &mut VerifyReport, c: &Comparison) {
             _ => "its end",
         };
         report.warnings.push(Warning {
-            kind: "partial".into(),
+            kind: WarningKind::Partial,
             message: format!(
                 "the copy lacks {which}: {} of the statement's {} words or characters are present unaltered",
                 c.unaltered_units, c.statement_units
@@ -459,12 +538,15 @@ fn add_suspicious_warnings(report: &mut VerifyReport, canonical: &Canonical) {
     for (_, count, s) in seen {
         let (kind, why) = match s.kind {
             SuspiciousKind::Bidi => (
-                "bidi_control",
+                WarningKind::BidiControl,
                 "it can make the displayed text differ from the stored text",
             ),
-            SuspiciousKind::Tag => ("tag_character", "it is invisible and can hide text"),
-            SuspiciousKind::Invisible => ("invisible_character", "it is invisible"),
-            SuspiciousKind::Control => ("control_character", "it is a control character"),
+            SuspiciousKind::Tag => (
+                WarningKind::TagCharacter,
+                "it is invisible and can hide text",
+            ),
+            SuspiciousKind::Invisible => (WarningKind::InvisibleCharacter, "it is invisible"),
+            SuspiciousKind::Control => (WarningKind::ControlCharacter, "it is a control character"),
         };
         let times = if count > 1 {
             format!(" ({count} times, first at line {})", s.line)
@@ -472,7 +554,7 @@ fn add_suspicious_warnings(report: &mut VerifyReport, canonical: &Canonical) {
             format!(" at line {}", s.line)
         };
         report.warnings.push(Warning {
-            kind: kind.into(),
+            kind,
             message: format!("the copy contains {} {}{times}: {why}", s.codepoint, s.name),
         });
     }
@@ -481,13 +563,13 @@ fn add_suspicious_warnings(report: &mut VerifyReport, canonical: &Canonical) {
 fn add_archive_warnings(report: &mut VerifyReport, problems: &[LoadProblem]) {
     for p in problems.iter().take(MAX_LISTED_ARCHIVE_PROBLEMS) {
         report.warnings.push(Warning {
-            kind: "archive_file".into(),
-            message: format!("skipped {}: {}", p.path.display(), p.message),
+            kind: WarningKind::ArchiveFile,
+            message: format!("skipped {}: {}", p.path.display(), p.problem),
         });
     }
     if problems.len() > MAX_LISTED_ARCHIVE_PROBLEMS {
         report.warnings.push(Warning {
-            kind: "archive_file".into(),
+            kind: WarningKind::ArchiveFile,
             message: format!(
                 "skipped {} more unusable archive files; run `attest audit` for the full list",
                 problems.len() - MAX_LISTED_ARCHIVE_PROBLEMS
