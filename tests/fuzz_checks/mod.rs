@@ -10,15 +10,14 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use attest::archive::Entry;
 use attest::canon;
 use attest::diff;
 use attest::digest::Digest;
-use attest::input::{self, Decoded, InputError};
+use attest::input::{self, InputError};
 use attest::keys::{IssuerKey, SecretKey, TrustStore};
 use attest::manifest::{self, Manifest, NewStatement};
 use attest::report::Verdict;
-use attest::verify::{self, Options};
+use attest::{MemoryArchive, ReceivedCopy, VerifyOptions};
 
 /// A check: panics when a property fails for this input.
 pub type Check = fn(&[u8]);
@@ -228,9 +227,16 @@ fn check_comparison(statement: &str, copy: &str) {
     }
     let paragraphs = canon::paragraph_ranges(statement).len().max(1);
     for ch in &c.changes {
-        assert!(
-            !(ch.original.is_empty() && ch.copy.is_empty()),
-            "an empty change"
+        let sides = (!ch.original.is_empty(), !ch.copy.is_empty());
+        let expected = match ch.kind {
+            diff::ChangeKind::Altered => (true, true),
+            diff::ChangeKind::Inserted => (false, true),
+            diff::ChangeKind::Removed => (true, false),
+        };
+        assert_eq!(
+            sides, expected,
+            "a {:?} change with the wrong sides",
+            ch.kind
         );
         assert!(
             statement.contains(&ch.original),
@@ -260,8 +266,10 @@ fn check_comparison(statement: &str, copy: &str) {
 pub struct Fixture {
     /// Trusts `TRUSTED_KEY` for its issuer and `OTHER_KEY` for another.
     pub trust: TrustStore,
-    /// Manifests signed by the trusted keys, and one by an impostor key claiming the first issuer.
-    pub entries: Vec<Entry>,
+    /// Manifests signed by the trusted keys, and two by an impostor key claiming the first issuer.
+    pub manifests: Vec<Manifest>,
+    /// The same manifests as an archive.
+    pub archive: MemoryArchive,
 }
 
 /// The statements signed into the fixture archive (the README's example statements).
@@ -342,62 +350,57 @@ pub fn fixture() -> &'static Fixture {
         let m3 = sign(&impostor, STATEMENTS[2], 3, Some(m2.digest()));
         let m4 = sign(&other, STATEMENTS[2], 1, None);
         let m5 = sign(&impostor, STATEMENTS[1], 3, Some(m2.digest()));
-        let entries = [m1, m2, m3, m4, m5]
-            .into_iter()
-            .enumerate()
-            .map(|(i, manifest)| Entry {
-                path: PathBuf::from(format!("archive/{}.json", i + 1)),
-                manifest,
-            })
-            .collect();
-        Fixture { trust, entries }
+        let manifests = vec![m1, m2, m3, m4, m5];
+        let mut archive = MemoryArchive::new("fuzz archive");
+        for (i, m) in manifests.iter().enumerate() {
+            archive.insert(format!("archive/{}.json", i + 1), m.to_json());
+        }
+        Fixture {
+            trust,
+            manifests,
+            archive,
+        }
     })
 }
 
-/// The whole verify, with and without a claimed issuer, on the input as a received copy: never
-/// panics, and an authentic verdict (exact or reformatted) names a manifest that a trusted key of
-/// its issuer signed, whose canonical text is intact and whose canonical digest is the copy's (or,
-/// when verify removed email reply markers, the unquoted copy's). Exact also means the same bytes.
+/// The whole verify (look-up in the archive and judgement), with and without a claimed issuer, on
+/// the input as a received copy: never panics, and an authentic verdict (exact or reformatted)
+/// names a manifest that a trusted key of its issuer signed, whose canonical text is intact and
+/// whose canonical digest is the copy's (or, when verify removed email reply markers, the unquoted
+/// copy's), computed here apart from verify. Exact also means the same bytes.
 pub fn verify(data: &[u8]) {
-    let Ok(decoded) = input::decode(data, "fuzz copy") else {
+    let Ok(copy) = ReceivedCopy::from_bytes("fuzz-copy.txt", data) else {
         return;
     };
     let fixture = fixture();
-    let claims = [None, Some(fixture.entries[0].manifest.issuer().to_string())];
+    let claims = [None, Some(fixture.manifests[0].issuer().to_string())];
     for issuer in claims {
-        let options = Options {
+        let options = VerifyOptions {
             issuer: issuer.clone(),
         };
-        let copy = verify::Copy {
-            path: "fuzz-copy.txt",
-            bytes: data,
-            decoded: &decoded,
-        };
-        let report = verify::verify(copy, &fixture.entries, &[], &fixture.trust, &options);
+        let report = attest::verify(&copy, &fixture.archive, &fixture.trust, &options)
+            .expect("a memory archive is always readable");
         if report.verdict.is_authentic() {
-            check_authentic(data, &decoded, fixture, issuer.as_deref(), &report);
+            check_authentic(data, fixture, issuer.as_deref(), &report);
         }
     }
 }
 
 fn check_authentic(
     data: &[u8],
-    decoded: &Decoded,
     fixture: &Fixture,
     claimed: Option<&str>,
-    report: &attest::report::VerifyReport,
+    report: &attest::VerifyReport,
 ) {
     let named = report
         .manifest
         .as_ref()
         .expect("an authentic verdict names its manifest");
-    let entry = fixture
-        .entries
+    let m = fixture
+        .manifests
         .iter()
-        .find(|e| e.path.display().to_string() == named.path)
+        .find(|m| m.digest().to_string() == named.digest)
         .expect("the named manifest is in the archive");
-    let m = &entry.manifest;
-    assert_eq!(named.digest, m.digest().to_string());
     let trusted_signature = m.signatures().iter().any(|s| {
         fixture
             .trust
@@ -419,6 +422,7 @@ fn check_authentic(
             "authentic for an issuer other than the one claimed"
         );
     }
+    let decoded = input::decode(data, "fuzz copy").expect("verify decoded it");
     let signed = m.wire().canonical.digest;
     let copy_digest = independent_digest(&decoded.text);
     let unquoted_digest =
