@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use crate::digest::Digest;
+use crate::wire::JsonProblem;
 
 /// Format tag of a public key file.
 pub const PUBLIC_KEY_FORMAT: &str = "attest-public-key/1";
@@ -42,64 +43,307 @@ const ARGON2_MAX_P_COST: u32 = 16;
 /// Longest issuer name accepted.
 pub const MAX_ISSUER_LEN: usize = 200;
 
-/// Errors about keys and key files. Crypto failures collapse into a few safe variants.
+/// Which kind of key file an error is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyFileKind {
+    /// A public key file (`PREFIX.pub`, JSON or one-line form).
+    Public,
+    /// A secret key file (`PREFIX.key`).
+    Secret,
+}
+
+impl fmt::Display for KeyFileKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            KeyFileKind::Public => "public key file",
+            KeyFileKind::Secret => "secret key file",
+        })
+    }
+}
+
+/// Why a base64 Ed25519 public key is unusable (docs/SPEC.md §3.1, `public_key`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PublicKeyError {
+    /// Not strict base64.
+    #[error("the public key is not valid base64")]
+    Base64,
+    /// Decodes to the wrong number of bytes.
+    #[error("the public key is {len} bytes long, not 32")]
+    Length {
+        /// The decoded length.
+        len: usize,
+    },
+    /// 32 bytes that are not the encoding of a curve point.
+    #[error("the public key is not a valid Ed25519 point")]
+    NotAPoint,
+    /// A small-order point, which would let one signature verify for many messages.
+    #[error("the public key is a weak (small-order) Ed25519 point, which attest never accepts")]
+    Weak,
+}
+
+impl PublicKeyError {
+    /// A stable snake_case name, used by test vectors.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            PublicKeyError::Base64 => "public_key_base64",
+            PublicKeyError::Length { .. } => "public_key_length",
+            PublicKeyError::NotAPoint => "public_key_not_a_point",
+            PublicKeyError::Weak => "weak_public_key",
+        }
+    }
+}
+
+/// A key id was not 16 lowercase hex digits (docs/SPEC.md §4.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a key id is 16 lowercase hex digits, such as 25172914932e6aa1")]
+pub struct ParseKeyIdError;
+
+/// Which issuer name rule a name breaks (docs/SPEC.md §4.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum IssuerError {
+    /// The name is empty.
+    #[error("the issuer name is empty; give the group's name as readers know it")]
+    Empty,
+    /// The name is too long.
+    #[error("the issuer name is longer than {MAX_ISSUER_LEN} characters; use a shorter form")]
+    TooLong,
+    /// The name holds a control, bidirectional or invisible character, so it might not display as
+    /// what it is.
+    #[error(
+        "the issuer name contains control, bidirectional or invisible characters; retype it without them"
+    )]
+    HiddenCharacters,
+    /// The name starts or ends with whitespace.
+    #[error("the issuer name has leading or trailing whitespace; remove it")]
+    SurroundingWhitespace,
+}
+
+/// Errors about keys, key files and the trust store. Crypto failures collapse into a few safe
+/// variants (as age does): a wrong passphrase and an altered file are one error, [`KeyError::Decrypt`].
+/// No variant carries secret material, and none quotes a secret key file's content.
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
-    /// The file is not a key file of the expected kind.
-    #[error("{path} is not a valid {what}: {reason}")]
-    Malformed {
+    /// Reading a key file failed.
+    #[error("cannot read {path}")]
+    Read {
         /// The file.
         path: String,
-        /// `public key file` or `secret key file`.
-        what: &'static str,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A public key file that is neither JSON nor the one-line form.
+    #[error(
+        "{path} is not a public key file: expected JSON or a line starting with `{ONE_LINE_TAG}`"
+    )]
+    UnknownForm {
+        /// The file.
+        path: String,
+    },
+    /// A one-line public key that is not `attest-ed25519 <key id> <key> <issuer>` on one line.
+    #[error("{path} is not a one-line public key: expected `{ONE_LINE_TAG} <key id> <key> <issuer>` on a single line")]
+    OneLineShape {
+        /// The file.
+        path: String,
+    },
+    /// A public key file was given where the secret key is needed.
+    #[error("{path} is a public key file; pass the secret key PREFIX.key made by `attest keygen`")]
+    PublicGivenForSecret {
+        /// The file.
+        path: String,
+    },
+    /// The JSON is malformed or has the wrong shape. For secret key files, serde's message is not
+    /// kept (it could quote a value from the file); the line and column say where.
+    #[error("{path} is not a valid {file}: {problem} (line {line}, column {column})")]
+    Json {
+        /// The file.
+        path: String,
+        /// Which kind of key file.
+        file: KeyFileKind,
         /// What is wrong.
-        reason: String,
+        problem: JsonProblem,
+        /// Where parsing stopped (1-based; 0 when unknown).
+        line: usize,
+        /// Where parsing stopped (1-based; 0 when unknown).
+        column: usize,
+    },
+    /// A format tag this attest does not read.
+    #[error("{path} has format {found:?}, but this attest reads {expected}; upgrade attest or check the file")]
+    UnknownFormat {
+        /// The file.
+        path: String,
+        /// The tag found.
+        found: String,
+        /// The tag expected.
+        expected: &'static str,
+    },
+    /// The issuer name in a key file breaks a rule.
+    #[error("{path} names an unusable issuer")]
+    IssuerInFile {
+        /// The file.
+        path: String,
+        /// The rule broken.
+        #[source]
+        source: IssuerError,
+    },
+    /// The issuer name given for a new key breaks a rule.
+    #[error("invalid issuer name")]
+    Issuer(#[source] IssuerError),
+    /// The public key in a key file is unusable.
+    #[error("{path} holds an unusable public key")]
+    PublicKey {
+        /// The file.
+        path: String,
+        /// Why.
+        #[source]
+        source: PublicKeyError,
+    },
+    /// The key id is not 16 lowercase hex digits.
+    #[error("{path} has a malformed key id")]
+    KeyIdSyntax {
+        /// The file.
+        path: String,
+        /// Why.
+        #[source]
+        source: ParseKeyIdError,
+    },
+    /// The key id does not belong to the key: the file was edited or assembled from two keys.
+    #[error(
+        "{path}: the key id does not match the public key; get the key file again from its issuer"
+    )]
+    KeyIdMismatch {
+        /// The file.
+        path: String,
+    },
+    /// A base64 member of a secret key file does not decode, or decodes to the wrong length.
+    #[error("{path}: `{field}` is not base64 of the expected length; the file is damaged")]
+    Encoding {
+        /// The file.
+        path: String,
+        /// The member: `secret`, `salt` or `nonce`.
+        field: &'static str,
+    },
+    /// The secret key is encrypted and no passphrase was given.
+    #[error("{path} is encrypted and no passphrase was given; set ATTEST_PASSPHRASE or run attest in a terminal")]
+    NoPassphrase {
+        /// The file.
+        path: String,
+    },
+    /// A key derivation function or cipher this attest does not implement.
+    #[error("{path} uses {kdf}/{cipher}, but this attest implements {KDF_NAME}/{CIPHER_NAME}")]
+    UnsupportedEncryption {
+        /// The file.
+        path: String,
+        /// The `kdf` member.
+        kdf: String,
+        /// The `cipher` member.
+        cipher: String,
+    },
+    /// Argon2id parameters beyond what attest accepts, or that Argon2 rejects.
+    #[error("{path}: the Argon2id parameters are invalid or beyond what attest accepts (memory ≤ {ARGON2_MAX_M_COST_KIB} KiB, passes and lanes 1 to 16, salt ≥ 8 bytes)")]
+    KdfParams {
+        /// The file.
+        path: String,
     },
     /// Wrong passphrase, or the secret key file was altered.
-    #[error("cannot decrypt {path}: wrong passphrase, or the file was altered")]
+    #[error("cannot decrypt {path}: wrong passphrase, or the file was altered; try the passphrase again")]
     Decrypt {
         /// The file.
         path: String,
     },
-    /// The issuer name is unusable.
-    #[error("invalid issuer name: {0}")]
-    Issuer(String),
-    /// Reading a file or directory failed.
-    #[error("cannot read {path}: {cause}")]
-    Read {
-        /// The file or directory.
+    /// The decrypted (or stored) secret does not belong to the file's public key.
+    #[error(
+        "{path}: the secret key does not match the public key in the file; the file is damaged"
+    )]
+    SecretMismatch {
+        /// The file.
+        path: String,
+    },
+    /// Encrypting a new secret key failed.
+    #[error("cannot encrypt the secret key")]
+    Encrypt,
+    /// The operating system's random number generator failed.
+    #[error("the operating system's random number generator failed; try again")]
+    Randomness(#[source] getrandom::Error),
+    /// The trust store directory cannot be read.
+    #[error("cannot read the trust store {path}; pass --keys DIR naming a directory of the issuers' .pub files")]
+    TrustStoreUnreadable {
+        /// The directory.
         path: String,
         /// The I/O error.
-        cause: std::io::Error,
+        #[source]
+        source: std::io::Error,
     },
-    /// The trust store cannot be used.
-    #[error("{0}")]
-    TrustStore(String),
+    /// The trust store holds no `.pub` file (it fails closed).
+    #[error("the trust store {path} has no .pub files; add the public key files of the issuers you trust, or pass --keys DIR")]
+    TrustStoreEmpty {
+        /// The directory.
+        path: String,
+    },
+    /// One key is listed for two different issuers.
+    #[error("key {key_id} is listed for {first_issuer:?} in {first_path} and for {second_issuer:?} in {second_path}; a key is trusted for one issuer only. Remove the wrong file")]
+    KeyForTwoIssuers {
+        /// The key.
+        key_id: KeyId,
+        /// The issuer in the first file.
+        first_issuer: String,
+        /// The first file.
+        first_path: String,
+        /// The issuer in the second file.
+        second_issuer: String,
+        /// The second file.
+        second_path: String,
+    },
 }
 
-/// Check an issuer name: 1 to 200 characters, no control characters, no leading or trailing spaces.
-pub fn check_issuer(name: &str) -> Result<(), KeyError> {
+impl KeyError {
+    /// A stable snake_case name for the variant (test vectors name it). For
+    /// [`KeyError::Json`] and [`KeyError::PublicKey`] it names the inner problem.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            KeyError::Read { .. } => "read",
+            KeyError::UnknownForm { .. } => "unknown_form",
+            KeyError::OneLineShape { .. } => "one_line_shape",
+            KeyError::PublicGivenForSecret { .. } => "public_given_for_secret",
+            KeyError::Json { problem, .. } => problem.kind(),
+            KeyError::UnknownFormat { .. } => "unknown_format",
+            KeyError::IssuerInFile { .. } | KeyError::Issuer(_) => "issuer",
+            KeyError::PublicKey { source, .. } => source.kind(),
+            KeyError::KeyIdSyntax { .. } => "key_id_syntax",
+            KeyError::KeyIdMismatch { .. } => "key_id_mismatch",
+            KeyError::Encoding { .. } => "encoding",
+            KeyError::NoPassphrase { .. } => "no_passphrase",
+            KeyError::UnsupportedEncryption { .. } => "unsupported_encryption",
+            KeyError::KdfParams { .. } => "kdf_params",
+            KeyError::Decrypt { .. } => "decrypt",
+            KeyError::SecretMismatch { .. } => "secret_mismatch",
+            KeyError::Encrypt => "encrypt",
+            KeyError::Randomness(_) => "randomness",
+            KeyError::TrustStoreUnreadable { .. } => "trust_store_unreadable",
+            KeyError::TrustStoreEmpty { .. } => "trust_store_empty",
+            KeyError::KeyForTwoIssuers { .. } => "key_for_two_issuers",
+        }
+    }
+}
+
+/// Check an issuer name (docs/SPEC.md §4.3): 1 to 200 characters, no control, bidirectional or
+/// invisible characters, no leading or trailing whitespace.
+pub fn check_issuer(name: &str) -> Result<(), IssuerError> {
     if name.is_empty() {
-        return Err(KeyError::Issuer("the issuer name is empty".into()));
+        return Err(IssuerError::Empty);
     }
     if name.chars().count() > MAX_ISSUER_LEN {
-        return Err(KeyError::Issuer(format!(
-            "longer than {MAX_ISSUER_LEN} characters"
-        )));
+        return Err(IssuerError::TooLong);
     }
     if name.chars().any(|c| {
         c.is_control()
             || crate::canon::is_ignorable(c)
             || crate::canon::suspicious_kind(c).is_some()
     }) {
-        return Err(KeyError::Issuer(
-            "it contains control, bidirectional or invisible characters".into(),
-        ));
+        return Err(IssuerError::HiddenCharacters);
     }
     if name.trim() != name {
-        return Err(KeyError::Issuer(
-            "it has leading or trailing whitespace".into(),
-        ));
+        return Err(IssuerError::SurroundingWhitespace);
     }
     Ok(())
 }
@@ -136,13 +380,13 @@ impl fmt::Debug for KeyId {
 }
 
 impl FromStr for KeyId {
-    type Err = String;
+    type Err = ParseKeyIdError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         if s.len() != 16 || !s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
-            return Err("a key id is 16 lowercase hex digits".into());
+            return Err(ParseKeyIdError);
         }
         let mut id = [0u8; 8];
-        hex::decode_to_slice(s, &mut id).map_err(|e| e.to_string())?;
+        hex::decode_to_slice(s, &mut id).map_err(|_| ParseKeyIdError)?;
         Ok(KeyId(id))
     }
 }
@@ -153,13 +397,13 @@ impl FromStr for KeyId {
 const KEY_CACHE_LIMIT: usize = 1024;
 
 thread_local! {
-    static KEY_CACHE: std::cell::RefCell<HashMap<String, Result<VerifyingKey, String>>> =
+    static KEY_CACHE: std::cell::RefCell<HashMap<String, Result<VerifyingKey, PublicKeyError>>> =
         std::cell::RefCell::new(HashMap::new());
 }
 
 /// Decode a base64 Ed25519 public key, rejecting invalid and small-order (weak) points.
-pub fn parse_verifying_key(b64: &str) -> Result<VerifyingKey, String> {
-    if let Some(hit) = KEY_CACHE.with(|c| c.borrow().get(b64).cloned()) {
+pub fn parse_verifying_key(b64: &str) -> Result<VerifyingKey, PublicKeyError> {
+    if let Some(hit) = KEY_CACHE.with(|c| c.borrow().get(b64).copied()) {
         return hit;
     }
     let parsed = parse_verifying_key_uncached(b64);
@@ -168,22 +412,19 @@ pub fn parse_verifying_key(b64: &str) -> Result<VerifyingKey, String> {
         if cache.len() >= KEY_CACHE_LIMIT {
             cache.clear();
         }
-        cache.insert(b64.to_string(), parsed.clone());
+        cache.insert(b64.to_string(), parsed);
     });
     parsed
 }
 
-fn parse_verifying_key_uncached(b64: &str) -> Result<VerifyingKey, String> {
-    let bytes = BASE64
-        .decode(b64)
-        .map_err(|_| "the public key is not valid base64".to_string())?;
+fn parse_verifying_key_uncached(b64: &str) -> Result<VerifyingKey, PublicKeyError> {
+    let bytes = BASE64.decode(b64).map_err(|_| PublicKeyError::Base64)?;
     let bytes: [u8; 32] = bytes
         .try_into()
-        .map_err(|_| "the public key is not 32 bytes".to_string())?;
-    let key = VerifyingKey::from_bytes(&bytes)
-        .map_err(|_| "the public key is not a valid Ed25519 point".to_string())?;
+        .map_err(|b: Vec<u8>| PublicKeyError::Length { len: b.len() })?;
+    let key = VerifyingKey::from_bytes(&bytes).map_err(|_| PublicKeyError::NotAPoint)?;
     if key.is_weak() {
-        return Err("the public key is a weak (small-order) point".into());
+        return Err(PublicKeyError::Weak);
     }
     Ok(key)
 }
@@ -212,6 +453,43 @@ struct PublicKeyWire {
     issuer: String,
     key_id: String,
     public_key: String,
+}
+
+/// The `Json` error for a key file, keeping only serde's position (its message could quote a value).
+fn json_error(path: &str, file: KeyFileKind, e: &serde_json::Error) -> KeyError {
+    KeyError::Json {
+        path: path.into(),
+        file,
+        problem: JsonProblem::of(e),
+        line: e.line(),
+        column: e.column(),
+    }
+}
+
+/// Check the members that public and secret key files share: issuer (§4.3), public key (§3.1) and
+/// key id (§4.1), in that order.
+fn check_public_members(
+    path: &str,
+    issuer: &str,
+    key_id: &str,
+    public_key: &str,
+) -> Result<(VerifyingKey, KeyId), KeyError> {
+    check_issuer(issuer).map_err(|source| KeyError::IssuerInFile {
+        path: path.into(),
+        source,
+    })?;
+    let key = parse_verifying_key(public_key).map_err(|source| KeyError::PublicKey {
+        path: path.into(),
+        source,
+    })?;
+    let key_id: KeyId = key_id.parse().map_err(|source| KeyError::KeyIdSyntax {
+        path: path.into(),
+        source,
+    })?;
+    if key_id != KeyId::of(&key) {
+        return Err(KeyError::KeyIdMismatch { path: path.into() });
+    }
+    Ok((key, key_id))
 }
 
 impl IssuerKey {
@@ -247,47 +525,36 @@ impl IssuerKey {
         )
     }
 
-    /// Parse a public key file: either the JSON form or the one-line form. `path` names it in errors.
+    /// Parse a public key file: either the JSON form or the one-line form (docs/SPEC.md §4.2).
+    /// `path` names it in errors.
     pub fn parse(content: &str, path: &str) -> Result<IssuerKey, KeyError> {
-        let malformed = |reason: String| KeyError::Malformed {
-            path: path.into(),
-            what: "public key file",
-            reason,
-        };
         let trimmed = content.trim();
         let (issuer, key_id, key) = if trimmed.starts_with('{') {
-            let wire: PublicKeyWire =
-                serde_json::from_str(trimmed).map_err(|e| malformed(e.to_string()))?;
+            let wire: PublicKeyWire = crate::wire::from_slice(trimmed.as_bytes())
+                .map_err(|e| json_error(path, KeyFileKind::Public, &e))?;
             if wire.format != PUBLIC_KEY_FORMAT {
-                return Err(malformed(format!(
-                    "unknown format {:?} (this attest reads {PUBLIC_KEY_FORMAT})",
-                    wire.format
-                )));
+                return Err(KeyError::UnknownFormat {
+                    path: path.into(),
+                    found: wire.format,
+                    expected: PUBLIC_KEY_FORMAT,
+                });
             }
             (wire.issuer, wire.key_id, wire.public_key)
         } else if let Some(rest) = trimmed.strip_prefix(ONE_LINE_TAG) {
+            let shape = || KeyError::OneLineShape { path: path.into() };
             if trimmed.contains('\n') {
-                return Err(malformed("the one-line form must be a single line".into()));
+                return Err(shape());
             }
             let mut parts = rest.trim_start().splitn(3, ' ');
             let (Some(id), Some(key), Some(issuer)) = (parts.next(), parts.next(), parts.next())
             else {
-                return Err(malformed(format!(
-                    "expected `{ONE_LINE_TAG} <key id> <key> <issuer>`"
-                )));
+                return Err(shape());
             };
             (issuer.to_string(), id.to_string(), key.to_string())
         } else {
-            return Err(malformed(format!(
-                "expected a JSON key file or a line starting with `{ONE_LINE_TAG}`"
-            )));
+            return Err(KeyError::UnknownForm { path: path.into() });
         };
-        check_issuer(&issuer).map_err(|e| malformed(e.to_string()))?;
-        let key = parse_verifying_key(&key).map_err(malformed)?;
-        let key_id: KeyId = key_id.parse().map_err(malformed)?;
-        if key_id != KeyId::of(&key) {
-            return Err(malformed("the key id does not match the key".into()));
-        }
+        let (key, key_id) = check_public_members(path, &issuer, &key_id, &key)?;
         Ok(IssuerKey {
             issuer,
             key,
@@ -300,7 +567,7 @@ impl IssuerKey {
         let shown = path.display().to_string();
         let content = std::fs::read_to_string(path).map_err(|source| KeyError::Read {
             path: shown.clone(),
-            cause: source,
+            source,
         })?;
         IssuerKey::parse(&content, &shown)
     }
@@ -331,7 +598,7 @@ struct SecretKeyWire {
     key_id: String,
     public_key: String,
     /// `null` for an unencrypted key. Required: a missing member is an error, not "unencrypted".
-    #[serde(deserialize_with = "crate::manifest::required_nullable")]
+    #[serde(deserialize_with = "crate::wire::required_nullable_object")]
     encryption: Option<EncryptionWire>,
     /// Base64: the AEAD ciphertext of the 32-byte seed, or the seed itself when unencrypted.
     secret: String,
@@ -356,14 +623,17 @@ const CIPHER_NAME: &str = "chacha20poly1305";
 const UNENCRYPTED_WARNING: &str =
     "THIS SECRET KEY IS NOT ENCRYPTED. Anyone who reads this file can sign as the issuer. Tests and demos only.";
 
+/// Fill `bytes` from the operating system's random number generator.
+fn random(bytes: &mut [u8]) -> Result<(), KeyError> {
+    getrandom::fill(bytes).map_err(KeyError::Randomness)
+}
+
 impl SecretKey {
     /// Generate a new key for `issuer`.
     pub fn generate(issuer: &str) -> Result<SecretKey, KeyError> {
-        check_issuer(issuer)?;
+        check_issuer(issuer).map_err(KeyError::Issuer)?;
         let mut seed = Zeroizing::new([0u8; 32]);
-        getrandom::fill(seed.as_mut()).map_err(|_| {
-            KeyError::TrustStore("the operating system's random number generator failed".into())
-        })?;
+        random(seed.as_mut())?;
         Ok(SecretKey {
             issuer: issuer.to_string(),
             signing: SigningKey::from_bytes(&seed),
@@ -400,13 +670,8 @@ impl SecretKey {
             Some(pass) => {
                 let mut salt = [0u8; 16];
                 let mut nonce = [0u8; 12];
-                getrandom::fill(&mut salt)
-                    .and_then(|()| getrandom::fill(&mut nonce))
-                    .map_err(|_| {
-                        KeyError::TrustStore(
-                            "the operating system's random number generator failed".into(),
-                        )
-                    })?;
+                random(&mut salt)?;
+                random(&mut nonce)?;
                 let enc = EncryptionWire {
                     kdf: KDF_NAME.into(),
                     m_cost_kib: ARGON2_M_COST_KIB,
@@ -416,7 +681,7 @@ impl SecretKey {
                     cipher: CIPHER_NAME.into(),
                     nonce: BASE64.encode(nonce),
                 };
-                let kek = derive_kek(pass, &salt, &enc)?;
+                let kek = derive_kek(pass, &salt, &enc, "(new key)")?;
                 let aad = secret_key_aad(&self.issuer, &public.key_id, &public_b64, &enc);
                 let cipher = ChaCha20Poly1305::new((&*kek).into());
                 let ct = cipher
@@ -427,9 +692,7 @@ impl SecretKey {
                             aad: aad.as_bytes(),
                         },
                     )
-                    .map_err(|_| KeyError::Decrypt {
-                        path: "(new key)".into(),
-                    })?;
+                    .map_err(|_| KeyError::Encrypt)?;
                 (Some(enc), BASE64.encode(ct), None)
             }
             None => (
@@ -458,58 +721,59 @@ impl SecretKey {
         Ok(wire.encryption.is_some())
     }
 
+    /// The AEAD associated data of an encrypted secret key file (docs/SPEC.md §4.4), or `None` for
+    /// an unencrypted one. Only the file's JSON shape and format tag are checked. For known-answer
+    /// tests and other implementations; signing never needs it.
+    pub fn associated_data(content: &str, path: &str) -> Result<Option<String>, KeyError> {
+        let wire = parse_secret_wire(content, path)?;
+        Ok(wire
+            .encryption
+            .as_ref()
+            .map(|enc| secret_key_aad_text(&wire.issuer, &wire.key_id, &wire.public_key, enc)))
+    }
+
     /// Parse and, if needed, decrypt a secret key file.
     pub fn parse(
         content: &str,
         path: &str,
         passphrase: Option<&str>,
     ) -> Result<SecretKey, KeyError> {
-        let malformed = |reason: String| KeyError::Malformed {
-            path: path.into(),
-            what: "secret key file",
-            reason,
-        };
         let wire = parse_secret_wire(content, path)?;
-        check_issuer(&wire.issuer).map_err(|e| malformed(e.to_string()))?;
-        let public = parse_verifying_key(&wire.public_key).map_err(malformed)?;
-        let key_id: KeyId = wire.key_id.parse().map_err(malformed)?;
-        if key_id != KeyId::of(&public) {
-            return Err(malformed("the key id does not match the public key".into()));
-        }
+        let (public, key_id) =
+            check_public_members(path, &wire.issuer, &wire.key_id, &wire.public_key)?;
+        let encoding = |field| KeyError::Encoding {
+            path: path.into(),
+            field,
+        };
         let secret = Zeroizing::new(
             BASE64
                 .decode(&wire.secret)
-                .map_err(|_| malformed("`secret` is not valid base64".into()))?,
+                .map_err(|_| encoding("secret"))?,
         );
         let seed: Zeroizing<[u8; 32]> = match &wire.encryption {
             None => Zeroizing::new(
                 secret
                     .as_slice()
                     .try_into()
-                    .map_err(|_| malformed("the secret is not 32 bytes".into()))?,
+                    .map_err(|_| encoding("secret"))?,
             ),
             Some(enc) => {
-                let pass = passphrase.ok_or_else(|| {
-                    malformed("the key is encrypted and no passphrase was given".into())
-                })?;
                 if enc.kdf != KDF_NAME || enc.cipher != CIPHER_NAME {
-                    return Err(malformed(format!(
-                        "unsupported encryption {}/{} (this attest uses {KDF_NAME}/{CIPHER_NAME})",
-                        enc.kdf, enc.cipher
-                    )));
+                    return Err(KeyError::UnsupportedEncryption {
+                        path: path.into(),
+                        kdf: enc.kdf.clone(),
+                        cipher: enc.cipher.clone(),
+                    });
                 }
-                let salt = BASE64
-                    .decode(&enc.salt)
-                    .map_err(|_| malformed("bad salt".into()))?;
+                let pass =
+                    passphrase.ok_or_else(|| KeyError::NoPassphrase { path: path.into() })?;
+                let salt = BASE64.decode(&enc.salt).map_err(|_| encoding("salt"))?;
                 let nonce: [u8; 12] = BASE64
                     .decode(&enc.nonce)
                     .ok()
                     .and_then(|n| n.try_into().ok())
-                    .ok_or_else(|| malformed("the nonce is not 12 bytes of base64".into()))?;
-                let kek = derive_kek(pass, &salt, enc).map_err(|e| match e {
-                    KeyError::Malformed { reason, .. } => malformed(reason),
-                    other => other,
-                })?;
+                    .ok_or_else(|| encoding("nonce"))?;
+                let kek = derive_kek(pass, &salt, enc, path)?;
                 let aad = secret_key_aad(&wire.issuer, &key_id, &wire.public_key, enc);
                 let cipher = ChaCha20Poly1305::new((&*kek).into());
                 let plain = Zeroizing::new(
@@ -533,9 +797,7 @@ impl SecretKey {
         };
         let signing = SigningKey::from_bytes(&seed);
         if signing.verifying_key() != public {
-            return Err(malformed(
-                "the secret key does not match the public key in the file".into(),
-            ));
+            return Err(KeyError::SecretMismatch { path: path.into() });
         }
         Ok(SecretKey {
             issuer: wire.issuer,
@@ -545,75 +807,62 @@ impl SecretKey {
 }
 
 fn parse_secret_wire(content: &str, path: &str) -> Result<SecretKeyWire, KeyError> {
-    let malformed = |reason: String| KeyError::Malformed {
-        path: path.into(),
-        what: "secret key file",
-        reason,
-    };
     if content.contains(PUBLIC_KEY_FORMAT) || content.trim_start().starts_with(ONE_LINE_TAG) {
-        return Err(malformed(
-            "it is a public key file; pass the secret key PREFIX.key made by `attest keygen`"
-                .into(),
-        ));
+        return Err(KeyError::PublicGivenForSecret { path: path.into() });
     }
-    let wire: SecretKeyWire = serde_json::from_str(content).map_err(|e| {
-        // serde_json's "invalid type/value" messages quote the value, which could be secret: keep
-        // only messages that name fields, and otherwise say where parsing failed.
-        let text = e.to_string();
-        if text.starts_with("missing field") || text.starts_with("unknown field") {
-            malformed(text)
-        } else {
-            malformed(format!(
-                "not valid JSON of the expected shape (line {}, column {})",
-                e.line(),
-                e.column()
-            ))
-        }
-    })?;
+    let wire: SecretKeyWire = crate::wire::from_slice(content.as_bytes())
+        .map_err(|e| json_error(path, KeyFileKind::Secret, &e))?;
     if wire.format != SECRET_KEY_FORMAT {
-        return Err(malformed(format!(
-            "unknown format {:?} (this attest reads {SECRET_KEY_FORMAT})",
-            wire.format
-        )));
+        return Err(KeyError::UnknownFormat {
+            path: path.into(),
+            found: wire.format,
+            expected: SECRET_KEY_FORMAT,
+        });
     }
     Ok(wire)
 }
 
 /// The AEAD associated data: binds the ciphertext to the issuer, key and KDF parameters, so none of
-/// them can be swapped in the file.
+/// them can be swapped in the file (docs/SPEC.md §4.4).
 fn secret_key_aad(issuer: &str, key_id: &KeyId, public_b64: &str, enc: &EncryptionWire) -> String {
+    secret_key_aad_text(issuer, &key_id.to_string(), public_b64, enc)
+}
+
+/// §4.4: `attest/v1 secret-key` LF issuer LF key_id LF public_key LF kdf LF m_cost_kib LF t_cost LF
+/// p_cost LF salt LF cipher, fields as written in the file, no final LF.
+fn secret_key_aad_text(
+    issuer: &str,
+    key_id: &str,
+    public_b64: &str,
+    enc: &EncryptionWire,
+) -> String {
     format!(
         "{SECRET_KEY_AAD_CONTEXT}\n{issuer}\n{key_id}\n{public_b64}\n{}\n{}\n{}\n{}\n{}\n{}",
         enc.kdf, enc.m_cost_kib, enc.t_cost, enc.p_cost, enc.salt, enc.cipher
     )
 }
 
-/// Argon2id key-encryption key from a passphrase.
+/// Argon2id key-encryption key from a passphrase. `path` names the key file in errors.
 fn derive_kek(
     pass: &str,
     salt: &[u8],
     enc: &EncryptionWire,
+    path: &str,
 ) -> Result<Zeroizing<[u8; 32]>, KeyError> {
-    let bad = |reason: &str| KeyError::Malformed {
-        path: "(key file)".into(),
-        what: "secret key file",
-        reason: reason.into(),
-    };
+    let bad = || KeyError::KdfParams { path: path.into() };
     if enc.m_cost_kib > ARGON2_MAX_M_COST_KIB
         || enc.t_cost > ARGON2_MAX_T_COST
         || enc.p_cost > ARGON2_MAX_P_COST
     {
-        return Err(bad(
-            "the Argon2id parameters are beyond what attest accepts",
-        ));
+        return Err(bad());
     }
-    let params = argon2::Params::new(enc.m_cost_kib, enc.t_cost, enc.p_cost, Some(32))
-        .map_err(|_| bad("invalid Argon2id parameters"))?;
+    let params =
+        argon2::Params::new(enc.m_cost_kib, enc.t_cost, enc.p_cost, Some(32)).map_err(|_| bad())?;
     let argon = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
     let mut out = Zeroizing::new([0u8; 32]);
     argon
         .hash_password_into(pass.as_bytes(), salt, out.as_mut())
-        .map_err(|_| bad("invalid Argon2id salt or parameters"))?;
+        .map_err(|_| bad())?;
     Ok(out)
 }
 
@@ -637,16 +886,15 @@ impl TrustStore {
     /// a malformed key file, a key listed for two issuers, or an empty store is an error.
     pub fn load(dir: &Path) -> Result<TrustStore, KeyError> {
         let shown = dir.display().to_string();
-        let entries = std::fs::read_dir(dir).map_err(|e| {
-            KeyError::TrustStore(format!(
-                "cannot read the trust store {shown}: {e}; pass --keys DIR naming a directory of the issuers' .pub files"
-            ))
+        let entries = std::fs::read_dir(dir).map_err(|source| KeyError::TrustStoreUnreadable {
+            path: shown.clone(),
+            source,
         })?;
         let mut paths: Vec<PathBuf> = Vec::new();
         for entry in entries {
-            let entry = entry.map_err(|source| KeyError::Read {
+            let entry = entry.map_err(|source| KeyError::TrustStoreUnreadable {
                 path: shown.clone(),
-                cause: source,
+                source,
             })?;
             let path = entry.path();
             if path.extension().is_some_and(|e| e == "pub") && path.is_file() {
@@ -660,9 +908,7 @@ impl TrustStore {
             store.add(key, path)?;
         }
         if store.keys.is_empty() {
-            return Err(KeyError::TrustStore(format!(
-                "the trust store {shown} has no .pub files; add the public key files of the issuers you trust, or pass --keys DIR"
-            )));
+            return Err(KeyError::TrustStoreEmpty { path: shown });
         }
         Ok(store)
     }
@@ -671,14 +917,13 @@ impl TrustStore {
     pub fn add(&mut self, key: IssuerKey, path: PathBuf) -> Result<(), KeyError> {
         if let Some(existing) = self.keys.get(&key.key_id) {
             if existing.key.issuer != key.issuer {
-                return Err(KeyError::TrustStore(format!(
-                    "key {} is listed for {:?} in {} and for {:?} in {}; a key is trusted for one issuer only. Remove the wrong file",
-                    key.key_id,
-                    existing.key.issuer,
-                    existing.path.display(),
-                    key.issuer,
-                    path.display()
-                )));
+                return Err(KeyError::KeyForTwoIssuers {
+                    key_id: key.key_id,
+                    first_issuer: existing.key.issuer.clone(),
+                    first_path: existing.path.display().to_string(),
+                    second_issuer: key.issuer,
+                    second_path: path.display().to_string(),
+                });
             }
             return Ok(());
         }
@@ -727,7 +972,10 @@ mod tests {
         let forged = a
             .to_line()
             .replace(&a.key_id.to_string(), &b.key_id.to_string());
-        assert!(IssuerKey::parse(&forged, "k.pub").is_err());
+        assert!(matches!(
+            IssuerKey::parse(&forged, "k.pub"),
+            Err(KeyError::KeyIdMismatch { .. })
+        ));
     }
 
     #[test]
@@ -741,7 +989,10 @@ mod tests {
         assert!(matches!(wrong, KeyError::Decrypt { .. }));
         // Changing the issuer in the file breaks decryption (it is bound as associated data).
         let renamed = file.replace("Harbour Rights", "Harbor Rights");
-        assert!(SecretKey::parse(&renamed, "k.key", Some("correct horse")).is_err());
+        assert!(matches!(
+            SecretKey::parse(&renamed, "k.key", Some("correct horse")),
+            Err(KeyError::Decrypt { .. })
+        ));
     }
 
     #[test]
@@ -750,7 +1001,14 @@ mod tests {
         let file = sk.to_file_string(None).unwrap();
         let stripped = file.replace("  \"encryption\": null,\n", "");
         assert_ne!(stripped, file);
-        assert!(SecretKey::parse(&stripped, "k.key", None).is_err());
+        assert!(matches!(
+            SecretKey::parse(&stripped, "k.key", None),
+            Err(KeyError::Json {
+                problem: JsonProblem::MissingField,
+                file: KeyFileKind::Secret,
+                ..
+            })
+        ));
     }
 
     proptest::proptest! {
@@ -774,6 +1032,71 @@ mod tests {
     }
 
     #[test]
+    fn key_files_written_as_json_arrays_are_rejected() {
+        // serde's derived Deserialize would read the members' values in order from an array.
+        let sk = SecretKey::generate("A").unwrap();
+        let public = sk.public();
+        let array = format!(
+            "[\"{PUBLIC_KEY_FORMAT}\", \"A\", \"{}\", \"{}\"]",
+            public.key_id,
+            BASE64.encode(public.key.as_bytes())
+        );
+        // Starts with `[`, so the public key reader sees neither form.
+        assert!(matches!(
+            IssuerKey::parse(&array, "k.pub"),
+            Err(KeyError::UnknownForm { .. })
+        ));
+        let secret = format!(
+            "[\"{SECRET_KEY_FORMAT}\", \"A\", \"{}\", \"{}\", null, \"{}\"]",
+            public.key_id,
+            BASE64.encode(public.key.as_bytes()),
+            BASE64.encode(sk.signing.to_bytes())
+        );
+        assert!(matches!(
+            SecretKey::parse(&secret, "k.key", None),
+            Err(KeyError::Json {
+                problem: JsonProblem::NotAnObject,
+                ..
+            })
+        ));
+        // An `encryption` member written as an array is a wrong type, not an encryption.
+        let file = sk.to_file_string(Some("pass")).unwrap();
+        let value: serde_json::Value = serde_json::from_str(&file).unwrap();
+        let enc = value["encryption"].as_object().unwrap();
+        let values: Vec<_> = enc.values().cloned().collect();
+        let mut changed = value.clone();
+        changed["encryption"] = serde_json::Value::Array(values);
+        assert!(matches!(
+            SecretKey::parse(&changed.to_string(), "k.key", Some("pass")),
+            Err(KeyError::Json {
+                problem: JsonProblem::WrongType,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn weak_and_malformed_public_keys_are_rejected() {
+        // The identity point (y = 1) is of small order.
+        let identity = {
+            let mut b = [0u8; 32];
+            b[0] = 1;
+            BASE64.encode(b)
+        };
+        assert_eq!(parse_verifying_key(&identity), Err(PublicKeyError::Weak));
+        assert_eq!(
+            parse_verifying_key("AAAA"),
+            Err(PublicKeyError::Length { len: 3 })
+        );
+        assert_eq!(
+            parse_verifying_key("not base64!"),
+            Err(PublicKeyError::Base64)
+        );
+        assert_eq!("0123".parse::<KeyId>(), Err(ParseKeyIdError));
+        assert_eq!("0123456789ABCDEF".parse::<KeyId>(), Err(ParseKeyIdError));
+    }
+
+    #[test]
     fn debug_never_shows_the_secret() {
         let sk = SecretKey::generate("A").unwrap();
         let shown = format!("{sk:?}");
@@ -786,7 +1109,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         assert!(matches!(
             TrustStore::load(dir.path()),
-            Err(KeyError::TrustStore(_))
+            Err(KeyError::TrustStoreEmpty { .. })
         ));
         let sk = SecretKey::generate("Harbour Rights Lawyers Network").unwrap();
         std::fs::write(dir.path().join("harbour.pub"), sk.public().to_file_string()).unwrap();
@@ -802,16 +1125,33 @@ mod tests {
         assert_eq!(trusted.key.issuer, "Harbour Rights Lawyers Network");
         // A malformed .pub file is an error naming it, not silently skipped.
         std::fs::write(dir.path().join("broken.pub"), "garbage").unwrap();
-        let err = TrustStore::load(dir.path()).unwrap_err().to_string();
-        assert!(err.contains("broken.pub"), "{err}");
+        match TrustStore::load(dir.path()) {
+            Err(KeyError::UnknownForm { path }) => assert!(path.ends_with("broken.pub"), "{path}"),
+            other => panic!("expected UnknownForm for broken.pub, got {other:?}"),
+        }
     }
 
     #[test]
     fn issuer_names_are_checked() {
-        assert!(check_issuer("").is_err());
-        assert!(check_issuer(" padded").is_err());
-        assert!(check_issuer("bad\u{200B}name").is_err());
-        assert!(check_issuer("Harbour \u{202E}krowteN").is_err());
+        assert_eq!(check_issuer(""), Err(IssuerError::Empty));
+        assert_eq!(check_issuer(&"长".repeat(201)), Err(IssuerError::TooLong));
+        assert!(check_issuer(&"长".repeat(200)).is_ok());
+        assert_eq!(
+            check_issuer(" padded"),
+            Err(IssuerError::SurroundingWhitespace)
+        );
+        assert_eq!(
+            check_issuer("bad\u{200B}name"),
+            Err(IssuerError::HiddenCharacters)
+        );
+        assert_eq!(
+            check_issuer("Harbour \u{202E}krowteN"),
+            Err(IssuerError::HiddenCharacters)
+        );
         assert!(check_issuer("海港维权律师网络").is_ok());
+        assert!(matches!(
+            SecretKey::generate("Line\nbreak"),
+            Err(KeyError::Issuer(IssuerError::HiddenCharacters))
+        ));
     }
 }

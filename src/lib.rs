@@ -13,3 +13,4 @@ pub mod keys;
 pub mod manifest;
 pub mod report;
 pub mod verify;
+pub mod wire;

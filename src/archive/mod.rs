@@ -99,7 +99,16 @@ pub fn read_manifest(path: &Path) -> Result<Manifest, String> {
         ));
     }
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
-    Manifest::parse(&bytes).map_err(|e| e.to_string())
+    Manifest::parse(&bytes).map_err(|e| {
+        // The message, then its causes: serde's detail names the member and where it is.
+        let mut text = e.to_string();
+        let mut cause = std::error::Error::source(&e);
+        while let Some(c) = cause {
+            text = format!("{text}: {c}");
+            cause = c.source();
+        }
+        text
+    })
 }
 
 /// All manifests under `root`, and the files that could not be used. Files are read and checked in
