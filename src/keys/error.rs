@@ -62,7 +62,7 @@ pub enum KeyError {
     },
     /// The JSON is malformed or has the wrong shape. For secret key files, serde's message is not
     /// kept (it could quote a value from the file); the line and column say where.
-    #[error("{path} is not a valid {file}: {problem} (line {line}, column {column})")]
+    #[error("{path} is not a valid {file}: {problem}{}", position(*line, *column))]
     Json {
         /// The file.
         path: String,
@@ -231,5 +231,14 @@ impl KeyError {
             KeyError::TrustStoreEmpty { .. } => "trust_store_empty",
             KeyError::KeyForTwoIssuers { .. } => "key_for_two_issuers",
         }
+    }
+}
+
+/// ` (line L, column C)`, or nothing when serde did not say where.
+fn position(line: usize, column: usize) -> String {
+    if line == 0 {
+        String::new()
+    } else {
+        format!(" (line {line}, column {column})")
     }
 }
