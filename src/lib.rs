@@ -59,6 +59,7 @@ pub mod keys;
 pub mod manifest;
 pub mod report;
 pub mod verify;
+pub mod wire;
 
 pub use archive::{Archive, ArchiveError, DirArchive, MemoryArchive};
 pub use audit::{audit, Options as AuditOptions};

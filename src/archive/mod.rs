@@ -46,11 +46,26 @@ pub enum FileProblem {
         size: u64,
     },
     /// Not a valid manifest.
-    #[error("{0}")]
-    Malformed(#[source] ManifestError),
+    #[error(transparent)]
+    Malformed(ManifestError),
     /// Not in the archive (a name that [`Archive::list`] did not give).
     #[error("is not a file of this archive")]
     NotInArchive,
+}
+
+/// An error's message followed by its causes, for reports that carry one sentence per problem
+/// (serde's detail under a manifest error names the member and where it is).
+pub fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(c) = cause {
+        let more = c.to_string();
+        if !text.contains(&more) {
+            text = format!("{text}: {more}");
+        }
+        cause = c.source();
+    }
+    text
 }
 
 /// A file in the archive that could not be used, and why.
@@ -295,22 +310,11 @@ pub(crate) fn read_entries(
     (entries, problems)
 }
 
-/// Whether `bytes` hold a JSON object (and not, say, an array, which serde's derived readers
-/// would accept for a struct). The light scans below use only objects, as [`Manifest::parse`] does.
-pub(crate) fn is_json_object(bytes: &[u8]) -> bool {
-    bytes
-        .iter()
-        .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-        .is_some_and(|&b| b == b'{')
-}
-
-/// Parse the few fields a light scan needs; nothing for anything but a JSON object.
+/// Parse the few fields a light scan needs, from a JSON object only (serde's derived readers would
+/// also take an array for a struct; [`Manifest::parse`] refuses that, and so do the scans).
 fn light<T: serde::de::DeserializeOwned>(archive: &dyn Archive, path: &Path) -> Option<T> {
     let bytes = archive.read(path).ok()?;
-    if !is_json_object(&bytes) {
-        return None;
-    }
-    serde_json::from_slice(&bytes).ok()
+    crate::wire::from_slice(&bytes).ok()
 }
 
 /// Just the digests of a manifest, read without checking anything else.

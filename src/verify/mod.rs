@@ -564,7 +564,11 @@ fn add_archive_warnings(report: &mut VerifyReport, problems: &[LoadProblem]) {
     for p in problems.iter().take(MAX_LISTED_ARCHIVE_PROBLEMS) {
         report.warnings.push(Warning {
             kind: WarningKind::ArchiveFile,
-            message: format!("skipped {}: {}", p.path.display(), p.problem),
+            message: format!(
+                "skipped {}: {}",
+                p.path.display(),
+                crate::archive::with_causes(&p.problem)
+            ),
         });
     }
     if problems.len() > MAX_LISTED_ARCHIVE_PROBLEMS {
