@@ -12,4 +12,7 @@ pub mod input;
 pub mod keys;
 pub mod manifest;
 pub mod report;
+pub mod sign;
 pub mod verify;
+
+pub use sign::{sign, Destination, SignError, SignRequest, SignWarning, Signed};

@@ -198,7 +198,7 @@ fn nul_offset(encoding: &'static Encoding, body: &[u8]) -> Option<usize> {
 /// low byte instead, hence the modest thresholds; the strict decoding and the control-character check
 /// keep binary files out.
 fn decode_utf16_without_bom(bytes: &[u8]) -> Option<Decoded> {
-    if bytes.len() < UTF16_MIN_BYTES || bytes.len() % 2 != 0 {
+    if bytes.len() < UTF16_MIN_BYTES || !bytes.len().is_multiple_of(2) {
         return None;
     }
     let units = bytes.len() / 2;
