@@ -207,6 +207,7 @@ fn signer_killed_at_any_moment_leaves_no_partial_file_and_no_stuck_lock() {
     // Some manifests of another issuer make the scan, and so the time under the lock, longer.
     let other = SecretKey::generate("Lantern Lawyers Group").unwrap();
     let mut signer = ArchiveSigner::open(&sb.path("manifests"), None).unwrap();
+    signer.set_durable(false);
     for n in 0..40 {
         let text = format!("Lantern statement {n}.\n");
         signer
