@@ -427,12 +427,12 @@ fn counts(m: &Manifest, key: &SecretKey, trust: Option<&TrustStore>) -> bool {
     m.signed_by(&key.public().key) || trust.is_some_and(|t| m.assess(t).issuer_signed)
 }
 
-/// Whether a header names `key` or a key `trust` holds for `issuer` (a hint: the full check decides).
-fn names_accepted_key(h: &Header, key: &SecretKey, trust: Option<&TrustStore>) -> bool {
-    let own = key.key_id().to_string();
-    h.issuer == key.issuer()
+/// Whether a header is `issuer`'s and names the key `own` (a key id) or a key `trust` holds for
+/// `issuer` (a hint: the full check decides).
+fn names_accepted_key(h: &Header, issuer: &str, own: &str, trust: Option<&TrustStore>) -> bool {
+    h.issuer == issuer
         && h.key_ids.iter().any(|id| {
-            *id == own
+            id == own
                 || trust.is_some_and(|t| {
                     id.parse::<KeyId>()
                         .ok()
@@ -464,8 +464,9 @@ impl Chain {
                 detail: p.message.to_string(),
             });
         }
+        let own = key.key_id().to_string();
         let (candidates, skipped) =
-            head::read_headers(&files, |h| names_accepted_key(h, key, trust));
+            head::read_headers(&files, |h| names_accepted_key(h, key.issuer(), &own, trust));
         warnings.extend(skipped.into_iter().map(SignWarning::from));
         let (found, skipped) = head::chain_head(&candidates, |m| counts(m, key, trust));
         warnings.extend(skipped.into_iter().map(SignWarning::from));
