@@ -689,6 +689,33 @@ mod tests {
     }
 
     #[test]
+    fn warning_kinds_have_stable_snake_case_names() {
+        let warnings = vec![
+            SignWarning::AlreadySigned {
+                issuer: "Lantern Lawyers Group".into(),
+                path: PathBuf::from("m/a.json"),
+                seq: 3,
+            },
+            SignWarning::SkippedArchiveFile {
+                path: PathBuf::from("m/b.json"),
+                reason: SkipReason::NotAnObject,
+                detail: "it is not a JSON object".into(),
+            },
+        ];
+        let json = serde_json::to_value(&warnings).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!([
+                {"kind": "already_signed", "issuer": "Lantern Lawyers Group", "path": "m/a.json", "seq": 3},
+                {"kind": "skipped_archive_file", "path": "m/b.json", "reason": "not_an_object",
+                 "detail": "it is not a JSON object"},
+            ])
+        );
+        let back: Vec<SignWarning> = serde_json::from_value(json).unwrap();
+        assert_eq!(back, warnings);
+    }
+
+    #[test]
     fn languages_are_guessed_from_scripts() {
         assert_eq!(guess_languages("Open letter 公开信"), vec!["en", "zh"]);
         assert_eq!(guess_languages("声明"), vec!["zh"]);

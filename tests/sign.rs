@@ -198,8 +198,9 @@ impl Jitter {
     }
 }
 
-/// SIGKILL at any moment, including while the lock is held, leaves no visible partial or orphaned
-/// file, never leaves the archive locked, and the chain stays one clean chain.
+/// SIGKILL at any moment (after a random delay, the moment the lock is held, the moment the new
+/// manifest is visible) leaves no visible partial or orphaned file, never leaves the archive locked,
+/// and the chain stays one clean chain.
 #[test]
 fn signer_killed_at_any_moment_leaves_no_partial_file_and_no_stuck_lock() {
     let sb = Sandbox::new();
@@ -233,15 +234,33 @@ fn signer_killed_at_any_moment_leaves_no_partial_file_and_no_stuck_lock() {
             | 1,
     );
     let mut killed_holding_lock = 0;
-    for i in 1..=20 {
-        let name = sb.statement(i);
+    let mut killed = 0;
+    for i in 1..=21 {
+        let name = if i % 3 == 0 {
+            // A long statement, so that writing its manifest takes a while.
+            let name = format!("long-{i}.txt");
+            let paragraph = format!("Paragraph of statement {i}: we call for their release.\n\n");
+            sb.write(&name, &paragraph.repeat(1000));
+            name
+        } else {
+            sb.statement(i)
+        };
+        let files_before = visible_files(&sb.path("manifests")).len();
         let mut child = sb
             .command(&["sign", &name, "--key", "hr.key"])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
-        if i % 2 == 0 {
+        if i % 3 == 0 {
+            // Kill it the moment its manifest is visible: a writer that made the file visible
+            // before it was whole would leave a partial file here.
+            while child.try_wait().unwrap().is_none() {
+                if visible_files(&sb.path("manifests")).len() > files_before {
+                    break;
+                }
+            }
+        } else if i % 3 == 1 {
             // Kill it the moment it is seen holding the lock.
             while child.try_wait().unwrap().is_none() {
                 if lock_is_held(&lock) {
@@ -256,6 +275,8 @@ fn signer_killed_at_any_moment_leaves_no_partial_file_and_no_stuck_lock() {
         let status = child.wait().unwrap();
         if status.success() {
             signed += 1;
+        } else {
+            killed += 1;
         }
         // The lock died with the process.
         assert!(!lock_is_held(&lock), "iteration {i}: the lock is stuck");
@@ -271,8 +292,8 @@ fn signer_killed_at_any_moment_leaves_no_partial_file_and_no_stuck_lock() {
         signed += 1;
     }
     assert!(
-        killed_holding_lock > 0,
-        "no signer was ever seen holding the lock"
+        killed_holding_lock > 0 && killed > 0,
+        "no signer was killed mid-way ({killed_holding_lock} seen holding the lock, {killed} killed)"
     );
     let ours: Vec<Manifest> = manifests(&sb.path("manifests"))
         .into_iter()
