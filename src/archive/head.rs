@@ -76,14 +76,20 @@ pub enum HeaderError {
     Json(#[source] serde_json::Error),
 }
 
-/// Parse the header fields of manifest JSON. Anything but a JSON object is refused.
-pub fn parse_header(json: &[u8], path: &Path) -> Result<Header, HeaderError> {
+/// Refuse JSON that is not an object: its first byte after JSON white space must be `{`.
+fn check_object(json: &[u8]) -> Result<(), HeaderError> {
     let first = json
         .iter()
         .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
-    if first != Some(&b'{') {
-        return Err(HeaderError::NotAnObject);
+    match first {
+        Some(b'{') => Ok(()),
+        _ => Err(HeaderError::NotAnObject),
     }
+}
+
+/// Parse the header fields of manifest JSON. Anything but a JSON object is refused.
+pub fn parse_header(json: &[u8], path: &Path) -> Result<Header, HeaderError> {
+    check_object(json)?;
     let wire: HeaderWire = serde_json::from_slice(json).map_err(HeaderError::Json)?;
     Ok(Header {
         path: path.to_path_buf(),
@@ -209,7 +215,9 @@ pub fn read_counted(
         reason,
         detail,
     };
-    let bytes = read_limited(&header.path).map_err(|e| Skipped::header(header.path.clone(), e))?;
+    let bytes = read_limited(&header.path)
+        .and_then(|b| check_object(&b).map(|()| b))
+        .map_err(|e| Skipped::header(header.path.clone(), e))?;
     let manifest = Manifest::parse(&bytes)
         .map_err(|e: ManifestError| skipped(SkipReason::InvalidManifest, error_chain(&e)))?;
     if manifest.issuer() != header.issuer || manifest.seq() != header.seq {
