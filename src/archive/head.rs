@@ -103,7 +103,9 @@ pub fn parse_header(json: &[u8], path: &Path) -> Result<Header, HeaderError> {
 /// Read a file of at most [`MAX_MANIFEST_BYTES`] bytes.
 fn read_limited(path: &Path) -> Result<Vec<u8>, HeaderError> {
     let file = std::fs::File::open(path).map_err(HeaderError::Read)?;
-    let mut bytes = Vec::new();
+    // Sized from the file's length (when it is plausible), so that a manifest takes one read.
+    let len = file.metadata().map_or(0, |m| m.len());
+    let mut bytes = Vec::with_capacity(len.min(MAX_MANIFEST_BYTES) as usize + 1);
     file.take(MAX_MANIFEST_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(HeaderError::Read)?;
