@@ -17,6 +17,12 @@ pub const LOCK_FILE_NAME: &str = ".attest-lock";
 /// Why the archive could not be locked.
 #[derive(Debug, thiserror::Error)]
 pub enum LockError {
+    /// The archive path names something other than a directory.
+    #[error("the archive {path} is not a directory; name the directory of manifests")]
+    NotADirectory {
+        /// The archive path.
+        path: PathBuf,
+    },
     /// The archive directory does not exist and could not be created.
     #[error(
         "cannot create the archive directory {path}; check that its parent exists and is writable"
@@ -60,6 +66,11 @@ impl ArchiveLock {
     /// Lock the archive at `root` exclusively, creating the directory and its lock file if they are
     /// missing. Waits while another process holds the lock.
     pub fn exclusive(root: &Path) -> Result<ArchiveLock, LockError> {
+        if root.exists() && !root.is_dir() {
+            return Err(LockError::NotADirectory {
+                path: root.to_path_buf(),
+            });
+        }
         std::fs::create_dir_all(root).map_err(|source| LockError::CreateDir {
             path: root.to_path_buf(),
             source,
@@ -103,6 +114,15 @@ mod tests {
         // Released on drop: taking it again does not wait.
         let again = File::open(root.join(LOCK_FILE_NAME)).unwrap();
         assert!(again.try_lock().is_ok());
+    }
+
+    #[test]
+    fn an_archive_that_is_a_file_is_not_locked() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("manifests");
+        std::fs::write(&file, "not a directory").unwrap();
+        let err = ArchiveLock::exclusive(&file).unwrap_err();
+        assert!(matches!(err, LockError::NotADirectory { .. }), "{err:?}");
     }
 
     #[test]
