@@ -399,10 +399,16 @@ impl<'t> ArchiveSigner<'t> {
             write_manifest_unsynced(&path, &manifest)?;
         }
         chain.advance(&manifest, &path, statement.exact);
+        let warnings = chain.take_warnings();
+        // Another key of the same issuer (after a key change) may count this manifest in its
+        // chain too: forget what it remembers, so that it finds the new head next time.
+        let (id, issuer) = (key.key_id(), key.issuer());
+        self.chains
+            .retain(|other, chain| *other == id || chain.issuer != issuer);
         Ok(Signed {
             manifest,
             path: Some(path),
-            warnings: chain.take_warnings(),
+            warnings,
         })
     }
 }
@@ -410,6 +416,8 @@ impl<'t> ArchiveSigner<'t> {
 /// One issuer's chain as one signing key sees it.
 #[derive(Debug)]
 struct Chain {
+    /// The issuer.
+    issuer: String,
     /// The head, or `None` for an empty chain.
     head: Option<(u64, Digest)>,
     /// The headers of the issuer's manifests that name an accepted key (hints, for the duplicate
@@ -476,6 +484,7 @@ impl Chain {
             ChainHead::Fork { seq, paths } => (None, Some((seq, paths))),
         };
         Ok(Chain {
+            issuer: key.issuer().to_string(),
             head,
             candidates,
             fork,

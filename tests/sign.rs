@@ -595,3 +595,27 @@ fn library_signs_a_chain_across_a_key_change_and_names_each_refusal() {
     .unwrap_err();
     assert!(matches!(err, SignError::Write(_)), "{err:?}");
 }
+
+/// One `ArchiveSigner` used by two keys of the same issuer (both trusted for it, as after a key
+/// change): each key's remembered chain head must follow the other's signatures, or the second
+/// statement by the first key would fork the chain.
+#[test]
+fn batch_signer_with_two_keys_of_one_issuer_keeps_one_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("manifests");
+    let old = SecretKey::generate(ISSUER).unwrap();
+    let new = SecretKey::generate(ISSUER).unwrap();
+    let mut trust = TrustStore::default();
+    trust.add(old.public(), PathBuf::from("old.pub")).unwrap();
+    trust.add(new.public(), PathBuf::from("new.pub")).unwrap();
+    let mut signer = ArchiveSigner::open(&archive, Some(&trust)).unwrap();
+    for (n, key) in [&old, &new, &old, &new].into_iter().enumerate() {
+        let text = format!("Statement {n}.\n");
+        let signed = signer
+            .sign(key, &request(&text, Destination::Archive))
+            .unwrap();
+        assert_eq!(signed.manifest.seq(), n as u64 + 1);
+    }
+    drop(signer);
+    assert_one_chain(&manifests(&archive), 4);
+}
