@@ -14,6 +14,9 @@ use rayon::prelude::*;
 use crate::digest::Digest;
 use crate::manifest::{Manifest, ManifestError};
 
+pub(crate) mod head;
+pub(crate) mod lock;
+
 /// Largest manifest file read (a manifest holds at most one statement's canonical text).
 pub const MAX_MANIFEST_BYTES: u64 = 256 * 1024 * 1024;
 
@@ -410,67 +413,6 @@ pub(crate) fn most_similar(
     let mut out = best(true);
     out.extend(best(false));
     out
-}
-
-/// The head of an issuer's chain in an archive, as `sign` sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ChainHead {
-    /// No manifest of this issuer yet.
-    Empty,
-    /// The latest manifest.
-    Head {
-        /// Its sequence number.
-        seq: u64,
-        /// Its digest.
-        digest: Digest,
-    },
-    /// Two different manifests share the highest sequence number.
-    Fork {
-        /// The contested sequence number.
-        seq: u64,
-        /// The files.
-        paths: Vec<PathBuf>,
-    },
-}
-
-/// Find the head of `issuer`'s chain: the manifest with the highest `seq` among those of `issuer`
-/// that `counts` accepts (the signer passes "signed by my key, or by a key my trust store trusts for
-/// me", so an impostor's manifest can never move or block the chain).
-pub fn chain_head(
-    entries: &[Entry],
-    issuer: &str,
-    counts: impl Fn(&Manifest) -> bool,
-) -> ChainHead {
-    let mut best: Option<(u64, Vec<&Entry>)> = None;
-    for e in entries
-        .iter()
-        .filter(|e| e.manifest.issuer() == issuer && counts(&e.manifest))
-    {
-        let seq = e.manifest.seq();
-        match &mut best {
-            Some((s, list)) if *s == seq => {
-                if list
-                    .iter()
-                    .all(|o| o.manifest.digest() != e.manifest.digest())
-                {
-                    list.push(e)
-                }
-            }
-            Some((s, _)) if *s > seq => {}
-            _ => best = Some((seq, vec![e])),
-        }
-    }
-    match best {
-        None => ChainHead::Empty,
-        Some((seq, list)) if list.len() == 1 => ChainHead::Head {
-            seq,
-            digest: list[0].manifest.digest(),
-        },
-        Some((seq, list)) => ChainHead::Fork {
-            seq,
-            paths: list.iter().map(|e| e.path.clone()).collect(),
-        },
-    }
 }
 
 /// A readable ASCII slug: lowercase letters and digits, other runs turned into `-`, at most `max`
