@@ -8,7 +8,7 @@ use attest::input;
 use attest::keys::{SecretKey, TrustStore};
 use attest::sign::{Destination, SignRequest};
 
-use super::{output, passphrase, EXIT_OK};
+use super::{diagnostics, output, passphrase, EXIT_OK};
 
 /// Arguments of `attest sign`.
 #[derive(clap::Args)]
@@ -55,7 +55,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     };
     let bytes = input::read_bytes(&args.file)?;
     let trust = if args.keys.is_dir() {
-        Some(TrustStore::load(&args.keys).context("cannot load the trust store (--keys)")?)
+        Some(TrustStore::load(&args.keys)?)
     } else {
         None
     };
@@ -81,7 +81,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     };
     let signed = attest::sign(&key, &request, &args.archive, trust.as_ref())?;
     for warning in &signed.warnings {
-        eprintln!("attest: warning: {}", output::safe(&warning.to_string()));
+        diagnostics::warning(&output::safe(&warning.to_string()));
     }
     match &signed.path {
         Some(path) => output::print_text(&format!("{}\n", path.display()))?,
@@ -99,7 +99,7 @@ fn load_secret_key(path: &Path) -> anyhow::Result<SecretKey> {
         let pass = passphrase::for_existing_key(&shown)?;
         SecretKey::parse(&content, &shown, Some(&pass))?
     } else {
-        eprintln!("attest: warning: {shown} is not encrypted");
+        diagnostics::warning(&format!("{shown} is not encrypted"));
         SecretKey::parse(&content, &shown, None)?
     };
     Ok(key)
