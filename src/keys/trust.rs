@@ -75,6 +75,13 @@ impl TrustStore {
         self.keys.get(id)
     }
 
+    /// Every trusted key, in key id order.
+    pub fn keys(&self) -> impl Iterator<Item = &TrustedKey> {
+        let mut keys: Vec<&TrustedKey> = self.keys.values().collect();
+        keys.sort_by_key(|k| k.key.key_id.to_string());
+        keys.into_iter()
+    }
+
     /// Number of keys.
     pub fn len(&self) -> usize {
         self.keys.len()
