@@ -869,15 +869,15 @@ fn email_quoted(text: &str) -> String {
         .collect()
 }
 
+/// A quoted letter is the letter inside a reply, never the signed bytes or layout: `embedded`,
+/// exit 1, saying where the quotation is (docs/SPEC.md §6.1).
 #[test]
-fn letter_quoted_in_an_email_reply_is_reformatted_or_embedded() {
+fn letter_quoted_in_an_email_reply_is_embedded_never_authentic() {
     let sb = Sandbox::signed();
     sb.write("quoted.txt", email_quoted(LETTER).as_bytes());
     let (r, code) = sb.verify_json(&["quoted.txt"]);
-    assert_eq!((r.verdict, code), (Verdict::Reformatted, 0), "{r:?}");
-    assert!(r
-        .differences
-        .contains(&attest::canon::LayoutDifference::EmailQuoting));
+    assert_eq!((r.verdict, code), (Verdict::Embedded, 1), "{r:?}");
+    assert!(r.differences.is_empty());
     assert!(r
         .warnings
         .iter()

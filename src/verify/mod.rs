@@ -14,9 +14,10 @@ mod lookup;
 pub use lookup::verify;
 
 use crate::archive::{Entry, LoadProblem};
-use crate::canon::{Canonical, LayoutDifference, SuspiciousKind};
+use crate::canon::{Canonical, SuspiciousKind};
 use crate::diff::{self, Comparison, Relation};
 use crate::digest::Digest;
+use crate::input::email::QuotedBlock;
 use crate::input::{Decoded, InputError};
 use crate::keys::TrustStore;
 use crate::manifest::TrustAssessment;
@@ -35,9 +36,9 @@ pub struct ReceivedCopy {
     encoding: &'static str,
     exact: Digest,
     canonical: Canonical,
-    /// The copy with its email reply markers removed, when its lines carry them
-    /// ([`crate::input::email`]).
-    unquoted: Option<Canonical>,
+    /// The copy's largest email quotation without its markers, when it has one
+    /// ([`crate::input::email`]): compared on its own when the copy as received is not authentic.
+    quoted: Option<(QuotedBlock, Canonical)>,
 }
 
 impl ReceivedCopy {
@@ -46,19 +47,20 @@ impl ReceivedCopy {
         let name = name.into();
         let decoded = crate::input::decode(bytes, &name)?;
         let canonical = decoded.canonicalize();
-        let unquoted = crate::input::email::strip_quote_markers(&decoded.text).map(|text| {
-            Decoded {
-                text,
+        let quoted = crate::input::email::quoted_block(&decoded.text).map(|block| {
+            let canonical = Decoded {
+                text: block.text.clone(),
                 ..decoded.clone()
             }
-            .canonicalize()
+            .canonicalize();
+            (block, canonical)
         });
         Ok(ReceivedCopy {
             name,
             encoding: decoded.encoding,
             exact: Digest::of(bytes),
             canonical,
-            unquoted,
+            quoted,
         })
     }
 
@@ -83,19 +85,19 @@ impl ReceivedCopy {
         &self.canonical
     }
 
-    /// The canonical digests to look the copy up by: as received, and without email reply markers.
-    pub(crate) fn canonical_digests(&self) -> Vec<Digest> {
-        std::iter::once(&self.canonical)
-            .chain(&self.unquoted)
-            .map(|c| c.digest)
-            .collect()
+    /// The copy's readings: as received, and its email quotation alone without the markers.
+    fn readings(&self) -> impl Iterator<Item = &Canonical> {
+        std::iter::once(&self.canonical).chain(self.quoted.as_ref().map(|(_, c)| c))
     }
 
-    /// The canonical texts to compare word by word: as received, and without email reply markers.
+    /// The canonical digests to look the copy up by, one per reading.
+    pub(crate) fn canonical_digests(&self) -> Vec<Digest> {
+        self.readings().map(|c| c.digest).collect()
+    }
+
+    /// The canonical texts to compare word by word, one per reading.
     pub(crate) fn canonical_texts(&self) -> impl Iterator<Item = &str> {
-        std::iter::once(&self.canonical)
-            .chain(&self.unquoted)
-            .map(|c| c.text.as_str())
+        self.readings().map(|c| c.text.as_str())
     }
 }
 
@@ -187,7 +189,7 @@ pub fn verify_against(
     if report.verdict.is_authentic() {
         return report;
     }
-    let Some(unquoted) = &copy.unquoted else {
+    let Some((block, unquoted)) = &copy.quoted else {
         return report;
     };
     let unquoted = Reading {
@@ -195,6 +197,12 @@ pub fn verify_against(
         canonical: unquoted,
     };
     let mut alternative = verify_reading(unquoted, entries, archive_problems, trust, options);
+    // A statement found only inside a quotation is quoted in a reply: at best `embedded`, never
+    // authentic (docs/SPEC.md §6.1). The markers were not part of what was signed.
+    if alternative.verdict.is_authentic() {
+        alternative.verdict = Verdict::Embedded;
+        alternative.differences.clear();
+    }
     let better = verdict_rank(alternative.verdict) < verdict_rank(report.verdict)
         || (alternative.verdict == Verdict::Modified
             && report.verdict == Verdict::Modified
@@ -202,18 +210,28 @@ pub fn verify_against(
     if !better {
         return report;
     }
-    if alternative.verdict == Verdict::Reformatted {
-        alternative.differences.push(LayoutDifference::EmailQuoting);
+    let (first, last) = block.lines;
+    let mut note = vec![Warning {
+        kind: WarningKind::EmailQuoting,
+        message: format!(
+            "lines {first} to {last} of the copy are an email quotation (each begins with {:?}); the statement was compared with that quotation alone, without the markers",
+            block.marker
+        ),
+    }];
+    if block.has_outside_material
+        && !alternative
+            .warnings
+            .iter()
+            .any(|w| w.kind == WarningKind::UnsignedMaterial)
+    {
+        note.push(Warning {
+            kind: WarningKind::UnsignedMaterial,
+            message: format!(
+                "the copy's lines outside the quotation (before line {first} or after line {last}) are not part of what was signed"
+            ),
+        });
     }
-    alternative.warnings.insert(
-        0,
-        Warning {
-            kind: WarningKind::EmailQuoting,
-            message:
-                "the copy's lines carry email reply markers (>); they were removed before comparing"
-                    .into(),
-        },
-    );
+    alternative.warnings.splice(0..0, note);
     alternative
 }
 
