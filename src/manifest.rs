@@ -565,6 +565,8 @@ pub enum SignatureStatus {
 pub struct TrustAssessment {
     /// Issuers with a valid signature by a key trusted for them (the manifest's issuer first).
     pub signers: Vec<String>,
+    /// Each valid signature by a trusted key: the issuer it is trusted for, and the key id.
+    pub signer_keys: Vec<(String, KeyId)>,
     /// Whether the manifest's own issuer is among them.
     pub issuer_signed: bool,
     /// Why it is not trusted, when it is not.
@@ -581,10 +583,12 @@ impl Manifest {
     /// [`Manifest::assess`] from signature checks already made (each signature is verified once).
     pub fn assess_checks(&self, checks: Vec<SignatureCheck>) -> TrustAssessment {
         let mut signers: Vec<String> = Vec::new();
+        let mut signer_keys: Vec<(String, KeyId)> = Vec::new();
         let mut problems = Vec::new();
         for check in checks {
             match check.status {
                 SignatureStatus::Trusted { issuer } => {
+                    signer_keys.push((issuer.clone(), check.key_id));
                     if !signers.contains(&issuer) {
                         signers.push(issuer);
                     }
@@ -620,8 +624,10 @@ impl Manifest {
             }
         }
         signers.sort_by_key(|s| s != self.issuer());
+        signer_keys.sort_by_key(|(s, _)| s != self.issuer());
         TrustAssessment {
             signers,
+            signer_keys,
             issuer_signed,
             problems,
         }

@@ -378,18 +378,18 @@ struct CanonicalParagraphs {
     paragraphs: Vec<String>,
 }
 
-/// The manifests among `files` whose canonical text is most similar to `copy_text` (by
+/// The manifests among `files` that share phrases with `copy_text` (by
 /// [`crate::diff::similarity`]), found by a light parallel scan that reads only issuers, key ids
-/// and paragraphs: the best `n` among those that name a key `trusted(issuer, key_id)` accepts, and
-/// the best `n` among the rest. Shortlisting the two kinds separately means no number of untrusted
-/// look-alikes can crowd a trusted statement out. `verify` then reads and checks these in full.
+/// and paragraphs, most similar first: those that name a key `trusted(issuer, key_id)` accepts, and
+/// the others. Naming a trusted key proves nothing (the signature is not checked here), so `verify`
+/// reads the first list in full until enough of them verify; ranking the two kinds apart means no
+/// number of untrusted look-alikes can crowd a trusted statement out.
 pub(crate) fn most_similar(
     archive: &dyn Archive,
     files: &[PathBuf],
     copy_text: &str,
-    n: usize,
     trusted: impl Fn(&str, &str) -> bool + Sync,
-) -> Vec<PathBuf> {
+) -> (Vec<PathBuf>, Vec<PathBuf>) {
     let copy_shingles = crate::diff::shingles(&crate::diff::units(copy_text));
     let scored: Vec<(bool, usize, &PathBuf)> = files
         .par_iter()
@@ -401,18 +401,13 @@ pub(crate) fn most_similar(
             (shared > 0).then_some((names_trusted, shared, path))
         })
         .collect();
-    let best = |want_trusted: bool| {
+    let ranked = |want_trusted: bool| {
         let mut kind: Vec<&(bool, usize, &PathBuf)> =
             scored.iter().filter(|s| s.0 == want_trusted).collect();
         kind.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.2.cmp(b.2)));
-        kind.into_iter()
-            .take(n)
-            .map(|s| s.2.clone())
-            .collect::<Vec<_>>()
+        kind.into_iter().map(|s| s.2.clone()).collect::<Vec<_>>()
     };
-    let mut out = best(true);
-    out.extend(best(false));
-    out
+    (ranked(true), ranked(false))
 }
 
 /// A readable ASCII slug: lowercase letters and digits, other runs turned into `-`, at most `max`

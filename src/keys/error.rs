@@ -174,7 +174,7 @@ pub enum KeyError {
     #[error("the operating system's random number generator failed; try again")]
     Randomness(#[source] getrandom::Error),
     /// The trust store directory cannot be read.
-    #[error("cannot read the trust store {path}; pass --keys DIR naming a directory of the issuers' .pub files")]
+    #[error("cannot read the trust store {path}; add the keys of the issuers you trust with `attest trust add FILE.pub`, or pass --keys DIR naming a directory of their .pub files")]
     TrustStoreUnreadable {
         /// The directory.
         path: String,
@@ -183,10 +183,23 @@ pub enum KeyError {
         source: std::io::Error,
     },
     /// The trust store holds no `.pub` file (it fails closed).
-    #[error("the trust store {path} has no .pub files; add the public key files of the issuers you trust, or pass --keys DIR")]
+    #[error("the trust store {path} has no .pub files; add the keys of the issuers you trust with `attest trust add FILE.pub`, or pass --keys DIR")]
     TrustStoreEmpty {
         /// The directory.
         path: String,
+    },
+    /// There is no user trust store location: neither `ATTEST_KEYS`, `XDG_CONFIG_HOME` nor `HOME` is
+    /// set.
+    #[error("there is no trust store location: set ATTEST_KEYS (or HOME), or pass --keys DIR")]
+    NoTrustStoreLocation,
+    /// A key could not be added to the trust store.
+    #[error("cannot add the key to the trust store {path}")]
+    TrustStoreWrite {
+        /// The directory.
+        path: String,
+        /// What failed.
+        #[source]
+        source: crate::fsutil::WriteError,
     },
     /// One key is listed for two different issuers.
     #[error("key {key_id} is listed for {first_issuer:?} in {first_path} and for {second_issuer:?} in {second_path}; a key is trusted for one issuer only. Remove the wrong file")]
@@ -230,6 +243,8 @@ impl KeyError {
             KeyError::TrustStoreUnreadable { .. } => "trust_store_unreadable",
             KeyError::TrustStoreEmpty { .. } => "trust_store_empty",
             KeyError::KeyForTwoIssuers { .. } => "key_for_two_issuers",
+            KeyError::NoTrustStoreLocation => "no_trust_store_location",
+            KeyError::TrustStoreWrite { .. } => "trust_store_write",
         }
     }
 }

@@ -16,7 +16,7 @@ pub use id::{KeyId, ParseKeyIdError};
 pub use issuer::{check_issuer, IssuerError};
 pub use public::{parse_verifying_key, IssuerKey, PublicKeyError};
 pub use secret::SecretKey;
-pub use trust::{TrustStore, TrustedKey};
+pub use trust::{user_trust_store_dir, TrustStore, TrustedKey, TRUST_STORE_ENV};
 
 /// Format tag of a public key file.
 pub const PUBLIC_KEY_FORMAT: &str = "attest-public-key/1";
@@ -64,11 +64,11 @@ mod tests {
             .collect()
     }
 
-    /// The layers stay acyclic (ARCHITECTURE.md): keys use only digest, canon's character classes
+    /// The layers stay acyclic (ARCHITECTURE.md): keys use only digest, fsutil, canon's character classes
     /// and wire, never manifest or anything above; wire and digest use nothing else of the crate.
     #[test]
     fn keys_import_nothing_above_them() {
-        let keys = ["digest", "canon", "wire", "keys"];
+        let keys = ["digest", "fsutil", "canon", "wire", "keys"];
         let mut found = Vec::new();
         for (name, text) in [
             ("keys/mod.rs", include_str!("mod.rs")),

@@ -18,9 +18,85 @@ pub struct TrustedKey {
 #[derive(Debug, Clone, Default)]
 pub struct TrustStore {
     keys: HashMap<KeyId, TrustedKey>,
+    /// The directory it was loaded from (none for a store built in memory).
+    dir: Option<PathBuf>,
+}
+
+/// The environment variable naming the user's trust store directory.
+pub const TRUST_STORE_ENV: &str = "ATTEST_KEYS";
+
+/// The user's own trust store directory: `$ATTEST_KEYS` if set and not empty, else
+/// `$XDG_CONFIG_HOME/attest/keys` (if that is an absolute path), else `$HOME/.config/attest/keys`
+/// (docs/SPEC.md §4.5). Never the current directory: a bundle that ships its own `keys/` must not
+/// vouch for itself. `env` reads a variable (`std::env::var_os` in a program).
+pub fn user_trust_store_dir(
+    env: impl Fn(&str) -> Option<std::ffi::OsString>,
+) -> Result<PathBuf, KeyError> {
+    let set = |name: &str| env(name).filter(|v| !v.is_empty());
+    if let Some(dir) = set(TRUST_STORE_ENV) {
+        return Ok(PathBuf::from(dir));
+    }
+    if let Some(config) = set("XDG_CONFIG_HOME").map(PathBuf::from) {
+        if config.is_absolute() {
+            return Ok(config.join("attest").join("keys"));
+        }
+    }
+    let home = set("HOME").ok_or(KeyError::NoTrustStoreLocation)?;
+    Ok(PathBuf::from(home)
+        .join(".config")
+        .join("attest")
+        .join("keys"))
 }
 
 impl TrustStore {
+    /// The directory the store was loaded from, if any.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
+    /// Add `key` to the trust store directory `dir` (created if missing) as `<key id>.pub`, written
+    /// atomically. Returns the file written, or `None` when the same key is already trusted for the
+    /// same issuer there. A key already trusted there for another issuer is an error: a key speaks
+    /// for one issuer only.
+    pub fn install(dir: &Path, key: &IssuerKey) -> Result<Option<PathBuf>, KeyError> {
+        let shown = dir.display().to_string();
+        let write_error = |source| KeyError::TrustStoreWrite {
+            path: shown.clone(),
+            source,
+        };
+        if dir.is_dir() {
+            match TrustStore::load(dir) {
+                Ok(store) => {
+                    if let Some(existing) = store.get(&key.key_id) {
+                        if existing.key.issuer == key.issuer {
+                            return Ok(None);
+                        }
+                        return Err(KeyError::KeyForTwoIssuers {
+                            key_id: key.key_id,
+                            first_issuer: existing.key.issuer.clone(),
+                            first_path: existing.path.display().to_string(),
+                            second_issuer: key.issuer.clone(),
+                            second_path: "the key being added".into(),
+                        });
+                    }
+                }
+                Err(KeyError::TrustStoreEmpty { .. }) => {}
+                Err(other) => return Err(other),
+            }
+        } else {
+            std::fs::create_dir_all(dir).map_err(|source| {
+                write_error(crate::fsutil::WriteError::Io {
+                    path: shown.clone(),
+                    cause: source,
+                })
+            })?;
+        }
+        let path = dir.join(format!("{}.pub", key.key_id));
+        crate::fsutil::write_new(&path, key.to_file_string().as_bytes(), 0o644)
+            .map_err(write_error)?;
+        Ok(Some(path))
+    }
+
     /// Load every `*.pub` file in `dir` (other files are ignored). Fails closed: a missing directory,
     /// a malformed key file, a key listed for two issuers, or an empty store is an error.
     pub fn load(dir: &Path) -> Result<TrustStore, KeyError> {
@@ -41,7 +117,10 @@ impl TrustStore {
             }
         }
         paths.sort();
-        let mut store = TrustStore::default();
+        let mut store = TrustStore {
+            dir: Some(dir.to_path_buf()),
+            ..TrustStore::default()
+        };
         for path in paths {
             let key = IssuerKey::read(&path)?;
             store.add(key, path)?;
