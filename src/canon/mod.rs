@@ -41,6 +41,7 @@ mod classes;
 mod event;
 mod full;
 mod layout;
+pub mod reference;
 mod scan;
 mod sink;
 
@@ -185,6 +186,102 @@ pub fn paragraph_ranges(text: &str) -> Vec<Range<usize>> {
         out.push(start..text.len());
     }
     out
+}
+
+#[cfg(test)]
+mod layers {
+    /// Every `super::NAME` and `crate::NAME` a module's code (tests and comments aside) refers to.
+    fn imports(source: &str) -> Vec<String> {
+        let code: String = source
+            .split("#[cfg(test)]")
+            .next()
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let mut names = Vec::new();
+        for prefix in ["super::", "crate::"] {
+            for (at, _) in code.match_indices(prefix) {
+                let rest = &code[at + prefix.len()..];
+                let group = match rest.strip_prefix('{') {
+                    Some(inner) => &inner[..inner.find('}').expect("closed group")],
+                    None => rest
+                        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                        .next()
+                        .unwrap_or_default(),
+                };
+                for name in group.split(',') {
+                    let first = name.trim().split("::").next().unwrap_or_default();
+                    names.push(format!("{prefix}{first}"));
+                }
+            }
+        }
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    /// The layers of `canon` (docs: ARCHITECTURE.md): `classes` and `bytes` are leaves, the scanner
+    /// and the layout recorder meet only through `event`, and the reference shares no code with the
+    /// rest: it may name only the output types, and the digest.
+    #[test]
+    fn canon_modules_import_only_from_the_layers_below() {
+        let modules: [(&str, &str, &[&str]); 8] = [
+            ("classes", include_str!("classes.rs"), &[]),
+            ("bytes", include_str!("bytes.rs"), &[]),
+            ("event", include_str!("event.rs"), &[]),
+            ("sink", include_str!("sink.rs"), &["crate::digest"]),
+            (
+                "layout",
+                include_str!("layout.rs"),
+                &["crate::digest", "super::event"],
+            ),
+            (
+                "scan",
+                include_str!("scan.rs"),
+                &[
+                    "super::bytes",
+                    "super::classes",
+                    "super::event",
+                    "super::sink",
+                ],
+            ),
+            (
+                "full",
+                include_str!("full.rs"),
+                &[
+                    "super::classes",
+                    "super::event",
+                    "super::layout",
+                    "super::scan",
+                    "super::sink",
+                    "super::stream_digest",
+                    "super::Canonical",
+                    "super::Suspicious",
+                ],
+            ),
+            (
+                "reference",
+                include_str!("reference.rs"),
+                &[
+                    "crate::digest",
+                    "super::Canonical",
+                    "super::Layout",
+                    "super::Suspicious",
+                    "super::SuspiciousKind",
+                ],
+            ),
+        ];
+        for (name, source, allowed) in modules {
+            for import in imports(source) {
+                assert!(
+                    allowed.contains(&import.as_str()),
+                    "canon::{name} uses {import}, which its layer does not allow"
+                );
+            }
+        }
+    }
 }
 
 #[cfg(test)]
