@@ -914,4 +914,191 @@ fn vector_format_parses_bodies_as_documented() {
         "expect: exact\nflavour: x\n--- original\na\n--- copy\na\n"
     )
     .is_err());
+
+    let v = parse_vector(
+        "inline",
+        "expect: exact\nfinal-line-ending: no\noriginal-warning: U+202E\nlayout: wrapping=none, bom=false\n--- original\na\nb\n--- copy\na\nb\n--- stream\na b\n",
+    )
+    .expect("parses");
+    assert_eq!(v.original, "a\nb");
+    assert_eq!(v.copy, "a\nb");
+    assert_eq!(v.stream.as_deref(), Some("a b"));
+    assert!(v.original_warnings.contains("U+202E"));
+    assert_eq!(
+        v.layout,
+        [("bom", "false"), ("wrapping", "none")].map(|(f, x)| (f.to_string(), x.to_string()))
+    );
+    for bad_header in [
+        "layout: colour=red",
+        "layout: wrapping",
+        "final-line-ending: maybe",
+        "original-warning: 202E",
+    ] {
+        let text = format!("expect: exact\n{bad_header}\n--- original\na\n--- copy\na\n");
+        assert!(parse_vector("x", &text).is_err(), "{bad_header}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The worked examples of docs/SPEC.md are pinned by vectors: changing an example in the spec, or
+// the code that computes it, fails a test.
+// ---------------------------------------------------------------------------------------------
+
+/// The text of `docs/SPEC.md` from the heading starting with `from` to the next heading starting
+/// with `to`.
+fn spec_section(from: &str, to: &str) -> String {
+    let spec = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/SPEC.md"))
+        .expect("docs/SPEC.md is readable");
+    let start = spec
+        .find(from)
+        .unwrap_or_else(|| panic!("SPEC has `{from}`"));
+    let end = spec[start..]
+        .find(to)
+        .unwrap_or_else(|| panic!("SPEC has `{to}` after `{from}`"));
+    spec[start..start + end].to_string()
+}
+
+/// The code spans (`` `...` ``) of a piece of Markdown, in order.
+fn code_spans(markdown: &str) -> Vec<&str> {
+    markdown.split('`').skip(1).step_by(2).collect()
+}
+
+/// The spec's notation for a text: `\uXXXX`, `\n`, `\r` escapes, and `⏎` for LF.
+fn spec_text(notation: &str) -> String {
+    let mut out = String::new();
+    let mut chars = notation.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('r') => out.push('\r'),
+                Some('u') => {
+                    let hex: String = chars.by_ref().take(4).collect();
+                    let cp = u32::from_str_radix(&hex, 16).expect("four hex digits");
+                    out.push(char::from_u32(cp).expect("a character"));
+                }
+                other => panic!("unknown escape \\{other:?} in the SPEC"),
+            },
+            '⏎' => out.push('\n'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// §2.9: every input of the worked examples is the original or the copy of a vector, whose
+/// canonical text, stream and digest are the ones the spec gives (and the vector harness checks
+/// them against both implementations).
+#[test]
+fn spec_worked_examples_are_pinned_by_vectors() {
+    let (vectors, _) = load_all();
+    let section = spec_section("### 2.9 Worked examples", "\n## 3.");
+    let rows: Vec<&str> = section.lines().filter(|l| l.starts_with("| `")).collect();
+    assert_eq!(rows.len(), 6, "the worked examples table has six rows");
+    let mut pinned = 0;
+    for row in rows {
+        let cells: Vec<&str> = row.trim_matches('|').split(" | ").collect();
+        assert_eq!(cells.len(), 4, "row {row:?}");
+        let inputs: Vec<String> = code_spans(cells[0]).into_iter().map(spec_text).collect();
+        // `unchanged` and `same` say the column repeats the one before.
+        let canonical: Vec<String> = match code_spans(cells[1]).as_slice() {
+            [] => inputs.clone(),
+            spans => spans.iter().map(|s| spec_text(s)).collect(),
+        };
+        let stream: Vec<String> = match code_spans(cells[2]).as_slice() {
+            [] => canonical.clone(),
+            spans => spans.iter().map(|s| spec_text(s)).collect(),
+        };
+        let digest: Digest = code_spans(cells[3])[0].parse().expect("a digest");
+        for (i, input) in inputs.iter().enumerate() {
+            let expected_text = &canonical[i.min(canonical.len() - 1)];
+            let expected_stream = &stream[i.min(stream.len() - 1)];
+            let as_original = vectors.iter().find(|v| &v.original == input);
+            let as_copy = vectors.iter().find(|v| &v.copy == input);
+            match (as_original, as_copy) {
+                (Some(v), _) => {
+                    assert_eq!(v.digest, Some(digest), "{}: digest of {input:?}", v.name);
+                    assert_eq!(v.canonical.as_ref(), Some(expected_text), "{}", v.name);
+                    assert_eq!(v.stream.as_ref(), Some(expected_stream), "{}", v.name);
+                }
+                (None, Some(v)) => {
+                    assert_eq!(v.digest, Some(digest), "{}: digest of {input:?}", v.name);
+                    assert_eq!(v.expect, Expect::Reformatted, "{}", v.name);
+                    let c = reference::canonicalize(input);
+                    assert_eq!(&c.text, expected_text, "{}: canonical copy", v.name);
+                    assert_eq!(&reference::stream(&c.text), expected_stream, "{}", v.name);
+                }
+                (None, None) => panic!("no vector pins the SPEC §2.9 input {input:?}"),
+            }
+            pinned += 1;
+        }
+    }
+    assert_eq!(pinned, 7, "seven inputs in the six rows");
+}
+
+/// §2.7: the worked example's input is pinned by a vector whose layout has the fingerprints the
+/// spec gives; each fingerprint is the first 16 hex digits of SHA-256 of the record bytes the spec
+/// shows, and the fingerprints the spec calls `none` are `none`.
+#[test]
+fn spec_layout_worked_example_is_pinned_by_a_vector() {
+    let (vectors, _) = load_all();
+    let section = spec_section("**Positions.**", "**Differences.**");
+    let example = &section[section.find("Worked example:").expect("a worked example")..];
+    let example = example[..example.find("\n\n").unwrap_or(example.len())]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let input = spec_text(code_spans(&example)[0]);
+    let v = vectors
+        .iter()
+        .find(|v| v.original == input)
+        .unwrap_or_else(|| panic!("no vector pins the SPEC §2.7 input {input:?}"));
+    let fingerprints = [
+        "wrapping",
+        "paragraphs",
+        "blank_lines",
+        "spacing",
+        "quotes",
+        "invisibles",
+    ];
+    let pinned = |field: &str| {
+        v.layout
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, value)| value.as_str())
+    };
+    let mut named = Vec::new();
+    for clause in example.split(';') {
+        let spans = code_spans(clause);
+        if clause.contains("the other fingerprints are") {
+            assert_eq!(spans, ["none"], "{clause:?}");
+            continue;
+        }
+        let field = *spans
+            .iter()
+            .find(|s| fingerprints.contains(s))
+            .unwrap_or_else(|| panic!("a fingerprint named in {clause:?}"));
+        let record: Vec<u8> = spans
+            .iter()
+            .find(|s| {
+                s.split(' ')
+                    .all(|b| b.len() == 2 && u8::from_str_radix(b, 16).is_ok())
+            })
+            .expect("record bytes")
+            .split(' ')
+            .map(|b| u8::from_str_radix(b, 16).expect("hex"))
+            .collect();
+        let fingerprint = *spans.last().expect("a fingerprint");
+        assert_eq!(
+            &Digest::of(&record).hex()[..16],
+            fingerprint,
+            "SPEC §2.7: {field} is not the hash of its record"
+        );
+        assert_eq!(pinned(field), Some(fingerprint), "{}: {field}", v.name);
+        named.push(field);
+    }
+    assert_eq!(named.len(), 3, "the example names three fingerprints");
+    for field in fingerprints.iter().filter(|f| !named.contains(f)) {
+        assert_eq!(pinned(field), Some("none"), "{}: {field}", v.name);
+    }
 }
