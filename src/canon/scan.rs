@@ -38,29 +38,22 @@ pub(crate) fn fold<S: Sink, E: LayoutEvents>(
     events: &mut E,
     mode: Mode,
 ) -> Result<(), NeedsFullAlgorithm> {
-    Scanner {
-        input,
-        bytes: input.as_bytes(),
-        sink,
-        events,
-        raw: mode == Mode::Raw,
-        i: 0,
-        span_start: 0,
-        pos: 0,
-        counted_to: 0,
+    // The mode is a constant of each scanner, so that each gets its own code, with the checks of
+    // the other mode compiled out.
+    match mode {
+        Mode::Raw => Scanner::<S, E, true>::new(input, sink, events).run(),
+        Mode::Mapped => Scanner::<S, E, false>::new(input, sink, events).run(),
     }
-    .run()
 }
 
 /// One pass over the input. Output is passed on in spans of the input (`span_start..i`), cut at
 /// every place where the canonical text differs from the input (a run, a quote, an ignorable).
-struct Scanner<'a, S, E> {
+/// `RAW` is [`Mode::Raw`].
+struct Scanner<'a, S, E, const RAW: bool> {
     input: &'a str,
     bytes: &'a [u8],
     sink: &'a mut S,
     events: &'a mut E,
-    /// [`Mode::Raw`].
-    raw: bool,
     /// The next byte to look at (a character boundary).
     i: usize,
     /// Start of the output not yet given to the sink.
@@ -76,14 +69,27 @@ enum AfterRun {
     End,
 }
 
-impl<S: Sink, E: LayoutEvents> Scanner<'_, S, E> {
+impl<'a, S: Sink, E: LayoutEvents, const RAW: bool> Scanner<'a, S, E, RAW> {
+    fn new(input: &'a str, sink: &'a mut S, events: &'a mut E) -> Self {
+        Scanner {
+            input,
+            bytes: input.as_bytes(),
+            sink,
+            events,
+            i: 0,
+            span_start: 0,
+            pos: 0,
+            counted_to: 0,
+        }
+    }
+
     fn run(mut self) -> Result<(), NeedsFullAlgorithm> {
         let n = self.bytes.len();
-        if self.raw && self.input.starts_with('\u{FEFF}') {
+        if RAW && self.input.starts_with('\u{FEFF}') {
             self.events.bom();
             self.i = 3;
         }
-        let leading = self.scan_run(self.i, 0);
+        let leading = scan_run::<E, RAW>(self.input, self.i, 0, self.events);
         self.events.edge_run(0, &leading);
         self.i = leading.end;
         if self.i >= n {
@@ -119,15 +125,15 @@ impl<S: Sink, E: LayoutEvents> Scanner<'_, S, E> {
     }
 
     /// Count the token characters from `counted_to` up to `to`.
-    #[inline]
+    #[inline(always)]
     fn count_to(&mut self, to: usize) {
         if self.counted_to < to {
-            self.pos += count_starters(self.input, self.counted_to, to, self.raw);
+            self.pos += count_starters(self.input, self.counted_to, to, RAW);
         }
     }
 
     /// Skip 32 bytes at a time, then up to eight, through canonical ASCII.
-    #[inline]
+    #[inline(always)]
     fn skip_ascii(&mut self) {
         let (bytes, n) = (self.bytes, self.bytes.len());
         // A block can only pass if it starts with a printable byte: skip the attempt at line ends.
@@ -168,7 +174,7 @@ impl<S: Sink, E: LayoutEvents> Scanner<'_, S, E> {
     }
 
     /// Skip CJK ideographs and safe punctuation; whether any were skipped.
-    #[inline]
+    #[inline(always)]
     fn skip_cjk_text(&mut self) -> bool {
         let i = self.i;
         if i >= self.bytes.len() || self.bytes[i] < 0x80 {
@@ -186,7 +192,7 @@ impl<S: Sink, E: LayoutEvents> Scanner<'_, S, E> {
     }
 
     /// A single space between two printable ASCII characters is already canonical.
-    #[inline]
+    #[inline(always)]
     fn single_space(&mut self) -> bool {
         let (bytes, i) = (self.bytes, self.i);
         if bytes[i] == b' '
@@ -202,7 +208,7 @@ impl<S: Sink, E: LayoutEvents> Scanner<'_, S, E> {
 
     /// The commonest runs (one space, one or two LF or CRLF) between two token characters that
     /// need no closer look. Same result as [`Scanner::whitespace_run`].
-    #[inline]
+    #[inline(always)]
     fn simple_gap(&mut self) -> bool {
         let (bytes, i, n) = (self.bytes, self.i, self.bytes.len());
         if i == 0 || !ends_token(bytes[i - 1]) {
@@ -234,10 +240,10 @@ impl<S: Sink, E: LayoutEvents> Scanner<'_, S, E> {
     }
 
     /// Curly quotes, folded to ASCII (step 1). They are all encoded E2 80 98..9F.
-    #[inline]
+    #[inline(always)]
     fn quote(&mut self) -> bool {
         let (bytes, i) = (self.bytes, self.i);
-        if !self.raw || i + 2 >= bytes.len() {
+        if !RAW || i + 2 >= bytes.len() {
             return false;
         }
         let Some(c) = curly_quote(bytes[i], bytes[i + 1], bytes[i + 2]) else {
@@ -258,12 +264,13 @@ impl<S: Sink, E: LayoutEvents> Scanner<'_, S, E> {
     }
 
     /// Any run of whitespace starting at `i`: a gap between tokens, or the run after the last.
+    #[inline(always)]
     fn whitespace_run(&mut self) -> Result<AfterRun, NeedsFullAlgorithm> {
         let i = self.i;
         self.sink.span(&self.input[self.span_start..i]);
         let before = token_char_before(self.input, i);
         self.count_to(i);
-        let run = self.scan_run(i, self.pos);
+        let run = scan_run::<E, RAW>(self.input, i, self.pos, self.events);
         self.counted_to = run.end;
         if run.end >= self.bytes.len() {
             self.events.edge_run(u64::MAX, &run);
@@ -271,7 +278,7 @@ impl<S: Sink, E: LayoutEvents> Scanner<'_, S, E> {
         }
         let next = char_at(self.input, run.end);
         let next = fold_quote(next).unwrap_or(next);
-        if self.raw && !is_nfc_safe(next) && !is_ignorable(next) {
+        if RAW && !is_nfc_safe(next) && !is_ignorable(next) {
             return Err(NeedsFullAlgorithm);
         }
         let join = join_between(before, Some(next));
@@ -285,9 +292,10 @@ impl<S: Sink, E: LayoutEvents> Scanner<'_, S, E> {
 
     /// Any other character: an ignorable is deleted, a token character passed through, and in raw
     /// mode anything not NFC-safe sends the text to the full algorithm.
+    #[inline(always)]
     fn other_char(&mut self, c: char) -> Result<(), NeedsFullAlgorithm> {
         let (i, len) = (self.i, c.len_utf8());
-        if self.raw {
+        if RAW {
             if is_ignorable(c) {
                 self.sink.span(&self.input[self.span_start..i]);
                 self.count_to(i);
@@ -304,87 +312,92 @@ impl<S: Sink, E: LayoutEvents> Scanner<'_, S, E> {
         self.i += len;
         Ok(())
     }
+}
 
-    /// The run of whitespace (and, in raw mode, ignorables) starting at byte `start`, reporting its
-    /// line endings and ignorables.
-    fn scan_run(&mut self, start: usize, pos: u64) -> Run {
-        let input = self.input;
-        let mut run = Run {
-            end: start,
-            line_breaks: 0,
+/// The run of whitespace (and, in raw mode, ignorables) starting at byte `start`, reporting its
+/// line endings and ignorables.
+fn scan_run<E: LayoutEvents, const RAW: bool>(
+    input: &str,
+    start: usize,
+    pos: u64,
+    events: &mut E,
+) -> Run {
+    let mut run = Run {
+        end: start,
+        line_breaks: 0,
+        spaces: String::new(),
+    };
+    // The most common run by far: one line break between two tokens.
+    let bytes = input.as_bytes();
+    let simple = |len: usize| {
+        bytes
+            .get(start + len)
+            .is_some_and(|&b| is_ascii_graphic(b) || (0xE4..=0xE9).contains(&b))
+    };
+    if bytes.get(start) == Some(&b'\n') && simple(1) {
+        events.line_ending(LE_LF);
+        return Run {
+            end: start + 1,
+            line_breaks: 1,
             spaces: String::new(),
         };
-        // The most common run by far: one line break between two tokens.
-        let bytes = self.bytes;
-        let simple = |len: usize| {
-            bytes
-                .get(start + len)
-                .is_some_and(|&b| is_ascii_graphic(b) || (0xE4..=0xE9).contains(&b))
-        };
-        if bytes.get(start) == Some(&b'\n') && simple(1) {
-            self.events.line_ending(LE_LF);
-            return Run {
-                end: start + 1,
-                line_breaks: 1,
-                spaces: String::new(),
-            };
-        }
-        if bytes.get(start) == Some(&b'\r') && bytes.get(start + 1) == Some(&b'\n') && simple(2) {
-            self.events.line_ending(LE_CRLF);
-            return Run {
-                end: start + 2,
-                line_breaks: 1,
-                spaces: String::new(),
-            };
-        }
-        // A CR not yet known to be CR or the first half of CRLF (ignorables between them are
-        // deleted in step 1, so "\r\u{200B}\n" is one CRLF).
-        let mut pending_cr = false;
-        for (off, c) in input[start..].char_indices() {
-            if self.raw && is_ignorable(c) {
-                self.events.invisible(pos, c);
-            } else if c == '\n' && pending_cr {
-                self.events.line_ending(LE_CRLF);
-                pending_cr = false;
-            } else if is_whitespace(c) {
-                if pending_cr {
-                    self.events.line_ending(LE_CR);
-                    pending_cr = false;
-                }
-                match c {
-                    '\r' => {
-                        pending_cr = true;
-                        run.line_breaks += 1;
-                    }
-                    '\n' => {
-                        self.events.line_ending(LE_LF);
-                        run.line_breaks += 1;
-                    }
-                    '\u{2029}' => {
-                        self.events.line_ending(LE_OTHER);
-                        run.line_breaks += 2;
-                    }
-                    c if is_line_break(c) => {
-                        self.events.line_ending(LE_OTHER);
-                        run.line_breaks += 1;
-                    }
-                    c => run.spaces.push(nfc_space(c)),
-                }
-            } else {
-                break;
-            }
-            run.end = start + off + c.len_utf8();
-        }
-        if pending_cr {
-            self.events.line_ending(LE_CR);
-        }
-        run
     }
+    if bytes.get(start) == Some(&b'\r') && bytes.get(start + 1) == Some(&b'\n') && simple(2) {
+        events.line_ending(LE_CRLF);
+        return Run {
+            end: start + 2,
+            line_breaks: 1,
+            spaces: String::new(),
+        };
+    }
+    // A CR not yet known to be CR or the first half of CRLF (ignorables between them are
+    // deleted in step 1, so "\r\u{200B}\n" is one CRLF).
+    let mut pending_cr = false;
+    for (off, c) in input[start..].char_indices() {
+        if RAW && is_ignorable(c) {
+            events.invisible(pos, c);
+        } else if c == '\n' && pending_cr {
+            events.line_ending(LE_CRLF);
+            pending_cr = false;
+        } else if is_whitespace(c) {
+            if pending_cr {
+                events.line_ending(LE_CR);
+                pending_cr = false;
+            }
+            match c {
+                '\r' => {
+                    pending_cr = true;
+                    run.line_breaks += 1;
+                }
+                '\n' => {
+                    events.line_ending(LE_LF);
+                    run.line_breaks += 1;
+                }
+                '\u{2029}' => {
+                    events.line_ending(LE_OTHER);
+                    run.line_breaks += 2;
+                }
+                c if is_line_break(c) => {
+                    events.line_ending(LE_OTHER);
+                    run.line_breaks += 1;
+                }
+                c => run.spaces.push(nfc_space(c)),
+            }
+        } else {
+            break;
+        }
+        run.end = start + off + c.len_utf8();
+    }
+    if pending_cr {
+        events.line_ending(LE_CR);
+    }
+    run
 }
 
 /// The number of token characters (starters) that start in `input[from..to]` (the bounds need not
 /// be character boundaries). The range holds only token characters and, in raw mode, single ASCII
 /// spaces. In raw mode every character is NFC-safe and so a starter, and counting is by bytes.
+#[inline]
 pub(crate) fn count_starters(input: &str, from: usize, to: usize, raw: bool) -> u64 {
     if !raw {
         return (from..to)
