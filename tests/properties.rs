@@ -477,3 +477,44 @@ fn combining_marks_after_a_gap_canonicalize_idempotently() {
     assert_eq!(twice.text, once.text);
     assert_eq!(twice.digest, once.digest);
 }
+
+/// Found by `canonicalize_and_summarize_agree_with_the_reference` when a fast-path-only bug was
+/// injected on purpose (the gap shortcut's byte test took lead byte E4 for an ideograph): U+4DC0
+/// HEXAGRAM FOR THE CREATIVE HEAVEN has lead byte E4 but is not unspaced, so the space before it
+/// must stay. The old oracle shared that shortcut with the fast path and could not see it.
+#[test]
+fn space_before_hexagram_symbol_is_kept_like_the_reference_keeps_it() {
+    for text in ["a \u{4DC0}", "\u{4DC0} \u{201C}", "\u{202E} \u{4DC0}"] {
+        let expected = reference::canonicalize(text);
+        assert_eq!(canonicalize(text), expected, "{text:?}");
+        assert_eq!(summarize(text).digest, expected.digest, "{text:?}");
+    }
+    assert_eq!(canonicalize("a \u{4DC0}").text, "a \u{4DC0}");
+}
+
+/// Found the same way, with the bug of the issue (canon.rs:1006 before the split): the gap
+/// shortcut recorded a single space that joins to nothing (next to Chinese) as no spacing at all,
+/// so a copy that added or removed such a space was reported without its `spacing` difference.
+#[test]
+fn single_space_next_to_chinese_is_recorded_as_spacing() {
+    let with_space = canonicalize("我 a\u{200B}a ");
+    assert_eq!(
+        with_space.layout,
+        reference::canonicalize("我 a\u{200B}a ").layout
+    );
+    assert_ne!(
+        with_space.layout.spacing,
+        canonicalize("我a\u{200B}a ").layout.spacing
+    );
+}
+
+/// Found while writing the reference: SPEC §2.6 said a line ends at "each LF not directly preceded
+/// by CR", but the code (like `line_endings` in §2.7, and step 3's count) skips ignorables between
+/// CR and LF. The SPEC now says so; `\r\u{200B}\n` ends one line, not two.
+#[test]
+fn suspicious_character_after_cr_zwsp_lf_is_on_line_two() {
+    let text = "\r\u{200B}\n\u{202E}";
+    let c = canonicalize(text);
+    assert_eq!(c.suspicious, reference::canonicalize(text).suspicious);
+    assert_eq!(c.suspicious[0].line, 2);
+}

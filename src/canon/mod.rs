@@ -29,7 +29,7 @@
 //! - `sink`: where the scanner's output goes (text, or the digest directly);
 //! - `layout`: the layout fingerprints;
 //! - `full`: the full algorithm the fast path falls back to;
-//! - [`reference`]: `docs/SPEC.md` §2 written out literally, sharing no code with the others: the
+//! - [`reference`](mod@reference): `docs/SPEC.md` §2 written out literally, sharing no code with the others: the
 //!   oracle the tests compare the fast path and the full algorithm with.
 
 use std::ops::Range;
