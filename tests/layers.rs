@@ -48,7 +48,8 @@ fn imports(text: &str) -> BTreeSet<String> {
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
             .collect();
-        if !name.is_empty() {
+        // Module names are lower case; `crate::NAME` in a comment is a placeholder.
+        if name.starts_with(|c: char| c.is_ascii_lowercase()) {
             out.insert(name);
         }
     }
