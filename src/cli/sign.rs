@@ -32,10 +32,10 @@ pub struct Args {
     #[arg(long = "lang", value_name = "TAG")]
     languages: Vec<String>,
     /// Trust store used to recognise the issuer's earlier manifests signed with its other keys
-    /// (after a key change). Manifests signed with --key always count; if DIR does not exist, only
-    /// those do.
-    #[arg(long, value_name = "DIR", default_value = "keys")]
-    keys: PathBuf,
+    /// (after a key change) [default: your trust store, as for verify]. Manifests signed with
+    /// --key always count; if the directory does not exist or is empty, only those do.
+    #[arg(long, value_name = "DIR")]
+    keys: Option<PathBuf>,
     /// Write the manifest here instead of into the archive (`-` for standard output). It still
     /// links to the issuer's latest manifest in the archive.
     #[arg(long, value_name = "MANIFEST")]
@@ -54,10 +54,16 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         args.file.display().to_string()
     };
     let bytes = input::read_bytes(&args.file)?;
-    let trust = if args.keys.is_dir() {
-        Some(TrustStore::load(&args.keys)?)
-    } else {
-        None
+    let trust = match super::trust::store_dir(args.keys)
+        .ok()
+        .filter(|d| d.is_dir())
+    {
+        Some(dir) => match TrustStore::load(&dir) {
+            Ok(store) => Some(store),
+            Err(attest::keys::KeyError::TrustStoreEmpty { .. }) => None,
+            Err(other) => return Err(other.into()),
+        },
+        None => None,
     };
     let destination = match args.out {
         None => Destination::Archive,
