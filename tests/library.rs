@@ -335,3 +335,54 @@ fn forged_lookalikes_naming_a_trusted_key_never_crowd_out_the_genuine_statement(
     assert_eq!(r.issuer.as_deref(), Some(ISSUER));
     assert_eq!(r.changes[0].original, "0117");
 }
+
+/// The three jobs end to end through the library alone, on a directory archive: sign two
+/// statements with `attest::sign` (archive lock, chain head), verify a re-wrapped copy of the first
+/// and a modified copy of the second with `attest::verify`, and audit the archive with
+/// `attest::audit`. No binary is involved.
+#[test]
+fn sign_verify_audit_through_the_library_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("manifests");
+    let key = SecretKey::generate(ISSUER).unwrap();
+    let mut trust = TrustStore::default();
+    trust.add(key.public(), PathBuf::from("own.pub")).unwrap();
+    let mut paths = Vec::new();
+    for (text, date) in [(FIRST, "2026-03-08"), (SECOND, "2026-05-20")] {
+        let request = attest::SignRequest {
+            bytes: text.as_bytes(),
+            name: "statement.txt",
+            file_name: Some("statement.txt".into()),
+            title: Some(format!("Statement of {date}")),
+            date: Some(date.into()),
+            languages: Vec::new(),
+            allow_suspicious: false,
+            destination: attest::Destination::Archive,
+        };
+        let signed = attest::sign(&key, &request, &root, Some(&trust)).unwrap();
+        assert!(signed.warnings.is_empty(), "{:?}", signed.warnings);
+        paths.push(signed.path.unwrap());
+    }
+    let second = attest::archive::read_manifest(&paths[1]).unwrap();
+    let first = attest::archive::read_manifest(&paths[0]).unwrap();
+    assert_eq!((first.seq(), second.seq()), (1, 2));
+    assert_eq!(second.prev(), Some(first.digest()));
+
+    let archive = DirArchive::new(&root);
+    let options = VerifyOptions::default();
+    let rewrapped = FIRST.replace("immediate release", "immediate\nrelease");
+    let copy = ReceivedCopy::from_bytes("copy.txt", rewrapped.as_bytes()).unwrap();
+    let r = attest::verify(&copy, &archive, &trust, &options).unwrap();
+    assert_eq!(r.verdict, Verdict::Reformatted);
+    assert_eq!(r.manifest.unwrap().seq, 1);
+
+    let modified = SECOND.replace("0242", "0224");
+    let copy = ReceivedCopy::from_bytes("copy.txt", modified.as_bytes()).unwrap();
+    let r = attest::verify(&copy, &archive, &trust, &options).unwrap();
+    assert_eq!(r.verdict, Verdict::Modified);
+    assert_eq!(r.changes[0].original, "0242");
+
+    let audit = attest::audit(&archive, &trust, &AuditOptions::default(), &mut |_, _| {}).unwrap();
+    assert!(audit.is_clean(), "{:?}", audit.problems);
+    assert_eq!((audit.manifests, audit.valid), (2, 2));
+}
