@@ -192,6 +192,18 @@ pub enum KeyError {
     /// set.
     #[error("there is no trust store location: set ATTEST_KEYS (or HOME), or pass --keys DIR")]
     NoTrustStoreLocation,
+    /// A key file could not be written.
+    #[error(transparent)]
+    Write(crate::fsutil::WriteError),
+    /// The secret key file was written, but the public one was not.
+    #[error("the secret key was written to {secret}, but the public key was not; delete {secret} and make the key pair again")]
+    PublicNotWritten {
+        /// The secret key file that was written.
+        secret: String,
+        /// Why the public key file was not.
+        #[source]
+        source: crate::fsutil::WriteError,
+    },
     /// A key could not be added to the trust store.
     #[error("cannot add the key to the trust store {path}")]
     TrustStoreWrite {
@@ -244,6 +256,8 @@ impl KeyError {
             KeyError::TrustStoreEmpty { .. } => "trust_store_empty",
             KeyError::KeyForTwoIssuers { .. } => "key_for_two_issuers",
             KeyError::NoTrustStoreLocation => "no_trust_store_location",
+            KeyError::Write(_) => "write",
+            KeyError::PublicNotWritten { .. } => "public_not_written",
             KeyError::TrustStoreWrite { .. } => "trust_store_write",
         }
     }

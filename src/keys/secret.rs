@@ -103,6 +103,38 @@ impl SecretKey {
         self.signing.sign(message)
     }
 
+    /// Write the key pair: the secret key file to `secret_path` (mode 0600; encrypted with
+    /// `passphrase`, else in the clear) and the public key file to `public_path` (0644), each
+    /// atomically, never over an existing file. Neither is written if either exists. If the public
+    /// file cannot be written after the secret one was, the error says so
+    /// ([`KeyError::PublicNotWritten`]), so the user can remove the lone secret file.
+    pub fn write_pair(
+        &self,
+        secret_path: &std::path::Path,
+        public_path: &std::path::Path,
+        passphrase: Option<&str>,
+    ) -> Result<(), KeyError> {
+        for path in [secret_path, public_path] {
+            if path.exists() {
+                return Err(KeyError::Write(crate::fsutil::WriteError::Exists {
+                    path: path.display().to_string(),
+                }));
+            }
+        }
+        let secret_file = Zeroizing::new(self.to_file_string(passphrase)?);
+        crate::fsutil::write_new(secret_path, secret_file.as_bytes(), 0o600)
+            .map_err(KeyError::Write)?;
+        crate::fsutil::write_new(
+            public_path,
+            self.public().to_file_string().as_bytes(),
+            0o644,
+        )
+        .map_err(|source| KeyError::PublicNotWritten {
+            secret: secret_path.display().to_string(),
+            source,
+        })
+    }
+
     /// The secret key file content. With `passphrase`, the seed is encrypted; without, it is stored in
     /// the clear with a loud warning inside the file.
     pub fn to_file_string(&self, passphrase: Option<&str>) -> Result<String, KeyError> {
