@@ -1,13 +1,17 @@
 //! Make a large synthetic archive for benchmarks: `cargo run --release --example make-archive -- DIR N`
-//! writes `DIR/keys/` (one public key per issuer) and `DIR/manifests/` (N signed, chained manifests
-//! spread over ten fictional issuers). The statements are short invented letters, each different.
+//! writes `DIR/keys/` (one public key per issuer), `DIR/secret/` (the issuers' secret keys,
+//! unencrypted, for timing `attest sign`) and `DIR/manifests/` (N signed, chained manifests spread
+//! over ten fictional issuers). The statements are short invented letters, each different.
+//!
+//! The manifests are signed through the library's signing facade ([`attest::sign::ArchiveSigner`]),
+//! which holds the archive lock for the whole run and finds each issuer's chain head once (and, this
+//! archive being throwaway, does not flush each manifest to disk).
 
 use std::path::PathBuf;
 
-use attest::archive::manifest_path;
-use attest::canon::canonicalize;
 use attest::keys::SecretKey;
-use attest::manifest::{sign_statement, NewStatement};
+use attest::sign::ArchiveSigner;
+use attest::{Destination, SignRequest};
 
 const ISSUERS: usize = 10;
 
@@ -22,6 +26,7 @@ fn main() {
     };
     let dir = PathBuf::from(dir);
     std::fs::create_dir_all(dir.join("keys")).expect("create keys dir");
+    std::fs::create_dir_all(dir.join("secret")).expect("create secret dir");
     let keys: Vec<SecretKey> = (0..ISSUERS)
         .map(|i| SecretKey::generate(&format!("Lantern Lawyers Group {i}")).expect("valid issuer"))
         .collect();
@@ -31,8 +36,16 @@ fn main() {
             key.public().to_file_string(),
         )
         .expect("write key");
+        std::fs::write(
+            dir.join(format!("secret/issuer-{i}.key")),
+            key.to_file_string(None).expect("key file"),
+        )
+        .expect("write secret key");
     }
-    let mut heads = vec![(0u64, None); ISSUERS];
+    let mut signer = ArchiveSigner::open(&dir.join("manifests"), None).expect("lock the archive");
+    // A throwaway archive: skip the per-manifest fsyncs, which would make 100,000 manifests take
+    // a quarter of an hour.
+    signer.set_durable(false);
     for s in 0..n {
         let i = s % ISSUERS;
         let text = format!(
@@ -41,28 +54,17 @@ fn main() {
              Contact: +852 5550 {:04}\n",
             s % 10_000
         );
-        let canonical = canonicalize(&text);
-        let date = format!("2026-{:02}-{:02}", 1 + s % 12, 1 + s % 28);
-        let statement = NewStatement {
+        let request = SignRequest {
             bytes: text.as_bytes(),
-            canonical: &canonical,
-            title: format!("Statement {s}"),
-            date: date.clone(),
+            name: "statement",
+            file_name: Some(format!("statement-{s}.txt")),
+            title: Some(format!("Statement {s}")),
+            date: Some(format!("2026-{:02}-{:02}", 1 + s % 12, 1 + s % 28)),
             languages: vec!["en".into(), "zh".into()],
-            file_name: format!("statement-{s}.txt"),
+            allow_suspicious: false,
+            destination: Destination::Archive,
         };
-        let (seq, prev) = heads[i];
-        let manifest = sign_statement(&keys[i], &statement, seq + 1, prev).expect("sign");
-        heads[i] = (seq + 1, Some(manifest.digest()));
-        let path = manifest_path(
-            &dir.join("manifests"),
-            keys[i].issuer(),
-            seq + 1,
-            &date,
-            &statement.title,
-        );
-        std::fs::create_dir_all(path.parent().expect("has parent")).expect("create dir");
-        std::fs::write(&path, manifest.to_json()).expect("write manifest");
+        signer.sign(&keys[i], &request).expect("sign");
     }
     println!(
         "wrote {n} manifests of {ISSUERS} issuers under {}",

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::archive::{self, Archive, ArchiveError, FileProblem, Listing};
+use crate::archive::{self, with_causes, Archive, ArchiveError, FileProblem, Listing};
 use crate::digest::Digest;
 use crate::input;
 use crate::keys::TrustStore;
@@ -158,7 +158,8 @@ fn check_file(
                     path,
                     kind,
                     format!(
-                        "{file_problem}; restore the file from a good copy of the archive, or remove it"
+                        "{}; restore the file from a good copy of the archive, or remove it",
+                        with_causes(&file_problem)
                     ),
                 )],
                 identity: None,

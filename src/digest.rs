@@ -48,8 +48,18 @@ impl fmt::Debug for Digest {
 
 /// A string was not `sha256:` followed by 64 lowercase hex digits.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("not a digest: expected `sha256:` followed by 64 lowercase hex digits")]
+#[error("{PARSE_ERROR_TEXT}")]
 pub struct ParseDigestError;
+
+/// [`ParseDigestError`]'s message. serde keeps only the text of a custom error, so readers of
+/// JSON recognise a digest syntax error by it ([`is_parse_error`]).
+const PARSE_ERROR_TEXT: &str =
+    "not a digest: expected `sha256:` followed by 64 lowercase hex digits";
+
+/// Whether a serde_json error is a [`ParseDigestError`] met while deserializing a [`Digest`].
+pub fn is_parse_error(error: &serde_json::Error) -> bool {
+    error.is_data() && error.to_string().starts_with(PARSE_ERROR_TEXT)
+}
 
 impl FromStr for Digest {
     type Err = ParseDigestError;
@@ -125,6 +135,10 @@ mod tests {
                 .is_err()
         );
         assert!("sha256:ba78".parse::<Digest>().is_err());
+        let in_json = serde_json::from_str::<Digest>("\"sha256:BA78\"").unwrap_err();
+        assert!(is_parse_error(&in_json));
+        let other = serde_json::from_str::<Digest>("12").unwrap_err();
+        assert!(!is_parse_error(&other));
         assert!(
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
                 .parse::<Digest>()

@@ -58,11 +58,14 @@ pub mod input;
 pub mod keys;
 pub mod manifest;
 pub mod report;
+pub mod sign;
 pub mod verify;
+pub mod wire;
 
 pub use archive::{Archive, ArchiveError, DirArchive, MemoryArchive};
 pub use audit::{audit, Options as AuditOptions};
 pub use keys::{IssuerKey, KeyId, SecretKey, TrustStore};
 pub use manifest::{Manifest, ManifestError};
 pub use report::{AuditReport, ProblemKind, Verdict, VerifyReport, WarningKind};
+pub use sign::{sign, Destination, SignError, SignRequest, SignWarning, Signed};
 pub use verify::{verify, Options as VerifyOptions, ReceivedCopy};

@@ -14,7 +14,10 @@ use serde_json::Value;
 
 use crate::canon::{self, Layout, CANON_VERSION};
 use crate::digest::Digest;
-use crate::keys::{self, KeyId, SecretKey, TrustStore};
+use crate::keys::{
+    self, IssuerError, KeyId, ParseKeyIdError, PublicKeyError, SecretKey, TrustStore,
+};
+use crate::wire::{self, JsonProblem};
 
 /// Format tag of a manifest.
 pub const MANIFEST_FORMAT: &str = "attest-manifest/1";
@@ -35,13 +38,16 @@ pub struct ManifestWire {
     /// Position in the issuer's chain, from 1.
     pub seq: u64,
     /// Digest of the issuer's previous manifest (null for seq 1). Required, even when null.
-    #[serde(deserialize_with = "required_nullable")]
+    #[serde(deserialize_with = "wire::required_nullable")]
     pub prev: Option<Digest>,
     /// What was signed.
+    #[serde(deserialize_with = "wire::object")]
     pub statement: StatementWire,
     /// The canonical text and its digests.
+    #[serde(deserialize_with = "wire::object")]
     pub canonical: CanonicalWire,
     /// One or more signatures over the body.
+    #[serde(deserialize_with = "wire::objects")]
     pub signatures: Vec<SignatureWire>,
 }
 
@@ -76,6 +82,7 @@ pub struct CanonicalWire {
     /// The canonical paragraphs (the canonical text is these joined by a blank line).
     pub paragraphs: Vec<String>,
     /// Layout fingerprints of the signed bytes, so a verifier can name what a copy changed.
+    #[serde(deserialize_with = "wire::object")]
     pub layout: Layout,
 }
 
@@ -91,20 +98,222 @@ pub struct SignatureWire {
     pub signature: String,
 }
 
-/// Why a manifest was rejected before any signature was checked.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why a manifest was rejected before any signature was checked. Each rule of docs/SPEC.md §3.1 has
+/// its own variant; [`ManifestError::kind`] gives it a stable name.
+#[derive(Debug, thiserror::Error)]
 pub enum ManifestError {
-    /// Not JSON, wrong types, unknown fields.
-    #[error("not a valid manifest: {0}")]
-    Json(String),
-    /// A field has an invalid value.
-    #[error("invalid manifest: {0}")]
-    Invalid(String),
-    /// A format version this attest does not know.
+    /// Not JSON, or the JSON ends early.
+    #[error("not a manifest: it is not valid JSON, or it ends early; the file may be damaged or cut short")]
+    Syntax {
+        /// serde_json's error (with line and column).
+        #[source]
+        source: serde_json::Error,
+    },
+    /// JSON, but the top level is not an object (for example an array of the members' values).
     #[error(
-        "unsupported manifest format {0:?} (this attest reads {MANIFEST_FORMAT}); upgrade attest"
+        "not a manifest: the top level is not a JSON object; a manifest is one {{...}} object"
     )]
-    UnknownFormat(String),
+    NotAnObject {
+        /// serde_json's error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A member that `attest-manifest/1` does not define.
+    #[error("not a manifest: it has a member that {MANIFEST_FORMAT} does not define; it may come from another tool or a newer attest")]
+    UnknownField {
+        /// serde_json's error, naming the member.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A required member is missing (`prev` included: it is required even when null).
+    #[error("not a manifest: a required member is missing")]
+    MissingField {
+        /// serde_json's error, naming the member.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A member appears twice in one object.
+    #[error("not a manifest: a member appears twice")]
+    DuplicateField {
+        /// serde_json's error, naming the member.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A digest member is not `sha256:` and 64 lowercase hex digits.
+    #[error("invalid manifest: a digest is not `sha256:` followed by 64 lowercase hex digits")]
+    DigestSyntax {
+        /// serde_json's error, with where.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A member has the wrong JSON type (a string for a number, an array for an object…).
+    #[error("not a manifest: a member has the wrong type or an unusable value")]
+    WrongType {
+        /// serde_json's error, with where.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A format version this attest does not know.
+    #[error("unsupported manifest format {found:?} (this attest reads {MANIFEST_FORMAT}); upgrade attest")]
+    UnknownFormat {
+        /// The `format` member (at most 64 characters of it).
+        found: String,
+    },
+    /// The issuer name breaks a rule of §4.3.
+    #[error("invalid manifest: unusable issuer name")]
+    Issuer(#[source] IssuerError),
+    /// `seq` is 0 or above 2^53 - 1.
+    #[error("invalid manifest: seq {seq} is not between 1 and {MAX_SEQ}")]
+    SeqOutOfRange {
+        /// The `seq` member.
+        seq: u64,
+    },
+    /// `seq` is 1 but `prev` is not null.
+    #[error("invalid manifest: seq 1 starts a chain, so its prev must be null")]
+    FirstHasPrev,
+    /// `seq` is above 1 but `prev` is null.
+    #[error("invalid manifest: seq {seq} must name its previous manifest in prev")]
+    MissingPrev {
+        /// The `seq` member.
+        seq: u64,
+    },
+    /// `statement.date` is not a real `YYYY-MM-DD` date.
+    #[error("invalid manifest: bad statement date")]
+    Date(#[source] DateError),
+    /// `statement.file_name` is not a bare file name.
+    #[error("invalid manifest: bad statement file name")]
+    FileName(#[source] FileNameError),
+    /// `statement.title` breaks a rule.
+    #[error("invalid manifest: bad statement title")]
+    Title(#[source] TitleError),
+    /// A `statement.languages` entry is not a language tag.
+    #[error("invalid manifest: bad language tag")]
+    Language(#[source] LanguageError),
+    /// A canonicalization version this attest does not implement.
+    #[error("unsupported canonicalization {found:?} (this attest implements {CANON_VERSION}); upgrade attest")]
+    UnknownCanonVersion {
+        /// The `canonical.version` member (at most 64 characters of it).
+        found: String,
+    },
+    /// `canonical.paragraphs` is empty.
+    #[error("invalid manifest: the canonical text has no paragraphs")]
+    NoParagraphs,
+    /// A canonical paragraph is empty or contains a blank line.
+    #[error("invalid manifest: canonical paragraph {number} is empty or contains a blank line")]
+    BadParagraph {
+        /// 1-based.
+        number: usize,
+    },
+    /// `paragraph_digests` and `paragraphs` differ in length.
+    #[error("invalid manifest: {digests} paragraph digests for {paragraphs} paragraphs")]
+    ParagraphDigestCount {
+        /// Number of paragraphs.
+        paragraphs: usize,
+        /// Number of digests.
+        digests: usize,
+    },
+    /// No signatures at all (fail closed).
+    #[error("invalid manifest: it has no signatures")]
+    NoSignatures,
+    /// A signature's public key is unusable (bad base64, wrong length, not a point, weak).
+    #[error("invalid manifest: signature {number} has an unusable public key")]
+    SignaturePublicKey {
+        /// 1-based.
+        number: usize,
+        /// Why.
+        #[source]
+        source: PublicKeyError,
+    },
+    /// A signature's key id is not 16 lowercase hex digits.
+    #[error("invalid manifest: signature {number} has a malformed key id")]
+    SignatureKeyIdSyntax {
+        /// 1-based.
+        number: usize,
+        /// Why.
+        #[source]
+        source: ParseKeyIdError,
+    },
+    /// A signature's key id is not the id of its public key.
+    #[error("invalid manifest: signature {number} claims key id {claimed}, which is not the id of its public key")]
+    SignatureKeyIdMismatch {
+        /// 1-based.
+        number: usize,
+        /// The key id written in the entry.
+        claimed: KeyId,
+    },
+    /// A signature is not base64 of exactly 64 bytes.
+    #[error("invalid manifest: signature {number} is not 64 bytes of base64")]
+    SignatureEncoding {
+        /// 1-based.
+        number: usize,
+    },
+    /// Two signature entries by the same key.
+    #[error("invalid manifest: key {key_id} signs it twice")]
+    DuplicateSigner {
+        /// The key.
+        key_id: KeyId,
+    },
+    /// A number that the signing payload cannot encode (|n| > 2^53 - 1, or not an integer).
+    #[error("invalid manifest: the number {number} cannot be encoded for signing (integers up to 2^53 - 1 only)")]
+    NumberTooLarge {
+        /// The number as written.
+        number: String,
+    },
+}
+
+impl ManifestError {
+    /// A stable snake_case name for the variant, used by test vectors (`expect: error <kind>`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ManifestError::Syntax { .. } => "json_syntax",
+            ManifestError::NotAnObject { .. } => "not_an_object",
+            ManifestError::UnknownField { .. } => "unknown_field",
+            ManifestError::MissingField { .. } => "missing_field",
+            ManifestError::DuplicateField { .. } => "duplicate_field",
+            ManifestError::DigestSyntax { .. } => "digest_syntax",
+            ManifestError::WrongType { .. } => "wrong_type",
+            ManifestError::UnknownFormat { .. } => "unknown_format",
+            ManifestError::Issuer(_) => "issuer",
+            ManifestError::SeqOutOfRange { .. } => "seq_out_of_range",
+            ManifestError::FirstHasPrev => "first_has_prev",
+            ManifestError::MissingPrev { .. } => "missing_prev",
+            ManifestError::Date(_) => "date",
+            ManifestError::FileName(_) => "file_name",
+            ManifestError::Title(_) => "title",
+            ManifestError::Language(_) => "language",
+            ManifestError::UnknownCanonVersion { .. } => "unknown_canon_version",
+            ManifestError::NoParagraphs => "no_paragraphs",
+            ManifestError::BadParagraph { .. } => "bad_paragraph",
+            ManifestError::ParagraphDigestCount { .. } => "paragraph_digest_count",
+            ManifestError::NoSignatures => "no_signatures",
+            ManifestError::SignaturePublicKey { source, .. } => source.kind(),
+            ManifestError::SignatureKeyIdSyntax { .. } => "key_id_syntax",
+            ManifestError::SignatureKeyIdMismatch { .. } => "key_id_mismatch",
+            ManifestError::SignatureEncoding { .. } => "signature_encoding",
+            ManifestError::DuplicateSigner { .. } => "duplicate_signer",
+            ManifestError::NumberTooLarge { .. } => "number_too_large",
+        }
+    }
+
+    /// The variant for a serde_json error met while reading a manifest.
+    fn from_json(source: serde_json::Error) -> ManifestError {
+        match JsonProblem::of(&source) {
+            JsonProblem::Syntax => ManifestError::Syntax { source },
+            JsonProblem::NotAnObject => ManifestError::NotAnObject { source },
+            JsonProblem::UnknownField => ManifestError::UnknownField { source },
+            JsonProblem::MissingField => ManifestError::MissingField { source },
+            JsonProblem::DuplicateField => ManifestError::DuplicateField { source },
+            JsonProblem::WrongType if crate::digest::is_parse_error(&source) => {
+                ManifestError::DigestSyntax { source }
+            }
+            JsonProblem::WrongType => ManifestError::WrongType { source },
+        }
+    }
+}
+
+/// At most 64 characters of a value quoted from a file, so errors never carry large contents.
+fn shorten(value: &str) -> String {
+    value.chars().take(64).collect()
 }
 
 /// A checked signature entry.
@@ -132,73 +341,75 @@ impl TryFrom<ManifestWire> for Manifest {
     type Error = ManifestError;
 
     fn try_from(wire: ManifestWire) -> Result<Self, Self::Error> {
-        let invalid = |s: String| ManifestError::Invalid(s);
         if wire.format != MANIFEST_FORMAT {
-            return Err(ManifestError::UnknownFormat(wire.format));
+            return Err(ManifestError::UnknownFormat {
+                found: shorten(&wire.format),
+            });
         }
-        keys::check_issuer(&wire.issuer).map_err(|e| invalid(e.to_string()))?;
+        keys::check_issuer(&wire.issuer).map_err(ManifestError::Issuer)?;
         if wire.seq == 0 || wire.seq > MAX_SEQ {
-            return Err(invalid(format!("seq must be between 1 and {MAX_SEQ}")));
+            return Err(ManifestError::SeqOutOfRange { seq: wire.seq });
         }
         match (wire.seq, &wire.prev) {
-            (1, Some(_)) => return Err(invalid("seq 1 must have prev null".into())),
-            (s, None) if s > 1 => {
-                return Err(invalid(format!("seq {s} must name its prev manifest")))
-            }
+            (1, Some(_)) => return Err(ManifestError::FirstHasPrev),
+            (seq, None) if seq > 1 => return Err(ManifestError::MissingPrev { seq }),
             _ => {}
         }
-        check_date(&wire.statement.date).map_err(invalid)?;
-        check_file_name(&wire.statement.file_name).map_err(invalid)?;
-        check_title(&wire.statement.title).map_err(invalid)?;
-        for lang in &wire.statement.languages {
-            check_language(lang).map_err(invalid)?;
+        let st = &wire.statement;
+        check_date(&st.date).map_err(ManifestError::Date)?;
+        check_file_name(&st.file_name).map_err(ManifestError::FileName)?;
+        check_title(&st.title).map_err(ManifestError::Title)?;
+        for lang in &st.languages {
+            check_language(lang).map_err(ManifestError::Language)?;
         }
-        if wire.canonical.version != CANON_VERSION {
-            return Err(invalid(format!(
-                "unsupported canonicalization {:?} (this attest implements {CANON_VERSION})",
-                wire.canonical.version
-            )));
+        let c = &wire.canonical;
+        if c.version != CANON_VERSION {
+            return Err(ManifestError::UnknownCanonVersion {
+                found: shorten(&c.version),
+            });
         }
-        if wire.canonical.paragraphs.is_empty() {
-            return Err(invalid("the canonical text has no paragraphs".into()));
+        if c.paragraphs.is_empty() {
+            return Err(ManifestError::NoParagraphs);
         }
-        if wire
-            .canonical
+        if let Some(i) = c
             .paragraphs
             .iter()
-            .any(|p| p.is_empty() || p.contains("\n\n"))
+            .position(|p| p.is_empty() || p.contains("\n\n"))
         {
-            return Err(invalid(
-                "a canonical paragraph is empty or contains a blank line".into(),
-            ));
+            return Err(ManifestError::BadParagraph { number: i + 1 });
         }
-        if wire.canonical.paragraph_digests.len() != wire.canonical.paragraphs.len() {
-            return Err(invalid(
-                "paragraph_digests and paragraphs differ in length".into(),
-            ));
+        if c.paragraph_digests.len() != c.paragraphs.len() {
+            return Err(ManifestError::ParagraphDigestCount {
+                paragraphs: c.paragraphs.len(),
+                digests: c.paragraph_digests.len(),
+            });
         }
         if wire.signatures.is_empty() {
-            return Err(invalid("the manifest has no signatures".into()));
+            return Err(ManifestError::NoSignatures);
         }
-        let mut signatures = Vec::with_capacity(wire.signatures.len());
+        let mut signatures: Vec<SignatureEntry> = Vec::with_capacity(wire.signatures.len());
         for (i, s) in wire.signatures.iter().enumerate() {
-            let n = i + 1;
+            let number = i + 1;
             let public_key = keys::parse_verifying_key(&s.public_key)
-                .map_err(|e| invalid(format!("signature {n}: {e}")))?;
+                .map_err(|source| ManifestError::SignaturePublicKey { number, source })?;
             let key_id: KeyId = s
                 .key_id
                 .parse()
-                .map_err(|e| invalid(format!("signature {n}: {e}")))?;
+                .map_err(|source| ManifestError::SignatureKeyIdSyntax { number, source })?;
             if key_id != KeyId::of(&public_key) {
-                return Err(invalid(format!(
-                    "signature {n}: the key id does not match the key"
-                )));
+                return Err(ManifestError::SignatureKeyIdMismatch {
+                    number,
+                    claimed: key_id,
+                });
+            }
+            if signatures.iter().any(|e| e.key_id == key_id) {
+                return Err(ManifestError::DuplicateSigner { key_id });
             }
             let bytes: [u8; 64] = BASE64
                 .decode(&s.signature)
                 .ok()
                 .and_then(|b| b.try_into().ok())
-                .ok_or_else(|| invalid(format!("signature {n}: not 64 bytes of base64")))?;
+                .ok_or(ManifestError::SignatureEncoding { number })?;
             signatures.push(SignatureEntry {
                 key_id,
                 public_key,
@@ -219,8 +430,7 @@ impl TryFrom<ManifestWire> for Manifest {
 impl Manifest {
     /// Parse manifest JSON.
     pub fn parse(json: &[u8]) -> Result<Manifest, ManifestError> {
-        let wire: ManifestWire =
-            serde_json::from_slice(json).map_err(|e| ManifestError::Json(e.to_string()))?;
+        let wire: ManifestWire = wire::from_slice(json).map_err(ManifestError::from_json)?;
         Manifest::try_from(wire)
     }
 
@@ -355,6 +565,8 @@ pub enum SignatureStatus {
 pub struct TrustAssessment {
     /// Issuers with a valid signature by a key trusted for them (the manifest's issuer first).
     pub signers: Vec<String>,
+    /// Each valid signature by a trusted key: the issuer it is trusted for, and the key id.
+    pub signer_keys: Vec<(String, KeyId)>,
     /// Whether the manifest's own issuer is among them.
     pub issuer_signed: bool,
     /// Why it is not trusted, when it is not.
@@ -371,10 +583,12 @@ impl Manifest {
     /// [`Manifest::assess`] from signature checks already made (each signature is verified once).
     pub fn assess_checks(&self, checks: Vec<SignatureCheck>) -> TrustAssessment {
         let mut signers: Vec<String> = Vec::new();
+        let mut signer_keys: Vec<(String, KeyId)> = Vec::new();
         let mut problems = Vec::new();
         for check in checks {
             match check.status {
                 SignatureStatus::Trusted { issuer } => {
+                    signer_keys.push((issuer.clone(), check.key_id));
                     if !signers.contains(&issuer) {
                         signers.push(issuer);
                     }
@@ -410,8 +624,10 @@ impl Manifest {
             }
         }
         signers.sort_by_key(|s| s != self.issuer());
+        signer_keys.sort_by_key(|(s, _)| s != self.issuer());
         TrustAssessment {
             signers,
+            signer_keys,
             issuer_signed,
             problems,
         }
@@ -477,7 +693,7 @@ pub fn sign_statement(
 
 /// The bytes that are signed: `attest/v1 manifest` || 0x00 || JCS(manifest without `signatures`).
 pub fn signing_payload(wire: &ManifestWire) -> Result<Vec<u8>, ManifestError> {
-    let mut value = serde_json::to_value(wire).map_err(|e| ManifestError::Json(e.to_string()))?;
+    let mut value = serde_json::to_value(wire).expect("a manifest's wire form is plain JSON");
     if let Value::Object(map) = &mut value {
         map.remove("signatures");
     }
@@ -504,9 +720,9 @@ pub fn jcs(value: &Value, out: &mut Vec<u8>) -> Result<(), ManifestError> {
                     out.extend_from_slice(i.to_string().as_bytes())
                 }
                 _ => {
-                    return Err(ManifestError::Invalid(format!(
-                        "number {n} cannot be encoded"
-                    )))
+                    return Err(ManifestError::NumberTooLarge {
+                        number: n.to_string(),
+                    })
                 }
             }
         }
@@ -549,57 +765,81 @@ pub fn jcs(value: &Value, out: &mut Vec<u8>) -> Result<(), ManifestError> {
     Ok(())
 }
 
-/// Deserialize a member that must be present but may be `null` (serde would otherwise treat a
-/// missing `Option` member as null, and parsing would be lenient where the spec is strict).
-pub fn required_nullable<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(deserializer)
-}
-
 /// Longest title accepted, in characters.
 pub const MAX_TITLE_LEN: usize = 500;
 
+/// Why a title is unusable (docs/SPEC.md §3.1, `statement.title`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TitleError {
+    /// Empty, or only whitespace.
+    #[error("the title is empty; give the statement's title")]
+    Empty,
+    /// Longer than [`MAX_TITLE_LEN`] characters.
+    #[error("the title is longer than {MAX_TITLE_LEN} characters; shorten it")]
+    TooLong,
+    /// A line break, control, bidirectional or invisible character.
+    #[error("the title contains line breaks, control, bidirectional or invisible characters; retype it on one line without them")]
+    HiddenCharacters,
+}
+
+/// A date is not a real calendar date in the form `YYYY-MM-DD`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("date {date:?} is not a calendar date in the form YYYY-MM-DD, such as 2026-03-08")]
+pub struct DateError {
+    /// The date given (at most 64 characters of it).
+    pub date: String,
+}
+
+/// A language tag is not 1 to 35 ASCII letters, digits and hyphens.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("language {tag:?} is not a language tag such as en or zh-Hant")]
+pub struct LanguageError {
+    /// The tag given (at most 64 characters of it).
+    pub tag: String,
+}
+
+/// A file name is not a bare file name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("file_name {name:?} must be a bare file name with no directories")]
+pub struct FileNameError {
+    /// The name given (at most 64 characters of it).
+    pub name: String,
+}
+
 /// A title: not empty, at most 500 characters, one line, and no control, bidirectional or invisible
 /// characters (a title is shown to people verifying copies and must display as what it is).
-pub fn check_title(title: &str) -> Result<(), String> {
+pub fn check_title(title: &str) -> Result<(), TitleError> {
     if title.trim().is_empty() {
-        return Err("the title is empty".into());
+        return Err(TitleError::Empty);
     }
     if title.chars().count() > MAX_TITLE_LEN {
-        return Err(format!(
-            "the title is longer than {MAX_TITLE_LEN} characters"
-        ));
+        return Err(TitleError::TooLong);
     }
     if title
         .chars()
         .any(|c| c.is_control() || canon::is_ignorable(c) || canon::suspicious_kind(c).is_some())
     {
-        return Err(
-            "the title contains line breaks, control, bidirectional or invisible characters".into(),
-        );
+        return Err(TitleError::HiddenCharacters);
     }
     Ok(())
 }
 
 /// A language tag: 1 to 35 ASCII letters, digits and hyphens (BCP 47 shape, e.g. `en`, `zh-Hant`).
-pub fn check_language(tag: &str) -> Result<(), String> {
+pub fn check_language(tag: &str) -> Result<(), LanguageError> {
     if tag.is_empty()
         || tag.len() > 35
         || !tag.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
     {
-        return Err(format!(
-            "language {tag:?} is not a language tag such as en or zh-Hant"
-        ));
+        return Err(LanguageError { tag: shorten(tag) });
     }
     Ok(())
 }
 
 /// `YYYY-MM-DD`, a real calendar date.
-pub fn check_date(date: &str) -> Result<(), String> {
-    let bad = || format!("date {date:?} is not a calendar date in the form YYYY-MM-DD");
+pub fn check_date(date: &str) -> Result<(), DateError> {
+    let bad = || DateError {
+        date: shorten(date),
+    };
     let b = date.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return Err(bad());
@@ -627,7 +867,7 @@ pub fn check_date(date: &str) -> Result<(), String> {
 }
 
 /// A bare file name: no directory parts, so a manifest can never point outside its directory.
-pub fn check_file_name(name: &str) -> Result<(), String> {
+pub fn check_file_name(name: &str) -> Result<(), FileNameError> {
     let path = Path::new(name);
     let bare = path.file_name().is_some_and(|f| f == path.as_os_str());
     if name.is_empty()
@@ -639,9 +879,9 @@ pub fn check_file_name(name: &str) -> Result<(), String> {
             .chars()
             .any(|c| c.is_control() || canon::suspicious_kind(c).is_some())
     {
-        return Err(format!(
-            "file_name {name:?} must be a bare file name with no directories"
-        ));
+        return Err(FileNameError {
+            name: shorten(name),
+        });
     }
     Ok(())
 }
@@ -742,19 +982,221 @@ mod tests {
 
     #[test]
     fn rejects_bad_forms() {
-        assert!(check_date("2026-02-29").is_err());
+        assert!(matches!(check_date("2026-02-29"), Err(DateError { .. })));
         assert!(check_date("2024-02-29").is_ok());
-        assert!(check_date("2026-3-8").is_err());
-        assert!(check_file_name("../etc/passwd").is_err());
-        assert!(check_file_name("a/b.txt").is_err());
+        assert!(matches!(check_date("2026-3-8"), Err(DateError { .. })));
+        assert!(matches!(
+            check_file_name("../etc/passwd"),
+            Err(FileNameError { .. })
+        ));
+        assert!(matches!(
+            check_file_name("a/b.txt"),
+            Err(FileNameError { .. })
+        ));
         assert!(check_file_name("letter.txt").is_ok());
+        assert_eq!(check_title("  "), Err(TitleError::Empty));
+        assert_eq!(check_title(&"x".repeat(501)), Err(TitleError::TooLong));
+        assert_eq!(check_title("a\nb"), Err(TitleError::HiddenCharacters));
+        assert!(matches!(
+            check_language("zh_Hant"),
+            Err(LanguageError { .. })
+        ));
         assert!(matches!(
             Manifest::parse(b"{}"),
-            Err(ManifestError::Json(_))
+            Err(ManifestError::MissingField { .. })
         ));
         assert!(matches!(
             Manifest::parse(b"[1,2"),
-            Err(ManifestError::Json(_))
+            Err(ManifestError::Syntax { .. })
         ));
+        assert!(matches!(
+            Manifest::parse(b"[1,2]"),
+            Err(ManifestError::NotAnObject { .. })
+        ));
+    }
+
+    /// The sample manifest as a JSON value, to edit one member at a time.
+    fn sample_value() -> (SecretKey, Value) {
+        let key = SecretKey::generate("Harbour Rights Lawyers Network").unwrap();
+        let m = sample(&key, "We call for the release of the detained lawyers.\n");
+        let value = serde_json::to_value(m.wire()).unwrap();
+        (key, value)
+    }
+
+    fn parse_value(value: &Value) -> Result<Manifest, ManifestError> {
+        Manifest::parse(value.to_string().as_bytes())
+    }
+
+    #[test]
+    fn manifest_written_as_a_json_array_is_rejected_not_read_in_member_order() {
+        // serde's derived Deserialize reads a struct from an array of its members' values; a
+        // manifest so written must be rejected, at the top level and in every nested object.
+        let (_, value) = sample_value();
+        let order = [
+            "format",
+            "issuer",
+            "seq",
+            "prev",
+            "statement",
+            "canonical",
+            "signatures",
+        ];
+        let array = Value::Array(order.iter().map(|k| value[*k].clone()).collect());
+        assert!(matches!(
+            parse_value(&array),
+            Err(ManifestError::NotAnObject { .. })
+        ));
+        for member in ["statement", "canonical"] {
+            let mut changed = value.clone();
+            let inner: Vec<Value> = value[member]
+                .as_object()
+                .unwrap()
+                .values()
+                .cloned()
+                .collect();
+            changed[member] = Value::Array(inner);
+            assert!(
+                matches!(parse_value(&changed), Err(ManifestError::WrongType { .. })),
+                "{member}"
+            );
+        }
+        let mut changed = value.clone();
+        let layout: Vec<Value> = value["canonical"]["layout"]
+            .as_object()
+            .unwrap()
+            .values()
+            .cloned()
+            .collect();
+        changed["canonical"]["layout"] = Value::Array(layout);
+        assert!(matches!(
+            parse_value(&changed),
+            Err(ManifestError::WrongType { .. })
+        ));
+    }
+
+    #[test]
+    fn each_rule_has_its_own_variant() {
+        let (key, value) = sample_value();
+        let edit = |f: &dyn Fn(&mut Value)| {
+            let mut v = value.clone();
+            f(&mut v);
+            parse_value(&v).unwrap_err()
+        };
+        let cases: Vec<(&str, ManifestError)> = vec![
+            (
+                "unknown_format",
+                edit(&|v| v["format"] = "attest-manifest/2".into()),
+            ),
+            ("unknown_field", edit(&|v| v["note"] = "hello".into())),
+            (
+                "missing_field",
+                edit(&|v| {
+                    v.as_object_mut().unwrap().remove("prev");
+                }),
+            ),
+            ("wrong_type", edit(&|v| v["seq"] = "1".into())),
+            (
+                "digest_syntax",
+                edit(&|v| v["canonical"]["digest"] = "sha256:AB".into()),
+            ),
+            ("issuer", edit(&|v| v["issuer"] = " padded".into())),
+            ("seq_out_of_range", edit(&|v| v["seq"] = 0.into())),
+            (
+                "seq_out_of_range",
+                edit(&|v| v["seq"] = (MAX_SEQ + 1).into()),
+            ),
+            (
+                "first_has_prev",
+                edit(&|v| v["prev"] = Digest::of(b"x").to_string().into()),
+            ),
+            ("missing_prev", edit(&|v| v["seq"] = 2.into())),
+            (
+                "date",
+                edit(&|v| v["statement"]["date"] = "2026-02-30".into()),
+            ),
+            (
+                "file_name",
+                edit(&|v| v["statement"]["file_name"] = "../x.txt".into()),
+            ),
+            ("title", edit(&|v| v["statement"]["title"] = "".into())),
+            (
+                "language",
+                edit(&|v| v["statement"]["languages"] = serde_json::json!(["en us"])),
+            ),
+            (
+                "unknown_canon_version",
+                edit(&|v| v["canonical"]["version"] = "attest-canon/9".into()),
+            ),
+            (
+                "no_paragraphs",
+                edit(&|v| {
+                    v["canonical"]["paragraphs"] = serde_json::json!([]);
+                    v["canonical"]["paragraph_digests"] = serde_json::json!([]);
+                }),
+            ),
+            (
+                "bad_paragraph",
+                edit(&|v| v["canonical"]["paragraphs"][0] = "a\n\nb".into()),
+            ),
+            (
+                "paragraph_digest_count",
+                edit(&|v| v["canonical"]["paragraph_digests"] = serde_json::json!([])),
+            ),
+            (
+                "no_signatures",
+                edit(&|v| v["signatures"] = serde_json::json!([])),
+            ),
+            (
+                "weak_public_key",
+                edit(&|v| {
+                    v["signatures"][0]["public_key"] =
+                        "AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=".into()
+                }),
+            ),
+            (
+                "key_id_syntax",
+                edit(&|v| v["signatures"][0]["key_id"] = "XYZ".into()),
+            ),
+            (
+                "key_id_mismatch",
+                edit(&|v| v["signatures"][0]["key_id"] = "0000000000000000".into()),
+            ),
+            (
+                "signature_encoding",
+                edit(&|v| v["signatures"][0]["signature"] = "AAAA".into()),
+            ),
+            (
+                "duplicate_signer",
+                edit(&|v| {
+                    let first = v["signatures"][0].clone();
+                    v["signatures"].as_array_mut().unwrap().push(first);
+                }),
+            ),
+            (
+                "number_too_large",
+                edit(&|v| v["statement"]["exact_size"] = (MAX_SEQ + 1).into()),
+            ),
+        ];
+        for (kind, err) in &cases {
+            assert_eq!(err.kind(), *kind, "{err:?}");
+        }
+        assert!(matches!(
+            edit(&|v| v["signatures"][0]["public_key"] =
+                "AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=".into()),
+            ManifestError::SignaturePublicKey {
+                number: 1,
+                source: PublicKeyError::Weak
+            }
+        ));
+        // A duplicated member (serde_json::Value cannot hold one, so edit the text).
+        let text = value
+            .to_string()
+            .replacen("\"seq\":1", "\"seq\":1,\"seq\":1", 1);
+        assert!(matches!(
+            Manifest::parse(text.as_bytes()),
+            Err(ManifestError::DuplicateField { .. })
+        ));
+        // The unedited value parses: every error above comes from its one edit.
+        assert!(parse_value(&value).unwrap().signed_by(&key.public().key));
     }
 }

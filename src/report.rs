@@ -84,6 +84,8 @@ pub enum WarningKind {
     UntrustedMatch,
     /// The copy is attributed (`--issuer`) to an issuer that did not sign it.
     Misattributed,
+    /// Another trusted issuer signed the same words too (every one is in `signers`).
+    AlsoSigned,
     /// The copy holds material that is not part of what was signed.
     UnsignedMaterial,
     /// The copy lacks the statement's beginning or end.
@@ -115,6 +117,17 @@ pub enum MatchKind {
     Canonical,
     /// By word-by-word comparison.
     Approximate,
+}
+
+/// A valid signature by a trusted key, as a report names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signature {
+    /// The issuer the key is trusted for.
+    pub issuer: String,
+    /// The key id.
+    pub key_id: String,
+    /// The manifest file it is on.
+    pub manifest: String,
 }
 
 /// Another manifest that matched the copy but is not the basis of the verdict.
@@ -150,8 +163,15 @@ pub struct VerifyReport {
     pub verdict: Verdict,
     /// The verified signer's issuer (the matched manifest's issuer), or null.
     pub issuer: Option<String>,
-    /// Every issuer with a valid trusted signature on the matched manifest (joint statements).
+    /// Every issuer with a valid trusted signature on the matched statement: co-signers of the
+    /// matched manifest (joint statements), and the issuers of other trusted manifests of the same
+    /// words. The verdict's `issuer` first, then by name: nothing an issuer writes in its manifest
+    /// (a date, a sequence number) decides the order.
     pub signers: Vec<String>,
+    /// Each trusted signature behind `signers`: who, with which key, on which manifest.
+    pub signed_by: Vec<Signature>,
+    /// The trust store the signatures were checked against (a directory), when it has one.
+    pub trust_store: Option<String>,
     /// The manifest the verdict is about, or null.
     pub manifest: Option<ManifestRef>,
     /// For `reformatted`: which tolerated differences the copy has.

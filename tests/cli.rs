@@ -94,14 +94,29 @@ impl Sandbox {
         std::fs::write(self.path(rel), bytes).unwrap();
     }
 
+    /// Run attest in the sandbox. The verifier's trust store is the sandbox's `keys/`, named by
+    /// `ATTEST_KEYS` (never found by being in the current directory), and HOME is the sandbox, so
+    /// no test reads the real user's configuration.
     fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_attest"))
+        self.command(args)
+            .env("ATTEST_KEYS", self.path("keys"))
+            .output()
+            .unwrap()
+    }
+
+    /// attest in the sandbox with no trust store chosen: ATTEST_KEYS and XDG_CONFIG_HOME unset,
+    /// HOME the sandbox.
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_attest"));
+        command
             .args(args)
             .current_dir(self.dir.path())
             .env_remove("ATTEST_PASSPHRASE")
-            .env("NO_COLOR", "1")
-            .output()
-            .unwrap()
+            .env_remove("ATTEST_KEYS")
+            .env_remove("XDG_CONFIG_HOME")
+            .env("HOME", self.dir.path())
+            .env("NO_COLOR", "1");
+        command
     }
 
     fn ok(&self, args: &[&str]) -> Output {
@@ -271,9 +286,9 @@ fn bidi_control_in_copy_is_warned_about_and_not_authentic() {
 #[test]
 fn stdin_copy_is_verified() {
     let sb = Sandbox::signed();
-    let out = Command::new(env!("CARGO_BIN_EXE_attest"))
-        .args(["verify", "-", "--json"])
-        .current_dir(sb.dir.path())
+    let out = sb
+        .command(&["verify", "-", "--json"])
+        .env("ATTEST_KEYS", sb.path("keys"))
         .stdin(std::fs::File::open(sb.path("letter.txt")).unwrap())
         .output()
         .unwrap();
@@ -869,15 +884,15 @@ fn email_quoted(text: &str) -> String {
         .collect()
 }
 
+/// A quoted letter is the letter inside a reply, never the signed bytes or layout: `embedded`,
+/// exit 1, saying where the quotation is (docs/SPEC.md §6.1).
 #[test]
-fn letter_quoted_in_an_email_reply_is_reformatted_or_embedded() {
+fn letter_quoted_in_an_email_reply_is_embedded_never_authentic() {
     let sb = Sandbox::signed();
     sb.write("quoted.txt", email_quoted(LETTER).as_bytes());
     let (r, code) = sb.verify_json(&["quoted.txt"]);
-    assert_eq!((r.verdict, code), (Verdict::Reformatted, 0), "{r:?}");
-    assert!(r
-        .differences
-        .contains(&attest::canon::LayoutDifference::EmailQuoting));
+    assert_eq!((r.verdict, code), (Verdict::Embedded, 1), "{r:?}");
+    assert!(r.differences.is_empty());
     assert!(r
         .warnings
         .iter()
@@ -901,4 +916,80 @@ fn email_quoting_does_not_hide_a_modification() {
     assert_eq!((r.verdict, code), (Verdict::Modified, 1), "{r:?}");
     assert_eq!(r.changes.len(), 1, "{:?}", r.changes);
     assert_eq!(r.changes[0].original, "0117");
+}
+
+/// An attacker's bundle ships its own `keys/` (their key under the group's name), `manifests/` and
+/// a fake letter. Run inside it, `attest verify` must not take the bundle's word: the trust store
+/// is the verifier's own (ATTEST_KEYS, else the XDG config directory), never the current directory.
+#[test]
+fn a_bundles_own_keys_directory_never_vouches_for_it() {
+    let sb = Sandbox::signed();
+    // The sandbox looks exactly like such a bundle: keys/, manifests/, letter.txt.
+    let out = sb.command(&["verify", "letter.txt"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(".config/attest/keys"),
+        "{}",
+        stderr(&out)
+    );
+
+    // Trusting the key on purpose, into the user's store, makes it work, and says which store.
+    let added = sb
+        .command(&["trust", "add", "keys/hr.pub"])
+        .output()
+        .unwrap();
+    assert_eq!(added.status.code(), Some(0), "{}", stderr(&added));
+    let out = sb
+        .command(&["verify", "letter.txt", "--json"])
+        .output()
+        .unwrap();
+    let r: VerifyReport = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r.verdict, Verdict::Exact);
+    let store = r.trust_store.expect("the report names the trust store");
+    assert!(store.ends_with(".config/attest/keys"), "{store}");
+    assert_eq!(r.signed_by.len(), 1);
+    assert_eq!(r.signed_by[0].issuer, ISSUER);
+    assert!(sb.path(".config/attest/keys").is_dir());
+}
+
+#[test]
+fn xdg_config_home_and_attest_keys_choose_the_trust_store() {
+    let sb = Sandbox::signed();
+    let config = sb.path("config");
+    let out = sb
+        .command(&["trust", "add", "keys/hr.pub"])
+        .env("XDG_CONFIG_HOME", &config)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(config.join("attest/keys").is_dir());
+    let out = sb
+        .command(&["verify", "letter.txt", "--json"])
+        .env("XDG_CONFIG_HOME", &config)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // ATTEST_KEYS wins over XDG_CONFIG_HOME.
+    std::fs::create_dir_all(sb.path("empty")).unwrap();
+    let out = sb
+        .command(&["verify", "letter.txt"])
+        .env("XDG_CONFIG_HOME", &config)
+        .env("ATTEST_KEYS", sb.path("empty"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("no .pub files"), "{}", stderr(&out));
+}
+
+#[test]
+fn trust_add_refuses_a_key_already_trusted_for_another_issuer() {
+    let sb = Sandbox::signed();
+    sb.ok(&["trust", "add", "keys/hr.pub"]);
+    // The same key, claiming another issuer, in the one-line form.
+    let line = String::from_utf8(sb.ok(&["key", "show", "keys/hr.pub"]).stdout).unwrap();
+    let renamed = line.replace("Harbour Rights", "Other Group");
+    sb.write("renamed.pub", renamed.as_bytes());
+    let out = sb.run(&["trust", "add", "renamed.pub"]);
+    // A one-line key whose issuer was edited still has the same key id: refused.
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
 }

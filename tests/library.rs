@@ -259,3 +259,130 @@ fn missing_directory_archive_is_an_error_naming_it() {
         Err(attest::ArchiveError::Unreadable { .. })
     ));
 }
+
+/// A second trusted group that signs a copy of a statement must never hide the group that signed
+/// it: both are signers, a warning names the other manifest, and the order between them is by name,
+/// not by a sequence number either of them chose.
+#[test]
+fn another_trusted_issuer_signing_the_same_words_never_hides_the_first() {
+    let mut w = world();
+    let other = SecretKey::generate("Aardvark Lawyers Guild").unwrap();
+    w.trust
+        .add(other.public(), PathBuf::from("aardvark.pub"))
+        .unwrap();
+    // A high sequence number must not make the copier win.
+    let mut copied = signed(&other, FIRST, 1, None);
+    for seq in 2..=9 {
+        copied = signed(
+            &other,
+            &format!("Filler statement {seq}.\n"),
+            seq,
+            Some(&copied),
+        );
+    }
+    let copied = signed(&other, FIRST, 10, Some(&copied));
+    w.archive.insert("aardvark/000010.json", copied.to_json());
+
+    let r = verify(&w, FIRST, None);
+    assert_eq!(r.verdict, Verdict::Exact);
+    let mut signers = r.signers.clone();
+    signers.sort();
+    assert_eq!(
+        signers,
+        vec!["Aardvark Lawyers Guild".to_string(), ISSUER.to_string()]
+    );
+    assert!(r.warnings.iter().any(|w| w.kind == WarningKind::AlsoSigned));
+    assert_eq!(r.signed_by.len(), 2);
+    assert!(r.signed_by.iter().all(|s| s.key_id.len() == 16));
+
+    for claimed in [ISSUER, "Aardvark Lawyers Guild"] {
+        let r = verify(&w, FIRST, Some(claimed));
+        assert_eq!(r.verdict, Verdict::Exact);
+        assert_eq!(r.issuer.as_deref(), Some(claimed));
+        assert_eq!(r.signers[0], claimed);
+        assert_eq!(r.signers.len(), 2);
+    }
+}
+
+/// Forged manifests that copy the copy's text and name the trusted key id (with signatures that do
+/// not verify) must not push the genuine statement off the similarity shortlist: the changed digit
+/// is shown, against the trusted statement.
+#[test]
+fn forged_lookalikes_naming_a_trusted_key_never_crowd_out_the_genuine_statement() {
+    let mut w = world();
+    let altered = FIRST.replace("0117", "0171");
+    let trusted_key = w
+        .trust
+        .keys()
+        .next()
+        .map(|k| k.key.clone())
+        .expect("one trusted key");
+    for i in 0..(2 * attest::verify::SIMILAR_SHORTLIST + 5) {
+        let text = format!("{altered}Reference {i}.\n");
+        let forged = signed(&w.impostor, &text, 3, Some(&w.head));
+        let mut value: serde_json::Value = serde_json::from_str(&forged.to_json()).unwrap();
+        let signature = &mut value["signatures"][0];
+        signature["key_id"] = trusted_key.key_id.to_string().into();
+        signature["public_key"] =
+            serde_json::Value::String(trusted_key.to_line().split(' ').nth(2).unwrap().to_string());
+        w.archive.insert(
+            format!("forged/{i:03}.json"),
+            serde_json::to_vec_pretty(&value).unwrap(),
+        );
+    }
+    let r = verify(&w, &altered, None);
+    assert_eq!(r.verdict, Verdict::Modified, "{:?}", r.warnings);
+    assert_eq!(r.issuer.as_deref(), Some(ISSUER));
+    assert_eq!(r.changes[0].original, "0117");
+}
+
+/// The three jobs end to end through the library alone, on a directory archive: sign two
+/// statements with `attest::sign` (archive lock, chain head), verify a re-wrapped copy of the first
+/// and a modified copy of the second with `attest::verify`, and audit the archive with
+/// `attest::audit`. No binary is involved.
+#[test]
+fn sign_verify_audit_through_the_library_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("manifests");
+    let key = SecretKey::generate(ISSUER).unwrap();
+    let mut trust = TrustStore::default();
+    trust.add(key.public(), PathBuf::from("own.pub")).unwrap();
+    let mut paths = Vec::new();
+    for (text, date) in [(FIRST, "2026-03-08"), (SECOND, "2026-05-20")] {
+        let request = attest::SignRequest {
+            bytes: text.as_bytes(),
+            name: "statement.txt",
+            file_name: Some("statement.txt".into()),
+            title: Some(format!("Statement of {date}")),
+            date: Some(date.into()),
+            languages: Vec::new(),
+            allow_suspicious: false,
+            destination: attest::Destination::Archive,
+        };
+        let signed = attest::sign(&key, &request, &root, Some(&trust)).unwrap();
+        assert!(signed.warnings.is_empty(), "{:?}", signed.warnings);
+        paths.push(signed.path.unwrap());
+    }
+    let second = attest::archive::read_manifest(&paths[1]).unwrap();
+    let first = attest::archive::read_manifest(&paths[0]).unwrap();
+    assert_eq!((first.seq(), second.seq()), (1, 2));
+    assert_eq!(second.prev(), Some(first.digest()));
+
+    let archive = DirArchive::new(&root);
+    let options = VerifyOptions::default();
+    let rewrapped = FIRST.replace("immediate release", "immediate\nrelease");
+    let copy = ReceivedCopy::from_bytes("copy.txt", rewrapped.as_bytes()).unwrap();
+    let r = attest::verify(&copy, &archive, &trust, &options).unwrap();
+    assert_eq!(r.verdict, Verdict::Reformatted);
+    assert_eq!(r.manifest.unwrap().seq, 1);
+
+    let modified = SECOND.replace("0242", "0224");
+    let copy = ReceivedCopy::from_bytes("copy.txt", modified.as_bytes()).unwrap();
+    let r = attest::verify(&copy, &archive, &trust, &options).unwrap();
+    assert_eq!(r.verdict, Verdict::Modified);
+    assert_eq!(r.changes[0].original, "0242");
+
+    let audit = attest::audit(&archive, &trust, &AuditOptions::default(), &mut |_, _| {}).unwrap();
+    assert!(audit.is_clean(), "{:?}", audit.problems);
+    assert_eq!((audit.manifests, audit.valid), (2, 2));
+}

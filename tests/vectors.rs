@@ -2,7 +2,10 @@
 //!
 //! Every file `tests/vectors/*.txt` is one case: an original (as signed), a copy (as received), and
 //! what `attest` must conclude about the copy. This one harness runs them all, and reports every
-//! failing vector by file name with what differed. The format is also described in
+//! failing vector by file name with what differed. Every vector is checked twice, against
+//! `attest::canon::canonicalize` (the fast path and its fallback) and against
+//! `attest::canon::reference::canonicalize` (`docs/SPEC.md` §2 written out literally), and the two
+//! must give the same result for the original and the copy. The format is also described in
 //! `tests/vectors/README.md`, so that a second implementation can reuse the files.
 //!
 //! # Format
@@ -23,9 +26,12 @@
 //!   otherwise: the set of differences between the original's layout and the copy's must equal it.
 //! - `warning:` comma-separated code points (`U+202E`). The set of code points in the copy's
 //!   `suspicious` list must equal it; without the key the copy must have no suspicious characters.
-//!   The original never has any.
+//! - `original-warning:` the same for the original (without the key it must have none).
 //! - `digest:` the canonical digest (`sha256:<hex>`) of the original: a known answer.
 //! - `paragraphs:` the number of canonical paragraphs of the original.
+//! - `layout:` comma-separated `field=value` pairs, fields of the original's layout (§2.7) by their
+//!   JSON names (`bom=false`, `line_endings=lf`, `wrapping=2347f5a2b07e8617`, ...). The fields
+//!   listed must have these values; fields not listed are not checked.
 //! - `copy-encoding:` one of `utf-8-bom`, `utf-16le-bom`, `utf-16be-bom`, `gb18030`, `big5`. The
 //!   harness encodes the copy section into that encoding (BOM included where named) and decodes the
 //!   bytes with `attest::input::decode`; the decoded encoding and BOM go into the copy's layout. A
@@ -33,15 +39,18 @@
 //!   the UTF-8 text of its section, given to the canonicalizer directly.
 //! - `original-line-endings:`, `copy-line-endings:` `lf` (default), `crlf` or `cr`: the line ending
 //!   used to join that section's lines.
+//! - `final-line-ending:` `yes` (default) or `no`: whether the bodies of `original` and `copy` end
+//!   with a line ending (see Bodies). `no` lets a vector pin a layout exactly as the spec gives it.
 //!
-//! **Sections.** A line that is exactly `--- original`, `--- copy` or `--- canonical` starts a
-//! section, which runs to the next such line or the end of the file. `original` and `copy` are
-//! required, `canonical` is optional; each appears at most once.
+//! **Sections.** A line that is exactly `--- original`, `--- copy`, `--- canonical` or `--- stream`
+//! starts a section, which runs to the next such line or the end of the file. `original` and `copy`
+//! are required, `canonical` and `stream` are optional; each appears at most once. `stream` is the
+//! original's canonical stream (§2.4), whose SHA-256 is the canonical digest.
 //!
 //! **Bodies.** A section's body is its lines joined with the section's line ending, plus one final
-//! line ending (a section with no lines is empty). In `--- canonical` that final line ending is not
-//! part of the expected text: it is the original's canonical text exactly, which never ends in a
-//! line break. Each line may use one escape, `\u{HEX}` (1 to 6 hex digits), which stands for that
+//! line ending (a section with no lines is empty), unless `final-line-ending: no`. In `--- canonical`
+//! and `--- stream` that final line ending is never part of the expected text: it is the original's
+//! canonical text (or stream) exactly, which never ends in a line break. Each line may use one escape, `\u{HEX}` (1 to 6 hex digits), which stands for that
 //! character; a backslash not followed by `u{` is literal. So that nothing in a vector is invisible,
 //! the file itself must not contain CR, tabs, control characters, no-break or other non-ASCII
 //! spaces, invisible or bidi format characters, combining marks or tag characters: write them as
@@ -53,7 +62,9 @@ use std::fs;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
-use attest::canon::{canonicalize, stream_digest, summarize, Canonical, LayoutDifference};
+use attest::canon::{
+    canonicalize, reference, stream_digest, summarize, Canonical, Layout, LayoutDifference,
+};
 use attest::digest::Digest;
 
 /// The harness refuses to pass with fewer vectors than this, so it can never pass vacuously.
@@ -154,13 +165,25 @@ struct Vector {
     expect: Expect,
     differences: Option<BTreeSet<String>>,
     warnings: BTreeSet<String>,
+    original_warnings: BTreeSet<String>,
+    layout: Vec<(String, String)>,
     digest: Option<Digest>,
     paragraphs: Option<usize>,
     copy_encoding: Option<CopyEncoding>,
     original: String,
     copy: String,
     canonical: Option<String>,
+    stream: Option<String>,
 }
+
+/// A canonicalizer under test.
+type Canonicalizer = fn(&str) -> Canonical;
+
+/// The two implementations every vector is checked against.
+const IMPLEMENTATIONS: [(&str, Canonicalizer); 2] = [
+    ("canonicalize", canonicalize),
+    ("reference", reference::canonicalize),
+];
 
 fn vectors_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -266,7 +289,12 @@ fn parse_vector(name: &str, content: &str) -> Result<Vector, String> {
     }
 
     let lines: Vec<&str> = content.lines().collect();
-    let is_marker = |l: &str| matches!(l, "--- original" | "--- copy" | "--- canonical");
+    let is_marker = |l: &str| {
+        matches!(
+            l,
+            "--- original" | "--- copy" | "--- canonical" | "--- stream"
+        )
+    };
     let header_end = lines
         .iter()
         .position(|l| is_marker(l))
@@ -284,11 +312,14 @@ fn parse_vector(name: &str, content: &str) -> Result<Vector, String> {
             "expect",
             "differences",
             "warning",
+            "original-warning",
+            "layout",
             "digest",
             "paragraphs",
             "copy-encoding",
             "original-line-endings",
             "copy-line-endings",
+            "final-line-ending",
         ];
         if !known.contains(&key) {
             return Err(format!("unknown header key `{key}`"));
@@ -343,20 +374,26 @@ fn parse_vector(name: &str, content: &str) -> Result<Vector, String> {
         }
         _ => {}
     }
-    let warnings = header
-        .get("warning")
-        .map(|v| comma_list(v))
-        .unwrap_or_default();
-    for w in &warnings {
-        let ok = w.strip_prefix("U+").is_some_and(|h| {
-            (4..=6).contains(&h.len())
-                && h.bytes()
-                    .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
-        });
-        if !ok {
-            return Err(format!("warning `{w}` is not a code point like U+202E"));
+    let code_points = |key: &str| -> Result<BTreeSet<String>, String> {
+        let list = header.get(key).map(|v| comma_list(v)).unwrap_or_default();
+        for w in &list {
+            let ok = w.strip_prefix("U+").is_some_and(|h| {
+                (4..=6).contains(&h.len())
+                    && h.bytes()
+                        .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+            });
+            if !ok {
+                return Err(format!("{key} `{w}` is not a code point like U+202E"));
+            }
         }
-    }
+        Ok(list)
+    };
+    let warnings = code_points("warning")?;
+    let original_warnings = code_points("original-warning")?;
+    let layout = match header.get("layout") {
+        None => Vec::new(),
+        Some(v) => parse_layout_fields(v)?,
+    };
     let digest = header
         .get("digest")
         .map(|v| v.parse::<Digest>().map_err(|e| format!("digest: {e}")))
@@ -376,39 +413,96 @@ fn parse_vector(name: &str, content: &str) -> Result<Vector, String> {
     }
     let original_eol = line_ending(header.get("original-line-endings").copied().unwrap_or("lf"))?;
     let copy_eol = line_ending(header.get("copy-line-endings").copied().unwrap_or("lf"))?;
+    let final_line_ending = match header.get("final-line-ending").copied() {
+        None | Some("yes") => true,
+        Some("no") => false,
+        Some(other) => return Err(format!("`final-line-ending: {other}` is not yes or no")),
+    };
+    let text = |lines: &[&str], eol: &str, final_eol: bool| -> Result<String, String> {
+        let with_final = body(lines, eol)?;
+        Ok(match with_final.strip_suffix(eol) {
+            Some(without) if !final_eol => without.to_string(),
+            _ => with_final,
+        })
+    };
 
-    let original = body(
+    let original = text(
         sections
             .get("original")
             .ok_or("no `--- original` section")?,
         original_eol,
+        final_line_ending,
     )?;
-    let copy = body(
+    let copy = text(
         sections.get("copy").ok_or("no `--- copy` section")?,
         copy_eol,
+        final_line_ending,
     )?;
-    let canonical = match sections.get("canonical") {
-        None => None,
-        Some(lines) => Some(
-            body(lines, "\n")?
-                .strip_suffix('\n')
-                .unwrap_or_default()
-                .to_string(),
-        ),
-    };
+    let canonical = sections
+        .get("canonical")
+        .map(|lines| text(lines, "\n", false))
+        .transpose()?;
+    let stream = sections
+        .get("stream")
+        .map(|lines| text(lines, "\n", false))
+        .transpose()?;
 
     Ok(Vector {
         name: name.to_string(),
         expect,
         differences,
         warnings,
+        original_warnings,
+        layout,
         digest,
         paragraphs,
         copy_encoding,
         original,
         copy,
         canonical,
+        stream,
     })
+}
+
+/// The JSON names of the layout's fields (§2.7).
+const LAYOUT_FIELDS: [&str; 10] = [
+    "encoding",
+    "bom",
+    "line_endings",
+    "wrapping",
+    "paragraphs",
+    "blank_lines",
+    "spacing",
+    "quotes",
+    "invisibles",
+    "normalization",
+];
+
+/// `field=value, field=value`: fields of a layout by their JSON names.
+fn parse_layout_fields(value: &str) -> Result<Vec<(String, String)>, String> {
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for pair in comma_list(value) {
+        let (field, value) = pair
+            .split_once('=')
+            .ok_or_else(|| format!("layout entry `{pair}` is not `field=value`"))?;
+        if !LAYOUT_FIELDS.contains(&field) {
+            return Err(format!("unknown layout field `{field}`"));
+        }
+        if fields.iter().any(|(f, _)| f == field) {
+            return Err(format!("layout field `{field}` appears twice"));
+        }
+        fields.push((field.to_string(), value.to_string()));
+    }
+    Ok(fields)
+}
+
+/// A layout field's value as the `layout:` header writes it (strings bare, booleans as
+/// `true`/`false`).
+fn layout_field(layout: &Layout, field: &str) -> String {
+    match &serde_json::to_value(layout).expect("a layout serializes")[field] {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
 }
 
 /// The fast path (`summarize`) and the full result (`canonicalize`) must agree, and the digest must
@@ -461,17 +555,71 @@ fn difference_names(differences: &[LayoutDifference]) -> BTreeSet<String> {
         .collect()
 }
 
-/// Run one vector; return what went wrong (empty when it passed).
+/// Run one vector against both implementations; return what went wrong (empty when it passed).
 fn check(v: &Vector) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (name, canonicalizer) in IMPLEMENTATIONS {
+        let fast = name == "canonicalize";
+        for problem in check_with(v, canonicalizer, fast) {
+            problems.push(format!("{name}: {problem}"));
+        }
+    }
+    problems
+}
+
+/// Whether the two implementations give the same [`Canonical`] for `input`.
+fn compare_implementations(which: &str, input: &str, problems: &mut Vec<String>) {
+    let got = canonicalize(input);
+    let expected = reference::canonicalize(input);
+    if got != expected {
+        problems.push(format!(
+            "{which}: canonicalize and the reference differ\n    canonicalize: {got:?}\n    reference:    {expected:?}"
+        ));
+    }
+}
+
+/// Run one vector with one implementation. With `fast`, also check `summarize` against it and
+/// the implementation against the reference.
+fn check_with(v: &Vector, canonicalize: Canonicalizer, fast: bool) -> Vec<String> {
     let mut problems = Vec::new();
 
     let original = canonicalize(&v.original);
-    check_consistency("original", &v.original, &original, &mut problems);
-    if !original.suspicious.is_empty() {
+    if fast {
+        check_consistency("original", &v.original, &original, &mut problems);
+        compare_implementations("original", &v.original, &mut problems);
+    }
+    let original_warnings: BTreeSet<String> = original
+        .suspicious
+        .iter()
+        .map(|s| s.codepoint.clone())
+        .collect();
+    if original_warnings != v.original_warnings {
         problems.push(format!(
-            "the original itself has suspicious characters: {:?}",
-            original.suspicious
+            "warnings of the original: expected {:?}, got {:?}",
+            v.original_warnings, original_warnings
         ));
+    }
+    for (field, expected) in &v.layout {
+        let actual = layout_field(&original.layout, field);
+        if &actual != expected {
+            problems.push(format!(
+                "layout of the original: {field} expected {expected}, got {actual}"
+            ));
+        }
+    }
+    if let Some(expected) = &v.stream {
+        let actual = reference::stream(&original.text);
+        if &actual != expected {
+            problems.push(format!(
+                "canonical stream of the original differs\n    expected: {expected:?}\n    actual:   {actual:?}"
+            ));
+        }
+        if Digest::of(expected.as_bytes()) != original.digest {
+            problems.push(format!(
+                "the digest of the original is not SHA-256 of the expected stream: {}",
+                original.digest
+            ));
+        }
     }
     if let Some(expected) = &v.canonical {
         if &original.text != expected {
@@ -529,14 +677,18 @@ fn check(v: &Vector) -> Vec<String> {
                 ));
             }
             let mut copy = canonicalize(&decoded.text);
-            check_consistency("copy (decoded)", &decoded.text, &copy, &mut problems);
+            if fast {
+                check_consistency("copy (decoded)", &decoded.text, &copy, &mut problems);
+                compare_implementations("copy (decoded)", &decoded.text, &mut problems);
+            }
             copy.layout.encoding = decoded.encoding.to_string();
             copy.layout.bom |= decoded.bom;
             (bytes, copy)
         }
     };
-    if v.copy_encoding.is_none() {
+    if v.copy_encoding.is_none() && fast {
         check_consistency("copy", &v.copy, &copy, &mut problems);
+        compare_implementations("copy", &v.copy, &mut problems);
     }
 
     let same_bytes = copy_bytes == v.original.as_bytes();
@@ -762,4 +914,191 @@ fn vector_format_parses_bodies_as_documented() {
         "expect: exact\nflavour: x\n--- original\na\n--- copy\na\n"
     )
     .is_err());
+
+    let v = parse_vector(
+        "inline",
+        "expect: exact\nfinal-line-ending: no\noriginal-warning: U+202E\nlayout: wrapping=none, bom=false\n--- original\na\nb\n--- copy\na\nb\n--- stream\na b\n",
+    )
+    .expect("parses");
+    assert_eq!(v.original, "a\nb");
+    assert_eq!(v.copy, "a\nb");
+    assert_eq!(v.stream.as_deref(), Some("a b"));
+    assert!(v.original_warnings.contains("U+202E"));
+    assert_eq!(
+        v.layout,
+        [("bom", "false"), ("wrapping", "none")].map(|(f, x)| (f.to_string(), x.to_string()))
+    );
+    for bad_header in [
+        "layout: colour=red",
+        "layout: wrapping",
+        "final-line-ending: maybe",
+        "original-warning: 202E",
+    ] {
+        let text = format!("expect: exact\n{bad_header}\n--- original\na\n--- copy\na\n");
+        assert!(parse_vector("x", &text).is_err(), "{bad_header}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The worked examples of docs/SPEC.md are pinned by vectors: changing an example in the spec, or
+// the code that computes it, fails a test.
+// ---------------------------------------------------------------------------------------------
+
+/// The text of `docs/SPEC.md` from the heading starting with `from` to the next heading starting
+/// with `to`.
+fn spec_section(from: &str, to: &str) -> String {
+    let spec = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/SPEC.md"))
+        .expect("docs/SPEC.md is readable");
+    let start = spec
+        .find(from)
+        .unwrap_or_else(|| panic!("SPEC has `{from}`"));
+    let end = spec[start..]
+        .find(to)
+        .unwrap_or_else(|| panic!("SPEC has `{to}` after `{from}`"));
+    spec[start..start + end].to_string()
+}
+
+/// The code spans (`` `...` ``) of a piece of Markdown, in order.
+fn code_spans(markdown: &str) -> Vec<&str> {
+    markdown.split('`').skip(1).step_by(2).collect()
+}
+
+/// The spec's notation for a text: `\uXXXX`, `\n`, `\r` escapes, and `⏎` for LF.
+fn spec_text(notation: &str) -> String {
+    let mut out = String::new();
+    let mut chars = notation.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('r') => out.push('\r'),
+                Some('u') => {
+                    let hex: String = chars.by_ref().take(4).collect();
+                    let cp = u32::from_str_radix(&hex, 16).expect("four hex digits");
+                    out.push(char::from_u32(cp).expect("a character"));
+                }
+                other => panic!("unknown escape \\{other:?} in the SPEC"),
+            },
+            '⏎' => out.push('\n'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// §2.9: every input of the worked examples is the original or the copy of a vector, whose
+/// canonical text, stream and digest are the ones the spec gives (and the vector harness checks
+/// them against both implementations).
+#[test]
+fn spec_worked_examples_are_pinned_by_vectors() {
+    let (vectors, _) = load_all();
+    let section = spec_section("### 2.9 Worked examples", "\n## 3.");
+    let rows: Vec<&str> = section.lines().filter(|l| l.starts_with("| `")).collect();
+    assert_eq!(rows.len(), 6, "the worked examples table has six rows");
+    let mut pinned = 0;
+    for row in rows {
+        let cells: Vec<&str> = row.trim_matches('|').split(" | ").collect();
+        assert_eq!(cells.len(), 4, "row {row:?}");
+        let inputs: Vec<String> = code_spans(cells[0]).into_iter().map(spec_text).collect();
+        // `unchanged` and `same` say the column repeats the one before.
+        let canonical: Vec<String> = match code_spans(cells[1]).as_slice() {
+            [] => inputs.clone(),
+            spans => spans.iter().map(|s| spec_text(s)).collect(),
+        };
+        let stream: Vec<String> = match code_spans(cells[2]).as_slice() {
+            [] => canonical.clone(),
+            spans => spans.iter().map(|s| spec_text(s)).collect(),
+        };
+        let digest: Digest = code_spans(cells[3])[0].parse().expect("a digest");
+        for (i, input) in inputs.iter().enumerate() {
+            let expected_text = &canonical[i.min(canonical.len() - 1)];
+            let expected_stream = &stream[i.min(stream.len() - 1)];
+            let as_original = vectors.iter().find(|v| &v.original == input);
+            let as_copy = vectors.iter().find(|v| &v.copy == input);
+            match (as_original, as_copy) {
+                (Some(v), _) => {
+                    assert_eq!(v.digest, Some(digest), "{}: digest of {input:?}", v.name);
+                    assert_eq!(v.canonical.as_ref(), Some(expected_text), "{}", v.name);
+                    assert_eq!(v.stream.as_ref(), Some(expected_stream), "{}", v.name);
+                }
+                (None, Some(v)) => {
+                    assert_eq!(v.digest, Some(digest), "{}: digest of {input:?}", v.name);
+                    assert_eq!(v.expect, Expect::Reformatted, "{}", v.name);
+                    let c = reference::canonicalize(input);
+                    assert_eq!(&c.text, expected_text, "{}: canonical copy", v.name);
+                    assert_eq!(&reference::stream(&c.text), expected_stream, "{}", v.name);
+                }
+                (None, None) => panic!("no vector pins the SPEC §2.9 input {input:?}"),
+            }
+            pinned += 1;
+        }
+    }
+    assert_eq!(pinned, 7, "seven inputs in the six rows");
+}
+
+/// §2.7: the worked example's input is pinned by a vector whose layout has the fingerprints the
+/// spec gives; each fingerprint is the first 16 hex digits of SHA-256 of the record bytes the spec
+/// shows, and the fingerprints the spec calls `none` are `none`.
+#[test]
+fn spec_layout_worked_example_is_pinned_by_a_vector() {
+    let (vectors, _) = load_all();
+    let section = spec_section("**Positions.**", "**Differences.**");
+    let example = &section[section.find("Worked example:").expect("a worked example")..];
+    let example = example[..example.find("\n\n").unwrap_or(example.len())]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let input = spec_text(code_spans(&example)[0]);
+    let v = vectors
+        .iter()
+        .find(|v| v.original == input)
+        .unwrap_or_else(|| panic!("no vector pins the SPEC §2.7 input {input:?}"));
+    let fingerprints = [
+        "wrapping",
+        "paragraphs",
+        "blank_lines",
+        "spacing",
+        "quotes",
+        "invisibles",
+    ];
+    let pinned = |field: &str| {
+        v.layout
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, value)| value.as_str())
+    };
+    let mut named = Vec::new();
+    for clause in example.split(';') {
+        let spans = code_spans(clause);
+        if clause.contains("the other fingerprints are") {
+            assert_eq!(spans, ["none"], "{clause:?}");
+            continue;
+        }
+        let field = *spans
+            .iter()
+            .find(|s| fingerprints.contains(s))
+            .unwrap_or_else(|| panic!("a fingerprint named in {clause:?}"));
+        let record: Vec<u8> = spans
+            .iter()
+            .find(|s| {
+                s.split(' ')
+                    .all(|b| b.len() == 2 && u8::from_str_radix(b, 16).is_ok())
+            })
+            .expect("record bytes")
+            .split(' ')
+            .map(|b| u8::from_str_radix(b, 16).expect("hex"))
+            .collect();
+        let fingerprint = *spans.last().expect("a fingerprint");
+        assert_eq!(
+            &Digest::of(&record).hex()[..16],
+            fingerprint,
+            "SPEC §2.7: {field} is not the hash of its record"
+        );
+        assert_eq!(pinned(field), Some(fingerprint), "{}: {field}", v.name);
+        named.push(field);
+    }
+    assert_eq!(named.len(), 3, "the example names three fingerprints");
+    for field in fingerprints.iter().filter(|f| !named.contains(f)) {
+        assert_eq!(pinned(field), Some("none"), "{}: {field}", v.name);
+    }
 }

@@ -14,6 +14,9 @@ use rayon::prelude::*;
 use crate::digest::Digest;
 use crate::manifest::{Manifest, ManifestError};
 
+pub(crate) mod head;
+pub(crate) mod lock;
+
 /// Largest manifest file read (a manifest holds at most one statement's canonical text).
 pub const MAX_MANIFEST_BYTES: u64 = 256 * 1024 * 1024;
 
@@ -46,11 +49,26 @@ pub enum FileProblem {
         size: u64,
     },
     /// Not a valid manifest.
-    #[error("{0}")]
-    Malformed(#[source] ManifestError),
+    #[error(transparent)]
+    Malformed(ManifestError),
     /// Not in the archive (a name that [`Archive::list`] did not give).
     #[error("is not a file of this archive")]
     NotInArchive,
+}
+
+/// An error's message followed by its causes, for reports that carry one sentence per problem
+/// (serde's detail under a manifest error names the member and where it is).
+pub fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(c) = cause {
+        let more = c.to_string();
+        if !text.contains(&more) {
+            text = format!("{text}: {more}");
+        }
+        cause = c.source();
+    }
+    text
 }
 
 /// A file in the archive that could not be used, and why.
@@ -295,22 +313,11 @@ pub(crate) fn read_entries(
     (entries, problems)
 }
 
-/// Whether `bytes` hold a JSON object (and not, say, an array, which serde's derived readers
-/// would accept for a struct). The light scans below use only objects, as [`Manifest::parse`] does.
-pub(crate) fn is_json_object(bytes: &[u8]) -> bool {
-    bytes
-        .iter()
-        .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-        .is_some_and(|&b| b == b'{')
-}
-
-/// Parse the few fields a light scan needs; nothing for anything but a JSON object.
+/// Parse the few fields a light scan needs, from a JSON object only (serde's derived readers would
+/// also take an array for a struct; [`Manifest::parse`] refuses that, and so do the scans).
 fn light<T: serde::de::DeserializeOwned>(archive: &dyn Archive, path: &Path) -> Option<T> {
     let bytes = archive.read(path).ok()?;
-    if !is_json_object(&bytes) {
-        return None;
-    }
-    serde_json::from_slice(&bytes).ok()
+    crate::wire::from_slice(&bytes).ok()
 }
 
 /// Just the digests of a manifest, read without checking anything else.
@@ -371,18 +378,18 @@ struct CanonicalParagraphs {
     paragraphs: Vec<String>,
 }
 
-/// The manifests among `files` whose canonical text is most similar to `copy_text` (by
+/// The manifests among `files` that share phrases with `copy_text` (by
 /// [`crate::diff::similarity`]), found by a light parallel scan that reads only issuers, key ids
-/// and paragraphs: the best `n` among those that name a key `trusted(issuer, key_id)` accepts, and
-/// the best `n` among the rest. Shortlisting the two kinds separately means no number of untrusted
-/// look-alikes can crowd a trusted statement out. `verify` then reads and checks these in full.
+/// and paragraphs, most similar first: those that name a key `trusted(issuer, key_id)` accepts, and
+/// the others. Naming a trusted key proves nothing (the signature is not checked here), so `verify`
+/// reads the first list in full until enough of them verify; ranking the two kinds apart means no
+/// number of untrusted look-alikes can crowd a trusted statement out.
 pub(crate) fn most_similar(
     archive: &dyn Archive,
     files: &[PathBuf],
     copy_text: &str,
-    n: usize,
     trusted: impl Fn(&str, &str) -> bool + Sync,
-) -> Vec<PathBuf> {
+) -> (Vec<PathBuf>, Vec<PathBuf>) {
     let copy_shingles = crate::diff::shingles(&crate::diff::units(copy_text));
     let scored: Vec<(bool, usize, &PathBuf)> = files
         .par_iter()
@@ -394,79 +401,13 @@ pub(crate) fn most_similar(
             (shared > 0).then_some((names_trusted, shared, path))
         })
         .collect();
-    let best = |want_trusted: bool| {
+    let ranked = |want_trusted: bool| {
         let mut kind: Vec<&(bool, usize, &PathBuf)> =
             scored.iter().filter(|s| s.0 == want_trusted).collect();
         kind.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.2.cmp(b.2)));
-        kind.into_iter()
-            .take(n)
-            .map(|s| s.2.clone())
-            .collect::<Vec<_>>()
+        kind.into_iter().map(|s| s.2.clone()).collect::<Vec<_>>()
     };
-    let mut out = best(true);
-    out.extend(best(false));
-    out
-}
-
-/// The head of an issuer's chain in an archive, as `sign` sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ChainHead {
-    /// No manifest of this issuer yet.
-    Empty,
-    /// The latest manifest.
-    Head {
-        /// Its sequence number.
-        seq: u64,
-        /// Its digest.
-        digest: Digest,
-    },
-    /// Two different manifests share the highest sequence number.
-    Fork {
-        /// The contested sequence number.
-        seq: u64,
-        /// The files.
-        paths: Vec<PathBuf>,
-    },
-}
-
-/// Find the head of `issuer`'s chain: the manifest with the highest `seq` among those of `issuer`
-/// that `counts` accepts (the signer passes "signed by my key, or by a key my trust store trusts for
-/// me", so an impostor's manifest can never move or block the chain).
-pub fn chain_head(
-    entries: &[Entry],
-    issuer: &str,
-    counts: impl Fn(&Manifest) -> bool,
-) -> ChainHead {
-    let mut best: Option<(u64, Vec<&Entry>)> = None;
-    for e in entries
-        .iter()
-        .filter(|e| e.manifest.issuer() == issuer && counts(&e.manifest))
-    {
-        let seq = e.manifest.seq();
-        match &mut best {
-            Some((s, list)) if *s == seq => {
-                if list
-                    .iter()
-                    .all(|o| o.manifest.digest() != e.manifest.digest())
-                {
-                    list.push(e)
-                }
-            }
-            Some((s, _)) if *s > seq => {}
-            _ => best = Some((seq, vec![e])),
-        }
-    }
-    match best {
-        None => ChainHead::Empty,
-        Some((seq, list)) if list.len() == 1 => ChainHead::Head {
-            seq,
-            digest: list[0].manifest.digest(),
-        },
-        Some((seq, list)) => ChainHead::Fork {
-            seq,
-            paths: list.iter().map(|e| e.path.clone()).collect(),
-        },
-    }
+    (ranked(true), ranked(false))
 }
 
 /// A readable ASCII slug: lowercase letters and digits, other runs turned into `-`, at most `max`

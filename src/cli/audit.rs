@@ -17,9 +17,8 @@ pub struct Args {
     /// The archive to audit.
     #[arg(value_name = "DIR", default_value = "manifests")]
     dir: PathBuf,
-    /// The trust store: a directory of issuers' .pub files.
-    #[arg(long, value_name = "DIR", default_value = "keys")]
-    keys: PathBuf,
+    #[arg(long, value_name = "DIR", help = super::trust::KEYS_HELP)]
+    keys: Option<PathBuf>,
     /// Also look for statement files (by their signed file name) in this directory.
     #[arg(long, value_name = "DIR")]
     statements: Option<PathBuf>,
@@ -32,7 +31,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
-    let trust = TrustStore::load(&args.keys)?;
+    let trust = TrustStore::load(&super::trust::store_dir(args.keys)?)?;
     let options = Options {
         statements_dir: args.statements,
     };

@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 
-use attest::fsutil::write_new;
 use attest::keys::SecretKey;
 
 use super::{diagnostics, output, passphrase, EXIT_OK};
@@ -98,26 +97,18 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         ));
     }
     let key = SecretKey::generate(&args.issuer)?;
-    let secret_file = zeroize::Zeroizing::new(if args.unencrypted {
+    let passphrase = if args.unencrypted {
         diagnostics::warning(&format!(
             "{} will NOT be encrypted. Anyone who can read it can sign as {:?}. Use this for tests and demos only.",
             key_path.display(),
             args.issuer
         ));
-        key.to_file_string(None)?
+        None
     } else {
-        let pass = passphrase::for_new_key(&key_path.display().to_string())?;
-        key.to_file_string(Some(&pass))?
-    });
-    write_new(key_path, secret_file.as_bytes(), 0o600)?;
+        Some(passphrase::for_new_key(&key_path.display().to_string())?)
+    };
+    key.write_pair(key_path, pub_path, passphrase.as_ref().map(|p| p.as_str()))?;
     let public = key.public();
-    write_new(pub_path, public.to_file_string().as_bytes(), 0o644).with_context(|| {
-        format!(
-            "the secret key was written to {}, but the public key was not; delete {} and run keygen again",
-            key_path.display(),
-            key_path.display()
-        )
-    })?;
     let report = format!(
         "wrote {} (secret: keep it safe, mode 0600)\n\
          wrote {} (public: put it in verifiers' trust stores)\n\

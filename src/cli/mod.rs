@@ -10,6 +10,7 @@ mod man;
 mod output;
 mod passphrase;
 mod sign;
+mod trust;
 mod verify;
 
 use std::process::ExitCode;
@@ -56,6 +57,9 @@ enum Command {
     /// Work with key files.
     #[command(subcommand)]
     Key(key::Command),
+    /// Manage your trust store: the keys you trust, each for the issuer it names.
+    #[command(subcommand)]
+    Trust(trust::Command),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(completions::Args),
     /// Print attest's manual page (roff), or write every command's page into a directory.
@@ -75,6 +79,7 @@ pub fn main() -> ExitCode {
         Command::Verify(args) => verify::run(args),
         Command::Audit(args) => audit::run(args),
         Command::Key(cmd) => key::run(cmd),
+        Command::Trust(cmd) => trust::run(cmd),
         Command::Completions(args) => completions::run(args, Cli::command()),
         Command::Man(args) => man::run(args, Cli::command()),
     };

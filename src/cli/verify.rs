@@ -17,9 +17,8 @@ use super::{EXIT_FINDINGS, EXIT_OK};
 pub struct Args {
     /// The received copy (`-` for standard input).
     file: PathBuf,
-    /// The trust store: a directory of issuers' .pub files.
-    #[arg(long, value_name = "DIR", default_value = "keys")]
-    keys: PathBuf,
+    #[arg(long, value_name = "DIR", help = super::trust::KEYS_HELP)]
+    keys: Option<PathBuf>,
     /// The archive of manifests to look the copy up in.
     #[arg(long, value_name = "DIR", default_value = "manifests")]
     archive: PathBuf,
@@ -39,7 +38,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
     let copy = ReceivedCopy::read(&args.file)?;
-    let trust = TrustStore::load(&args.keys)?;
+    let trust = TrustStore::load(&super::trust::store_dir(args.keys)?)?;
     let options = Options {
         issuer: args.issuer,
     };
@@ -127,9 +126,20 @@ fn render(r: &VerifyReport, color: bool) -> String {
         }
         out.push_str(&format!("  manifest:  {}\n", safe(&m.path)));
     }
-    if r.signers.len() > 1 {
-        let signers: Vec<String> = r.signers.iter().map(|s| safe(s)).collect();
-        out.push_str(&format!("  signed by: {}\n", signers.join(", ")));
+    // Every trusted signer, with the key that signed, and the trust store that vouches for them.
+    if !r.signed_by.is_empty() {
+        let signatures: Vec<String> = r
+            .signed_by
+            .iter()
+            .map(|s| format!("{} (key {})", safe(&s.issuer), s.key_id))
+            .collect();
+        out.push_str(&format!("  signed by: {}\n", signatures.join(", ")));
+    }
+    if let Some(store) = &r.trust_store {
+        out.push_str(&format!(
+            "  checked against the trust store {}\n",
+            safe(store)
+        ));
     }
     for c in &r.changes {
         out.push_str(&format!("  {} in paragraph {}:\n", c.kind, c.paragraph));

@@ -1,36 +1,108 @@
-//! Email quoting: a statement forwarded in a reply often has `> ` (or `>> `, `> > `) before every
-//! line. Those markers are not words of the statement. This is a separate, named lenient path:
-//! `verify` tries it only when the copy as received is not authentic, and reports that it did.
+//! Email quoting: a statement forwarded in a reply often has `> ` before every line. Those markers
+//! are not words of the statement, but a `>` (or `|`, or anything else) that *could* be content is
+//! never taken for markup: `>100 people detained` may mean "more than 100". This is a separate,
+//! named lenient path (docs/SPEC.md §6.1): `verify` tries it only when the copy as received is not
+//! authentic, compares the quoted block *alone*, and a statement found only this way is at best
+//! `embedded` (quoted in a reply), never authentic.
+//!
+//! The rule: a *quoted block* is a run of at least [`MIN_QUOTED_LINES`] consecutive lines that all
+//! begin with the same *marker*: one or more `>`, each followed by exactly one space (`> `, `> > `)
+//! or written together (`>> `), the whole marker followed by one space. A line that is the marker
+//! without its final space (`>`, `> >`) is an empty quoted line. A line that starts with `>` but not
+//! with the block's marker and a space (`>100`, `>> x` inside a `> ` block) ends the block. Only the
+//! marker is removed from each line; every other character stays, so a change inside the
+//! quotation is still a change.
 
-/// The share of non-blank lines that must carry a quote marker before a text counts as quoted.
-const MIN_QUOTED_SHARE: f64 = 0.3;
+/// Fewest consecutive lines, with at least this many non-empty ones, that make a quoted block: a
+/// single `> ` line is more likely content than a quotation.
+pub const MIN_QUOTED_LINES: usize = 2;
 
-/// The text with email quote markers removed from the start of each line, or `None` when too few
-/// lines are quoted for this to be an email quotation (fewer than 2, or under 30% of the non-blank
-/// lines). A marker is any run of `>` characters, each optionally followed by spaces or tabs, after
-/// optional leading spaces.
-pub fn strip_quote_markers(text: &str) -> Option<String> {
-    let mut quoted = 0usize;
-    let mut non_blank = 0usize;
-    let mut out = String::with_capacity(text.len());
-    for line in text.split_inclusive('\n') {
-        if !line.trim().is_empty() {
-            non_blank += 1;
-        }
-        let rest = line.trim_start_matches([' ', '\t']);
-        if rest.starts_with('>') {
-            quoted += 1;
-            let mut rest = rest;
-            while let Some(after) = rest.strip_prefix('>') {
-                rest = after.trim_start_matches([' ', '\t']);
-            }
-            out.push_str(rest);
-        } else {
-            out.push_str(line);
+/// The largest quoted block of a copy, with its markers removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuotedBlock {
+    /// The block's lines without their markers, each ending in `\n`.
+    pub text: String,
+    /// The marker, e.g. `"> "`.
+    pub marker: String,
+    /// 1-based first and last line of the block in the copy.
+    pub lines: (usize, usize),
+    /// Whether the copy has other non-blank lines outside the block (a reply's own words).
+    pub has_outside_material: bool,
+}
+
+/// The marker a line begins with (`> `, `>> `, `> > `), if it begins with one.
+fn marker_of(line: &str) -> Option<&str> {
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() && bytes[i] == b'>' {
+        i += 1;
+        // `> >` style: one space between markers.
+        if i + 1 < bytes.len() && bytes[i] == b' ' && bytes[i + 1] == b'>' {
+            i += 1;
         }
     }
-    let enough = quoted >= 2 && quoted as f64 >= MIN_QUOTED_SHARE * non_blank as f64;
-    enough.then_some(out)
+    (i > 0 && bytes.get(i) == Some(&b' ')).then(|| &line[..=i])
+}
+
+/// Whether `line` (without its line break) belongs to a block quoted with `marker`; returns the
+/// line without the marker.
+fn strip<'a>(line: &'a str, marker: &str) -> Option<&'a str> {
+    if let Some(rest) = line.strip_prefix(marker) {
+        return Some(rest);
+    }
+    // An empty quoted line: the marker without its final space, and nothing else but spaces.
+    (line.trim_end() == marker.trim_end()).then_some("")
+}
+
+/// The largest quoted block of `text` (see the module docs), or `None` when no run of lines is an
+/// unambiguous quotation.
+pub fn quoted_block(text: &str) -> Option<QuotedBlock> {
+    let lines: Vec<&str> = text
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect();
+    let mut best: Option<(usize, usize, &str)> = None; // (start, end exclusive, marker)
+    let mut i = 0;
+    while i < lines.len() {
+        let Some(marker) = marker_of(lines[i]) else {
+            i += 1;
+            continue;
+        };
+        let mut end = i;
+        let mut non_empty = 0;
+        while end < lines.len() {
+            match strip(lines[end], marker) {
+                Some(rest) => {
+                    if !rest.trim().is_empty() {
+                        non_empty += 1;
+                    }
+                    end += 1;
+                }
+                None => break,
+            }
+        }
+        // A block ends at its last quoted line, not at trailing empty quoted lines' absence.
+        if non_empty >= MIN_QUOTED_LINES && best.is_none_or(|(s, e, _)| end - i > e - s) {
+            best = Some((i, end, marker));
+        }
+        i = end.max(i + 1);
+    }
+    let (start, end, marker) = best?;
+    let mut block = String::new();
+    for line in &lines[start..end] {
+        block.push_str(strip(line, marker).unwrap_or_default());
+        block.push('\n');
+    }
+    let has_outside_material = lines[..start]
+        .iter()
+        .chain(&lines[end..])
+        .any(|l| !l.trim().is_empty());
+    Some(QuotedBlock {
+        text: block,
+        marker: marker.to_string(),
+        lines: (start + 1, end),
+        has_outside_material,
+    })
 }
 
 #[cfg(test)]
@@ -38,21 +110,68 @@ mod tests {
     use super::*;
 
     #[test]
-    fn markers_of_any_depth_are_removed() {
-        let text = "Hi, see below.\n\n> We call for the release\n>> of the three lawyers.\n> > Contact +852 5550 0117\n";
-        let stripped = strip_quote_markers(text).unwrap();
+    fn a_consistent_marker_block_is_unquoted_and_the_reply_is_outside_material() {
+        let text = "Hi, see below.\n\n> We call for the release\n> of the three lawyers.\n>\n> Contact +852 5550 0117\n";
+        let block = quoted_block(text).unwrap();
         assert_eq!(
-            stripped,
-            "Hi, see below.\n\nWe call for the release\nof the three lawyers.\nContact +852 5550 0117\n"
+            block.text,
+            "We call for the release\nof the three lawyers.\n\nContact +852 5550 0117\n"
         );
+        assert_eq!(block.marker, "> ");
+        assert_eq!(block.lines, (3, 6));
+        assert!(block.has_outside_material);
+    }
+
+    #[test]
+    fn markers_without_their_space_are_content_not_quoting() {
+        // ">100 people detained" may mean "more than 100".
+        assert_eq!(
+            quoted_block("Figures:\n>100 people detained\n>12 people released\n"),
+            None
+        );
+    }
+
+    #[test]
+    fn a_changed_marker_ends_the_block_and_is_kept_as_content() {
+        let text = "> We call for the release\n> of the three lawyers\n>> and their families.\n";
+        let block = quoted_block(text).unwrap();
+        assert_eq!(
+            block.text,
+            "We call for the release\nof the three lawyers\n"
+        );
+        assert!(block.has_outside_material);
+    }
+
+    #[test]
+    fn nested_markers_are_one_marker() {
+        let block = quoted_block("> > First line\n> > second line\n").unwrap();
+        assert_eq!(block.marker, "> > ");
+        assert_eq!(block.text, "First line\nsecond line\n");
+        assert!(!block.has_outside_material);
+        let block = quoted_block(">> First line\n>> second line\n").unwrap();
+        assert_eq!(block.marker, ">> ");
     }
 
     #[test]
     fn a_single_quoted_line_is_not_an_email_quotation() {
         assert_eq!(
-            strip_quote_markers("Prices rose > 5% this year.\n> one line\nplain\nplain\nplain\n"),
+            quoted_block("Prices rose > 5% this year.\n> one line\nplain\nplain\nplain\n"),
             None
         );
-        assert_eq!(strip_quote_markers("No quoting here.\n"), None);
+        assert_eq!(quoted_block("No quoting here.\n"), None);
+    }
+
+    #[test]
+    fn only_the_marker_is_removed_never_more_spaces_or_characters() {
+        let block = quoted_block(">   indented\n> >not a marker here\n").unwrap();
+        assert_eq!(block.text, "  indented\n>not a marker here\n");
+    }
+
+    #[test]
+    fn the_largest_block_wins() {
+        let text = "> a\n> b\n\nreply\n\n> c\n> d\n> e\n";
+        let block = quoted_block(text).unwrap();
+        assert_eq!(block.text, "c\nd\ne\n");
+        assert_eq!(block.lines, (6, 8));
     }
 }

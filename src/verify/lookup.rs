@@ -6,12 +6,14 @@
 //!    exact digest is the copy's, or whose canonical digest is the copy's as received or without
 //!    email reply markers. Only these are read and checked in full. An authentic verdict from them
 //!    is final: no other manifest could do better.
-//! 3. Otherwise a similarity shortlist: a light scan of issuers, key ids and paragraphs keeps the
-//!    [`SIMILAR_SHORTLIST`] most similar manifests that name a trusted key and, separately, the most
-//!    similar others (so untrusted look-alikes can never crowd out a trusted statement), for both
-//!    readings of the copy. These, with the digest matches, are read in full and judged by
-//!    [`super::verify_against`], which also sees every digest match, so a trusted statement always
-//!    wins over an impostor's exact copy.
+//! 3. Otherwise a similarity shortlist, for both readings of the copy: a light scan of issuers,
+//!    key ids and paragraphs ranks the manifests that share phrases with the copy, those that name
+//!    a trusted key apart from the others. Naming a key proves nothing, so the first ranking is read
+//!    in full, most similar first, until [`SIMILAR_SHORTLIST`] of them carry a verified signature by
+//!    a key trusted for their issuer; forgeries met on the way are kept (a few) to be reported. The
+//!    [`SIMILAR_SHORTLIST`] most similar others are read too. All of these, with the digest matches,
+//!    are judged by [`super::verify_against`], so a trusted statement always wins over an impostor's
+//!    exact copy, and no number of look-alikes can crowd it out.
 //!
 //! The light scans are hints: nothing they report is trusted before the manifest is read, parsed
 //! and its signatures checked.
@@ -46,8 +48,8 @@ pub fn verify(
         &copy.exact_digest(),
         &copy.canonical_digests(),
     );
-    if !paths.is_empty() {
-        let (entries, problems) = archive::read_entries(archive, paths.clone());
+    let (mut entries, mut problems) = archive::read_entries(archive, paths.clone());
+    if !entries.is_empty() {
         let report = verify_against(copy, &entries, &problems, trust, options);
         if report.verdict.is_authentic() {
             return Ok(report);
@@ -61,19 +63,42 @@ pub fn verify(
             .is_some_and(|t| t.key.issuer == issuer)
     };
     for text in copy.canonical_texts() {
-        let similar = archive::most_similar(archive, files, text, SIMILAR_SHORTLIST, trusted);
-        add_new(&mut paths, similar);
+        let (claim_trusted, others) = archive::most_similar(archive, files, text, trusted);
+        // Read the statements that name a trusted key, most similar first, until
+        // SIMILAR_SHORTLIST of them really are trusted (their issuer's signature verifies):
+        // forgeries that only name a trusted key id cannot push the genuine statement out.
+        let mut verified = 0;
+        for chunk in claim_trusted.chunks(SIMILAR_SHORTLIST) {
+            if verified >= SIMILAR_SHORTLIST {
+                break;
+            }
+            let fresh: Vec<PathBuf> = chunk
+                .iter()
+                .filter(|p| !paths.contains(p))
+                .cloned()
+                .collect();
+            paths.extend(fresh.iter().cloned());
+            let (read, unusable) = archive::read_entries(archive, fresh);
+            for entry in read {
+                if entry.manifest.assess(trust).issuer_signed {
+                    verified += 1;
+                    entries.push(entry);
+                } else if entries.len() < 4 * SIMILAR_SHORTLIST {
+                    entries.push(entry);
+                }
+            }
+            problems.extend(unusable);
+        }
+        let fresh: Vec<PathBuf> = others
+            .into_iter()
+            .filter(|p| !paths.contains(p))
+            .take(SIMILAR_SHORTLIST)
+            .collect();
+        paths.extend(fresh.iter().cloned());
+        let (read, unusable) = archive::read_entries(archive, fresh);
+        entries.extend(read);
+        problems.extend(unusable);
     }
-    let (entries, mut problems) = archive::read_entries(archive, paths);
     problems.extend(listing.problems);
     Ok(verify_against(copy, &entries, &problems, trust, options))
-}
-
-/// Append the paths not already in `paths`.
-fn add_new(paths: &mut Vec<PathBuf>, more: Vec<PathBuf>) {
-    for path in more {
-        if !paths.contains(&path) {
-            paths.push(path);
-        }
-    }
 }

@@ -11,17 +11,19 @@
 
 mod lookup;
 
-pub use lookup::verify;
+pub use lookup::{verify, SIMILAR_SHORTLIST};
 
 use crate::archive::{Entry, LoadProblem};
-use crate::canon::{Canonical, LayoutDifference, SuspiciousKind};
+use crate::canon::{Canonical, SuspiciousKind};
 use crate::diff::{self, Comparison, Relation};
 use crate::digest::Digest;
+use crate::input::email::QuotedBlock;
 use crate::input::{Decoded, InputError};
 use crate::keys::TrustStore;
 use crate::manifest::TrustAssessment;
 use crate::report::{
-    CopyInfo, ManifestRef, MatchKind, OtherMatch, Verdict, VerifyReport, Warning, WarningKind,
+    CopyInfo, ManifestRef, MatchKind, OtherMatch, Signature, Verdict, VerifyReport, Warning,
+    WarningKind,
 };
 
 /// At most this many archive load problems are listed one by one in a report.
@@ -35,9 +37,9 @@ pub struct ReceivedCopy {
     encoding: &'static str,
     exact: Digest,
     canonical: Canonical,
-    /// The copy with its email reply markers removed, when its lines carry them
-    /// ([`crate::input::email`]).
-    unquoted: Option<Canonical>,
+    /// The copy's largest email quotation without its markers, when it has one
+    /// ([`crate::input::email`]): compared on its own when the copy as received is not authentic.
+    quoted: Option<(QuotedBlock, Canonical)>,
 }
 
 impl ReceivedCopy {
@@ -46,19 +48,20 @@ impl ReceivedCopy {
         let name = name.into();
         let decoded = crate::input::decode(bytes, &name)?;
         let canonical = decoded.canonicalize();
-        let unquoted = crate::input::email::strip_quote_markers(&decoded.text).map(|text| {
-            Decoded {
-                text,
+        let quoted = crate::input::email::quoted_block(&decoded.text).map(|block| {
+            let canonical = Decoded {
+                text: block.text.clone(),
                 ..decoded.clone()
             }
-            .canonicalize()
+            .canonicalize();
+            (block, canonical)
         });
         Ok(ReceivedCopy {
             name,
             encoding: decoded.encoding,
             exact: Digest::of(bytes),
             canonical,
-            unquoted,
+            quoted,
         })
     }
 
@@ -83,19 +86,19 @@ impl ReceivedCopy {
         &self.canonical
     }
 
-    /// The canonical digests to look the copy up by: as received, and without email reply markers.
-    pub(crate) fn canonical_digests(&self) -> Vec<Digest> {
-        std::iter::once(&self.canonical)
-            .chain(&self.unquoted)
-            .map(|c| c.digest)
-            .collect()
+    /// The copy's readings: as received, and its email quotation alone without the markers.
+    fn readings(&self) -> impl Iterator<Item = &Canonical> {
+        std::iter::once(&self.canonical).chain(self.quoted.as_ref().map(|(_, c)| c))
     }
 
-    /// The canonical texts to compare word by word: as received, and without email reply markers.
+    /// The canonical digests to look the copy up by, one per reading.
+    pub(crate) fn canonical_digests(&self) -> Vec<Digest> {
+        self.readings().map(|c| c.digest).collect()
+    }
+
+    /// The canonical texts to compare word by word, one per reading.
     pub(crate) fn canonical_texts(&self) -> impl Iterator<Item = &str> {
-        std::iter::once(&self.canonical)
-            .chain(&self.unquoted)
-            .map(|c| c.text.as_str())
+        self.readings().map(|c| c.text.as_str())
     }
 }
 
@@ -187,7 +190,7 @@ pub fn verify_against(
     if report.verdict.is_authentic() {
         return report;
     }
-    let Some(unquoted) = &copy.unquoted else {
+    let Some((block, unquoted)) = &copy.quoted else {
         return report;
     };
     let unquoted = Reading {
@@ -195,6 +198,12 @@ pub fn verify_against(
         canonical: unquoted,
     };
     let mut alternative = verify_reading(unquoted, entries, archive_problems, trust, options);
+    // A statement found only inside a quotation is quoted in a reply: at best `embedded`, never
+    // authentic (docs/SPEC.md §6.1). The markers were not part of what was signed.
+    if alternative.verdict.is_authentic() {
+        alternative.verdict = Verdict::Embedded;
+        alternative.differences.clear();
+    }
     let better = verdict_rank(alternative.verdict) < verdict_rank(report.verdict)
         || (alternative.verdict == Verdict::Modified
             && report.verdict == Verdict::Modified
@@ -202,18 +211,28 @@ pub fn verify_against(
     if !better {
         return report;
     }
-    if alternative.verdict == Verdict::Reformatted {
-        alternative.differences.push(LayoutDifference::EmailQuoting);
+    let (first, last) = block.lines;
+    let mut note = vec![Warning {
+        kind: WarningKind::EmailQuoting,
+        message: format!(
+            "lines {first} to {last} of the copy are an email quotation (each begins with {:?}); the statement was compared with that quotation alone, without the markers",
+            block.marker
+        ),
+    }];
+    if block.has_outside_material
+        && !alternative
+            .warnings
+            .iter()
+            .any(|w| w.kind == WarningKind::UnsignedMaterial)
+    {
+        note.push(Warning {
+            kind: WarningKind::UnsignedMaterial,
+            message: format!(
+                "the copy's lines outside the quotation (before line {first} or after line {last}) are not part of what was signed"
+            ),
+        });
     }
-    alternative.warnings.insert(
-        0,
-        Warning {
-            kind: WarningKind::EmailQuoting,
-            message:
-                "the copy's lines carry email reply markers (>); they were removed before comparing"
-                    .into(),
-        },
-    );
+    alternative.warnings.splice(0..0, note);
     alternative
 }
 
@@ -252,19 +271,21 @@ fn verify_reading(
             (is_exact || is_canonical).then(|| Candidate::new(entry, trust, is_exact))
         })
         .collect();
-    // Usable first, then exact before canonical, then the latest in its chain.
-    candidates.sort_by_key(|c| {
-        (
-            !c.usable(),
-            !c.exact,
-            std::cmp::Reverse(c.entry.manifest.seq()),
-        )
+    // Usable first, then exact before canonical; between issuers by name (never by a date or
+    // sequence number, which an issuer writes itself), then the latest in its own chain.
+    candidates.sort_by(|a, b| {
+        (!a.usable(), !a.exact, a.entry.manifest.issuer())
+            .cmp(&(!b.usable(), !b.exact, b.entry.manifest.issuer()))
+            .then_with(|| b.entry.manifest.seq().cmp(&a.entry.manifest.seq()))
+            .then_with(|| a.entry.path.cmp(&b.entry.path))
     });
 
     let mut report = VerifyReport {
         verdict: Verdict::Unknown,
         issuer: None,
         signers: Vec::new(),
+        signed_by: Vec::new(),
+        trust_store: trust.dir().map(|d| d.display().to_string()),
         manifest: None,
         differences: Vec::new(),
         changes: Vec::new(),
@@ -297,6 +318,7 @@ fn verify_reading(
             report.differences = m.wire().canonical.layout.differences(&canonical.layout);
         }
         adopt(&mut report, best, options, true);
+        add_other_signers(&mut report, best, &usable);
     } else {
         // No trusted statement has the copy's digests: compare word by word, trusted statements
         // first. An untrusted exact match never beats a trusted approximate one.
@@ -337,6 +359,7 @@ fn verify_reading(
             add_comparison_warnings(&mut report, comparison);
             let unaltered = report.verdict != Verdict::Modified;
             adopt(&mut report, best, options, unaltered);
+            add_other_signers(&mut report, best, &equally_close);
         } else if let Some(first) = candidates.first() {
             set_untrusted(&mut report, first, "matches");
         } else if let Some(first) = approximate
@@ -415,6 +438,7 @@ fn adopt(
 ) {
     report.issuer = Some(best.entry.manifest.issuer().to_string());
     report.signers = best.trust.signers.clone();
+    report.signed_by = signatures_of(best);
     report.manifest = Some(manifest_ref(best.entry));
     // The issuer signed it; say so if any other signature on it (a co-signer's) fails.
     for problem in &best.trust.problems {
@@ -437,6 +461,50 @@ fn adopt(
             });
         }
     }
+}
+
+/// The trusted signatures on a candidate, as the report names them.
+fn signatures_of(c: &Candidate<'_>) -> Vec<Signature> {
+    c.trust
+        .signer_keys
+        .iter()
+        .map(|(issuer, key_id)| Signature {
+            issuer: issuer.clone(),
+            key_id: key_id.to_string(),
+            manifest: c.entry.path.display().to_string(),
+        })
+        .collect()
+}
+
+/// Other trusted manifests of the same words (`same`, which may include `best`): every issuer that
+/// signed them is a signer too, and a warning names each such manifest, so that a second trusted
+/// group signing a copy of a statement can never hide the group that signed it first.
+fn add_other_signers(report: &mut VerifyReport, best: &Candidate<'_>, same: &[&Candidate<'_>]) {
+    for other in same {
+        if std::ptr::eq(other.entry, best.entry) {
+            continue;
+        }
+        for signer in &other.trust.signers {
+            if !report.signers.contains(signer) {
+                report.signers.push(signer.clone());
+            }
+        }
+        report.signed_by.extend(signatures_of(other));
+        report.warnings.push(Warning {
+            kind: WarningKind::AlsoSigned,
+            message: format!(
+                "the same words are also signed by {} in {} (seq {})",
+                quoted_list(&other.trust.signers),
+                other.entry.path.display(),
+                other.entry.manifest.seq()
+            ),
+        });
+    }
+    // The verdict's issuer first, the others by name.
+    let first = report.issuer.clone();
+    report
+        .signers
+        .sort_by(|a, b| (Some(a) != first.as_ref(), a).cmp(&(Some(b) != first.as_ref(), b)));
 }
 
 fn set_untrusted(report: &mut VerifyReport, first: &Candidate<'_>, how: &str) {
@@ -464,31 +532,32 @@ fn approximate_candidates<'a>(
         return Vec::new();
     }
     let copy_shingles = diff::shingles(&copy_units);
-    // (names a trusted key, similarity, entry, canonical text)
-    let scored: Vec<(bool, usize, &Entry, String)> = entries
+    // (candidate with its signatures checked, similarity, canonical text)
+    let scored: Vec<(Candidate<'a>, usize, String)> = entries
         .iter()
         .filter(|e| !digest_matches.iter().any(|c| std::ptr::eq(c.entry, *e)))
         .filter_map(|e| {
             let text = e.manifest.canonical_text();
             let shared = diff::similarity(&text, &copy_shingles);
-            (shared > 0).then(|| (e.manifest.names_trusted_key(trust), shared, e, text))
+            (shared > 0).then(|| (Candidate::new(e, trust, false), shared, text))
         })
         .collect();
-    // The closest statements that name a trusted key, and separately the closest others, so that
-    // untrusted look-alikes can never crowd out a trusted statement.
+    // The closest usable statements (signatures verified with a key trusted for their issuer), and
+    // separately the closest others, so that look-alikes (even ones that name a trusted key id
+    // with a signature that does not verify) can never crowd out a trusted statement.
+    let (mut usable, mut others): (Vec<_>, Vec<_>) = scored.into_iter().partition(|s| s.0.usable());
     let mut out: Vec<Candidate<'a>> = Vec::new();
-    for want_trusted in [true, false] {
-        let mut kind: Vec<&(bool, usize, &Entry, String)> =
-            scored.iter().filter(|s| s.0 == want_trusted).collect();
-        kind.sort_by_key(|(_, shared, e, _)| {
-            (
-                std::cmp::Reverse(*shared),
-                std::cmp::Reverse(e.manifest.seq()),
-            )
+    for kind in [&mut usable, &mut others] {
+        kind.sort_by(|(a, a_shared, _), (b, b_shared, _)| {
+            let (a, b) = (a.entry, b.entry);
+            b_shared
+                .cmp(a_shared)
+                .then_with(|| a.manifest.issuer().cmp(b.manifest.issuer()))
+                .then_with(|| b.manifest.seq().cmp(&a.manifest.seq()))
+                .then_with(|| a.path.cmp(&b.path))
         });
-        for (_, _, entry, text) in kind.into_iter().take(MAX_APPROXIMATE_CANDIDATES) {
-            let mut c = Candidate::new(entry, trust, false);
-            c.comparison = Some(diff::compare(text, &canonical.text));
+        for (mut c, _, text) in kind.drain(..).take(MAX_APPROXIMATE_CANDIDATES) {
+            c.comparison = Some(diff::compare(&text, &canonical.text));
             out.push(c);
         }
     }
@@ -564,7 +633,11 @@ fn add_archive_warnings(report: &mut VerifyReport, problems: &[LoadProblem]) {
     for p in problems.iter().take(MAX_LISTED_ARCHIVE_PROBLEMS) {
         report.warnings.push(Warning {
             kind: WarningKind::ArchiveFile,
-            message: format!("skipped {}: {}", p.path.display(), p.problem),
+            message: format!(
+                "skipped {}: {}",
+                p.path.display(),
+                crate::archive::with_causes(&p.problem)
+            ),
         });
     }
     if problems.len() > MAX_LISTED_ARCHIVE_PROBLEMS {

@@ -1,0 +1,206 @@
+//! The trust store: which key is trusted for which issuer (docs/SPEC.md §4.5).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::{IssuerKey, KeyError, KeyId};
+
+/// A trusted key: a public key file from the trust store.
+#[derive(Debug, Clone)]
+pub struct TrustedKey {
+    /// The key and the issuer it is trusted for.
+    pub key: IssuerKey,
+    /// The file it came from.
+    pub path: PathBuf,
+}
+
+/// A directory of `.pub` files. Each key is trusted for the issuer named in its file, and no other.
+#[derive(Debug, Clone, Default)]
+pub struct TrustStore {
+    keys: HashMap<KeyId, TrustedKey>,
+    /// The directory it was loaded from (none for a store built in memory).
+    dir: Option<PathBuf>,
+}
+
+/// The environment variable naming the user's trust store directory.
+pub const TRUST_STORE_ENV: &str = "ATTEST_KEYS";
+
+/// The user's own trust store directory: `$ATTEST_KEYS` if set and not empty, else
+/// `$XDG_CONFIG_HOME/attest/keys` (if that is an absolute path), else `$HOME/.config/attest/keys`
+/// (docs/SPEC.md §4.5). Never the current directory: a bundle that ships its own `keys/` must not
+/// vouch for itself. `env` reads a variable (`std::env::var_os` in a program).
+pub fn user_trust_store_dir(
+    env: impl Fn(&str) -> Option<std::ffi::OsString>,
+) -> Result<PathBuf, KeyError> {
+    let set = |name: &str| env(name).filter(|v| !v.is_empty());
+    if let Some(dir) = set(TRUST_STORE_ENV) {
+        return Ok(PathBuf::from(dir));
+    }
+    if let Some(config) = set("XDG_CONFIG_HOME").map(PathBuf::from) {
+        if config.is_absolute() {
+            return Ok(config.join("attest").join("keys"));
+        }
+    }
+    let home = set("HOME").ok_or(KeyError::NoTrustStoreLocation)?;
+    Ok(PathBuf::from(home)
+        .join(".config")
+        .join("attest")
+        .join("keys"))
+}
+
+impl TrustStore {
+    /// The directory the store was loaded from, if any.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
+    /// Add `key` to the trust store directory `dir` (created if missing) as `<key id>.pub`, written
+    /// atomically. Returns the file written, or `None` when the same key is already trusted for the
+    /// same issuer there. A key already trusted there for another issuer is an error: a key speaks
+    /// for one issuer only.
+    pub fn install(dir: &Path, key: &IssuerKey) -> Result<Option<PathBuf>, KeyError> {
+        let shown = dir.display().to_string();
+        let write_error = |source| KeyError::TrustStoreWrite {
+            path: shown.clone(),
+            source,
+        };
+        if dir.is_dir() {
+            match TrustStore::load(dir) {
+                Ok(store) => {
+                    if let Some(existing) = store.get(&key.key_id) {
+                        if existing.key.issuer == key.issuer {
+                            return Ok(None);
+                        }
+                        return Err(KeyError::KeyForTwoIssuers {
+                            key_id: key.key_id,
+                            first_issuer: existing.key.issuer.clone(),
+                            first_path: existing.path.display().to_string(),
+                            second_issuer: key.issuer.clone(),
+                            second_path: "the key being added".into(),
+                        });
+                    }
+                }
+                Err(KeyError::TrustStoreEmpty { .. }) => {}
+                Err(other) => return Err(other),
+            }
+        } else {
+            std::fs::create_dir_all(dir).map_err(|source| {
+                write_error(crate::fsutil::WriteError::Io {
+                    path: shown.clone(),
+                    cause: source,
+                })
+            })?;
+        }
+        let path = dir.join(format!("{}.pub", key.key_id));
+        crate::fsutil::write_new(&path, key.to_file_string().as_bytes(), 0o644)
+            .map_err(write_error)?;
+        Ok(Some(path))
+    }
+
+    /// Load every `*.pub` file in `dir` (other files are ignored). Fails closed: a missing directory,
+    /// a malformed key file, a key listed for two issuers, or an empty store is an error.
+    pub fn load(dir: &Path) -> Result<TrustStore, KeyError> {
+        let shown = dir.display().to_string();
+        let entries = std::fs::read_dir(dir).map_err(|source| KeyError::TrustStoreUnreadable {
+            path: shown.clone(),
+            source,
+        })?;
+        let mut paths: Vec<PathBuf> = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(|source| KeyError::TrustStoreUnreadable {
+                path: shown.clone(),
+                source,
+            })?;
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "pub") && path.is_file() {
+                paths.push(path);
+            }
+        }
+        paths.sort();
+        let mut store = TrustStore {
+            dir: Some(dir.to_path_buf()),
+            ..TrustStore::default()
+        };
+        for path in paths {
+            let key = IssuerKey::read(&path)?;
+            store.add(key, path)?;
+        }
+        if store.keys.is_empty() {
+            return Err(KeyError::TrustStoreEmpty { path: shown });
+        }
+        Ok(store)
+    }
+
+    /// Add a key. The same key listed for two different issuers is an error.
+    pub fn add(&mut self, key: IssuerKey, path: PathBuf) -> Result<(), KeyError> {
+        if let Some(existing) = self.keys.get(&key.key_id) {
+            if existing.key.issuer != key.issuer {
+                return Err(KeyError::KeyForTwoIssuers {
+                    key_id: key.key_id,
+                    first_issuer: existing.key.issuer.clone(),
+                    first_path: existing.path.display().to_string(),
+                    second_issuer: key.issuer,
+                    second_path: path.display().to_string(),
+                });
+            }
+            return Ok(());
+        }
+        self.keys.insert(key.key_id, TrustedKey { key, path });
+        Ok(())
+    }
+
+    /// The trusted key with this id, if any.
+    pub fn get(&self, id: &KeyId) -> Option<&TrustedKey> {
+        self.keys.get(id)
+    }
+
+    /// Every trusted key, in key id order.
+    pub fn keys(&self) -> impl Iterator<Item = &TrustedKey> {
+        let mut keys: Vec<&TrustedKey> = self.keys.values().collect();
+        keys.sort_by_key(|k| k.key.key_id.to_string());
+        keys.into_iter()
+    }
+
+    /// Number of keys.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Whether the store is empty.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keys::SecretKey;
+
+    #[test]
+    fn trust_store_reads_only_pub_files_and_fails_closed_when_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(matches!(
+            TrustStore::load(dir.path()),
+            Err(KeyError::TrustStoreEmpty { .. })
+        ));
+        let sk = SecretKey::generate("Harbour Rights Lawyers Network").unwrap();
+        std::fs::write(dir.path().join("harbour.pub"), sk.public().to_file_string()).unwrap();
+        std::fs::write(dir.path().join("README.txt"), "not a key").unwrap();
+        std::fs::write(
+            dir.path().join("harbour.key"),
+            sk.to_file_string(None).unwrap(),
+        )
+        .unwrap();
+        let store = TrustStore::load(dir.path()).unwrap();
+        assert_eq!(store.len(), 1);
+        let trusted = store.get(&sk.key_id()).unwrap();
+        assert_eq!(trusted.key.issuer, "Harbour Rights Lawyers Network");
+        // A malformed .pub file is an error naming it, not silently skipped.
+        std::fs::write(dir.path().join("broken.pub"), "garbage").unwrap();
+        match TrustStore::load(dir.path()) {
+            Err(KeyError::UnknownForm { path }) => assert!(path.ends_with("broken.pub"), "{path}"),
+            other => panic!("expected UnknownForm for broken.pub, got {other:?}"),
+        }
+    }
+}

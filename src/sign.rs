@@ -1,0 +1,736 @@
+//! Signing a statement: the signing policy as one library call.
+//!
+//! [`sign`] checks the statement and its metadata, finds the head of the issuer's chain in the
+//! archive, signs the next manifest and writes it (into the archive, to a chosen file, or nowhere).
+//! Writing into the archive happens under an exclusive lock on the archive
+//! ([`crate::archive::lock`]), held from reading the chain head to linking the new manifest into
+//! place, so that signers started at the same time take consecutive sequence numbers and never fork
+//! the chain. The library never prints and never prompts: warnings are returned as [`SignWarning`]s,
+//! and the secret key arrives already loaded.
+//!
+//! The chain head is found without parsing the whole archive: only a light header of each manifest is
+//! read, and only the head candidates are read and checked in full ([`crate::archive::head`]).
+//!
+//! A process killed at any moment (SIGKILL included) leaves nothing that `audit` reports: the lock
+//! dies with the process, and the manifest is written to a hidden temporary file that is linked into
+//! place only when complete ([`crate::fsutil::write_new`]). A killed writer can leave an empty
+//! issuer directory or a hidden `.attest-tmp-*` file; both are ignored by the archive walk, and the
+//! temporary files are left alone rather than cleaned up, since a process that does not take the
+//! archive lock (`keygen`, `sign --out`) may be writing one at that moment.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::archive::head::{self, ChainHead, Header};
+use crate::archive::lock::{ArchiveLock, LockError};
+use crate::archive::{self, Archive, ArchiveError, DirArchive, Listing};
+use crate::digest::Digest;
+use crate::fsutil::{write_new, WriteError};
+use crate::input::{self, InputError};
+use crate::keys::{KeyId, SecretKey, TrustStore};
+use crate::manifest::{self, Manifest, ManifestError, NewStatement};
+
+pub use crate::archive::head::SkipReason;
+
+/// The file name recorded when the caller knows none (standard input).
+pub const DEFAULT_FILE_NAME: &str = "statement.txt";
+
+/// Unix permissions of a manifest file.
+const MANIFEST_MODE: u32 = 0o644;
+
+/// A statement to sign, and how.
+#[derive(Debug, Clone)]
+pub struct SignRequest<'a> {
+    /// The exact bytes to sign: UTF-8 text (a UTF-8 byte order mark is allowed and recorded).
+    pub bytes: &'a [u8],
+    /// How to name the statement in errors (a path, or `standard input`).
+    pub name: &'a str,
+    /// The bare file name recorded in the manifest; [`DEFAULT_FILE_NAME`] when `None`.
+    pub file_name: Option<String>,
+    /// The title; the file name without its extension when `None`. Surrounding spaces are trimmed.
+    pub title: Option<String>,
+    /// The date, `YYYY-MM-DD`; today (UTC) when `None`.
+    pub date: Option<String>,
+    /// Language tags; guessed from the scripts used when empty.
+    pub languages: Vec<String>,
+    /// Sign even though the text contains bidirectional controls or other invisible characters.
+    pub allow_suspicious: bool,
+    /// Where the manifest goes.
+    pub destination: Destination,
+}
+
+/// Where a new manifest is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    /// Into the archive, at its standard path (see [`archive::manifest_path`]), under the archive
+    /// lock.
+    Archive,
+    /// To this file (never overwritten). The manifest still links to the chain head in the archive,
+    /// but the archive is not locked: the manifest is not in the archive until someone puts it there.
+    File(PathBuf),
+    /// Nowhere: the manifest is only returned (for example to print it).
+    Nowhere,
+}
+
+/// A signed statement.
+#[derive(Debug, Clone)]
+pub struct Signed {
+    /// The new manifest.
+    pub manifest: Manifest,
+    /// Where it was written, unless the destination was [`Destination::Nowhere`].
+    pub path: Option<PathBuf>,
+    /// What the caller should tell the user.
+    pub warnings: Vec<SignWarning>,
+}
+
+/// Something the signer should know, that did not stop the signing. Stable snake_case kinds.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SignWarning {
+    /// The issuer already signed these exact bytes; signing them again adds a new statement.
+    AlreadySigned {
+        /// The issuer.
+        issuer: String,
+        /// The earlier manifest.
+        path: PathBuf,
+        /// Its sequence number.
+        seq: u64,
+    },
+    /// A file in the archive was left out of the search for the chain head.
+    SkippedArchiveFile {
+        /// The file.
+        path: PathBuf,
+        /// Why, as a kind.
+        reason: SkipReason,
+        /// Why, for people.
+        detail: String,
+    },
+}
+
+impl fmt::Display for SignWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SignWarning::AlreadySigned { issuer, path, seq } => write!(
+                f,
+                "{issuer:?} already signed these exact bytes in {} (seq {seq}); signing them again \
+                 adds a new statement to the chain",
+                path.display()
+            ),
+            SignWarning::SkippedArchiveFile { path, detail, .. } => {
+                write!(f, "skipped {}: {detail}", path.display())
+            }
+        }
+    }
+}
+
+impl From<head::Skipped> for SignWarning {
+    fn from(s: head::Skipped) -> SignWarning {
+        SignWarning::SkippedArchiveFile {
+            path: s.path,
+            reason: s.reason,
+            detail: s.detail,
+        }
+    }
+}
+
+/// The cause of a rejected title, date, language or file name.
+pub type FieldError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Why a statement was not signed.
+#[derive(Debug, thiserror::Error)]
+pub enum SignError {
+    /// The statement is not UTF-8 text.
+    #[error(transparent)]
+    NotUtf8(InputError),
+    /// The statement has no text (after canonicalization).
+    #[error("{name} has no text to sign")]
+    Empty {
+        /// The statement's name.
+        name: String,
+    },
+    /// The statement contains characters readers cannot see, and they were not allowed.
+    #[error(
+        "{name} contains {codepoint} {char_name} at line {line} ({count} suspicious characters in \
+         all); readers cannot see it. Remove it, or allow suspicious characters \
+         (--allow-suspicious) if it is intended"
+    )]
+    Suspicious {
+        /// The statement's name.
+        name: String,
+        /// The first one's code point, `U+XXXX`.
+        codepoint: String,
+        /// The first one's Unicode name.
+        char_name: String,
+        /// The first one's 1-based line.
+        line: usize,
+        /// How many there are.
+        count: usize,
+    },
+    /// The title cannot be used.
+    #[error("invalid title (--title)")]
+    BadTitle(#[source] FieldError),
+    /// The date cannot be used.
+    #[error("invalid date (--date)")]
+    BadDate(#[source] FieldError),
+    /// A language tag cannot be used.
+    #[error("invalid language (--lang)")]
+    BadLanguage(#[source] FieldError),
+    /// The file name cannot be used.
+    #[error("invalid file name")]
+    BadFileName(#[source] FieldError),
+    /// The issuer's chain has reached [`manifest::MAX_SEQ`].
+    #[error("{issuer:?} has reached the largest sequence number; start a new archive")]
+    SequenceExhausted {
+        /// The issuer.
+        issuer: String,
+    },
+    /// The issuer's chain is forked at its head: signing would extend one branch arbitrarily.
+    #[error(
+        "the archive {} has {} different manifests of {issuer:?} with seq {seq} ({}); resolve the \
+         fork before signing (run `attest audit`)",
+        archive.display(),
+        paths.len(),
+        paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+    )]
+    Fork {
+        /// The archive.
+        archive: PathBuf,
+        /// The issuer.
+        issuer: String,
+        /// The contested sequence number.
+        seq: u64,
+        /// The competing manifests.
+        paths: Vec<PathBuf>,
+    },
+    /// The archive could not be listed.
+    #[error(transparent)]
+    ArchiveUnreadable(ArchiveError),
+    /// The archive could not be locked.
+    #[error(transparent)]
+    Lock(LockError),
+    /// The directory for the manifest could not be created.
+    #[error("cannot create the directory {}; check that it is writable", path.display())]
+    CreateDir {
+        /// The directory.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The manifest could not be built (a field the checks above let through).
+    #[error("cannot build the manifest")]
+    Build(#[source] ManifestError),
+    /// The manifest could not be written.
+    #[error(transparent)]
+    Write(WriteError),
+}
+
+/// A statement checked and canonicalized, ready to be signed at any chain position.
+struct Prepared<'a> {
+    bytes: &'a [u8],
+    canonical: crate::canon::Canonical,
+    title: String,
+    date: String,
+    languages: Vec<String>,
+    file_name: String,
+    exact: Digest,
+}
+
+/// Check a request: the text, then its metadata. Nothing here reads the archive.
+fn prepare<'a>(request: &SignRequest<'a>) -> Result<Prepared<'a>, SignError> {
+    let name = request.name;
+    let decoded = input::decode_utf8(request.bytes, name).map_err(SignError::NotUtf8)?;
+    // Records how the signed bytes were encoded, as verify does for copies.
+    let canonical = decoded.canonicalize();
+    if canonical.text.is_empty() {
+        return Err(SignError::Empty { name: name.into() });
+    }
+    if let (Some(first), false) = (canonical.suspicious.first(), request.allow_suspicious) {
+        return Err(SignError::Suspicious {
+            name: name.into(),
+            codepoint: first.codepoint.clone(),
+            char_name: first.name.clone(),
+            line: first.line,
+            count: canonical.suspicious.len(),
+        });
+    }
+    let date = match &request.date {
+        Some(d) => d.clone(),
+        None => today_utc(),
+    };
+    manifest::check_date(&date).map_err(|e| SignError::BadDate(e.into()))?;
+    let file_name = request
+        .file_name
+        .clone()
+        .unwrap_or_else(|| DEFAULT_FILE_NAME.into());
+    manifest::check_file_name(&file_name).map_err(|e| SignError::BadFileName(e.into()))?;
+    let title = match &request.title {
+        Some(t) => t.trim().to_string(),
+        None => Path::new(&file_name)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| file_name.clone()),
+    };
+    manifest::check_title(&title).map_err(|e| SignError::BadTitle(e.into()))?;
+    for lang in &request.languages {
+        manifest::check_language(lang).map_err(|e| SignError::BadLanguage(e.into()))?;
+    }
+    let languages = if request.languages.is_empty() {
+        guess_languages(&canonical.text)
+    } else {
+        request.languages.clone()
+    };
+    Ok(Prepared {
+        bytes: request.bytes,
+        exact: Digest::of(request.bytes),
+        canonical,
+        title,
+        date,
+        languages,
+        file_name,
+    })
+}
+
+/// Sign a statement as `key`'s issuer, linking it to the head of the issuer's chain in `archive`.
+///
+/// The chain's manifests are those of the issuer validly signed by `key` or, when `trust` is given,
+/// by a key that `trust` holds for the issuer (so that a chain continues across a key change). A
+/// manifest by any other key, whatever issuer it names, never moves or blocks the chain.
+///
+/// With [`Destination::Archive`] the archive directory is created if missing and locked exclusively
+/// until the manifest is in place. Otherwise the archive is only read (and may be missing: the chain
+/// is then empty).
+pub fn sign(
+    key: &SecretKey,
+    request: &SignRequest<'_>,
+    archive: &Path,
+    trust: Option<&TrustStore>,
+) -> Result<Signed, SignError> {
+    let statement = prepare(request)?;
+    match &request.destination {
+        Destination::Archive => ArchiveSigner::open(archive, trust)?.sign_prepared(key, &statement),
+        other => {
+            let mut chain = Chain::scan(archive, key, trust, false)?;
+            let manifest = chain.next_manifest(key, trust, archive, &statement)?;
+            let path = match other {
+                Destination::File(path) => {
+                    write_manifest(path, &manifest)?;
+                    Some(path.clone())
+                }
+                _ => None,
+            };
+            Ok(Signed {
+                manifest,
+                path,
+                warnings: chain.take_warnings(),
+            })
+        }
+    }
+}
+
+/// Signs statements into an archive while holding its lock, for callers that sign many statements in
+/// a row (such as the benchmark's archive maker): the archive is scanned once per signing key, not
+/// once per statement. Nothing else that takes the lock can write into the archive meanwhile, so the
+/// chain heads it remembers stay true. The lock is released when the signer is dropped.
+#[derive(Debug)]
+pub struct ArchiveSigner<'t> {
+    root: PathBuf,
+    trust: Option<&'t TrustStore>,
+    chains: HashMap<KeyId, Chain>,
+    durable: bool,
+    _lock: ArchiveLock,
+}
+
+impl<'t> ArchiveSigner<'t> {
+    /// Lock the archive at `root` (creating it if missing), waiting while another signer holds it.
+    pub fn open(root: &Path, trust: Option<&'t TrustStore>) -> Result<Self, SignError> {
+        let lock = ArchiveLock::exclusive(root).map_err(SignError::Lock)?;
+        Ok(ArchiveSigner {
+            root: root.to_path_buf(),
+            trust,
+            chains: HashMap::new(),
+            durable: true,
+            _lock: lock,
+        })
+    }
+
+    /// Whether each manifest is flushed to disk before [`ArchiveSigner::sign`] returns (the default).
+    /// Turning this off makes bulk signing many times faster, for throwaway archives such as
+    /// benchmarks; a crash of the machine (not of the process) may then lose manifests reported as
+    /// written, or leave them empty. Never turn it off for a real archive.
+    pub fn set_durable(&mut self, durable: bool) {
+        self.durable = durable;
+    }
+
+    /// Sign a statement into the archive, as [`sign`] does with [`Destination::Archive`] (the
+    /// request's destination is ignored).
+    pub fn sign(
+        &mut self,
+        key: &SecretKey,
+        request: &SignRequest<'_>,
+    ) -> Result<Signed, SignError> {
+        let statement = prepare(request)?;
+        self.sign_prepared(key, &statement)
+    }
+
+    fn sign_prepared(
+        &mut self,
+        key: &SecretKey,
+        statement: &Prepared<'_>,
+    ) -> Result<Signed, SignError> {
+        let chain = match self.chains.entry(key.key_id()) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(Chain::scan(&self.root, key, self.trust, true)?)
+            }
+        };
+        let manifest = chain.next_manifest(key, self.trust, &self.root, statement)?;
+        let path = archive::manifest_path(
+            &self.root,
+            key.issuer(),
+            manifest.seq(),
+            &statement.date,
+            &statement.title,
+        );
+        if self.durable {
+            write_manifest(&path, &manifest)?;
+        } else {
+            write_manifest_unsynced(&path, &manifest)?;
+        }
+        chain.advance(&manifest, &path, statement.exact);
+        let warnings = chain.take_warnings();
+        // Another key of the same issuer (after a key change) may count this manifest in its
+        // chain too: forget what it remembers, so that it finds the new head next time.
+        let (id, issuer) = (key.key_id(), key.issuer());
+        self.chains
+            .retain(|other, chain| *other == id || chain.issuer != issuer);
+        Ok(Signed {
+            manifest,
+            path: Some(path),
+            warnings,
+        })
+    }
+}
+
+/// One issuer's chain as one signing key sees it.
+#[derive(Debug)]
+struct Chain {
+    /// The issuer.
+    issuer: String,
+    /// The head, or `None` for an empty chain.
+    head: Option<(u64, Digest)>,
+    /// The headers of the issuer's manifests that name an accepted key (hints, for the duplicate
+    /// warning).
+    candidates: Vec<Header>,
+    /// Whether a fork at the head was found: `(seq, paths)`.
+    fork: Option<(u64, Vec<PathBuf>)>,
+    /// Warnings not yet handed to the caller.
+    warnings: Vec<SignWarning>,
+}
+
+/// Whether `m` belongs to `key`'s chain: a valid signature by `key`, or by a key `trust` holds for the
+/// manifest's issuer.
+fn counts(m: &Manifest, key: &SecretKey, trust: Option<&TrustStore>) -> bool {
+    m.signed_by(&key.public().key) || trust.is_some_and(|t| m.assess(t).issuer_signed)
+}
+
+/// Whether a header is `issuer`'s and names the key `own` (a key id) or a key `trust` holds for
+/// `issuer` (a hint: the full check decides).
+fn names_accepted_key(h: &Header, issuer: &str, own: &str, trust: Option<&TrustStore>) -> bool {
+    h.issuer == issuer
+        && h.key_ids.iter().any(|id| {
+            id == own
+                || trust.is_some_and(|t| {
+                    id.parse::<KeyId>()
+                        .ok()
+                        .and_then(|k| t.get(&k))
+                        .is_some_and(|tk| tk.key.issuer == h.issuer)
+                })
+        })
+}
+
+impl Chain {
+    /// Find `key`'s chain in the archive at `root`. A missing archive is an empty chain when
+    /// `must_exist` is false.
+    fn scan(
+        root: &Path,
+        key: &SecretKey,
+        trust: Option<&TrustStore>,
+        must_exist: bool,
+    ) -> Result<Chain, SignError> {
+        let mut warnings = Vec::new();
+        let Listing { files, problems } = if must_exist || root.exists() {
+            DirArchive::new(root)
+                .list()
+                .map_err(SignError::ArchiveUnreadable)?
+        } else {
+            Listing::default()
+        };
+        for p in problems {
+            warnings.push(SignWarning::SkippedArchiveFile {
+                path: p.path,
+                reason: SkipReason::ArchiveWalk,
+                detail: archive::with_causes(&p.problem),
+            });
+        }
+        let own = key.key_id().to_string();
+        let (candidates, skipped) =
+            head::read_headers(&files, |h| names_accepted_key(h, key.issuer(), &own, trust));
+        warnings.extend(skipped.into_iter().map(SignWarning::from));
+        let (found, skipped) = head::chain_head(&candidates, |m| counts(m, key, trust));
+        warnings.extend(skipped.into_iter().map(SignWarning::from));
+        let (head, fork) = match found {
+            ChainHead::Empty => (None, None),
+            ChainHead::Head { seq, digest, .. } => (Some((seq, digest)), None),
+            ChainHead::Fork { seq, paths } => (None, Some((seq, paths))),
+        };
+        Ok(Chain {
+            issuer: key.issuer().to_string(),
+            head,
+            candidates,
+            fork,
+            warnings,
+        })
+    }
+
+    /// Sign `statement` as the next manifest of the chain, warning if the issuer already signed the
+    /// same bytes.
+    fn next_manifest(
+        &mut self,
+        key: &SecretKey,
+        trust: Option<&TrustStore>,
+        root: &Path,
+        statement: &Prepared<'_>,
+    ) -> Result<Manifest, SignError> {
+        if let Some((seq, paths)) = &self.fork {
+            return Err(SignError::Fork {
+                archive: root.to_path_buf(),
+                issuer: key.issuer().to_string(),
+                seq: *seq,
+                paths: paths.clone(),
+            });
+        }
+        let (seq, prev) = match self.head {
+            None => (1, None),
+            Some((seq, _)) if seq >= manifest::MAX_SEQ => {
+                return Err(SignError::SequenceExhausted {
+                    issuer: key.issuer().to_string(),
+                })
+            }
+            Some((seq, digest)) => (seq + 1, Some(digest)),
+        };
+        self.warn_if_already_signed(key, trust, statement.exact);
+        let new = NewStatement {
+            bytes: statement.bytes,
+            canonical: &statement.canonical,
+            title: statement.title.clone(),
+            date: statement.date.clone(),
+            languages: statement.languages.clone(),
+            file_name: statement.file_name.clone(),
+        };
+        manifest::sign_statement(key, &new, seq, prev).map_err(SignError::Build)
+    }
+
+    fn warn_if_already_signed(
+        &mut self,
+        key: &SecretKey,
+        trust: Option<&TrustStore>,
+        exact: Digest,
+    ) {
+        let mut same: Vec<&Header> = self
+            .candidates
+            .iter()
+            .filter(|h| h.exact_digest == exact)
+            .collect();
+        same.sort_by_key(|h| std::cmp::Reverse(h.seq));
+        if let Some(m) = same
+            .iter()
+            .find_map(|h| head::read_counted(h, |m| counts(m, key, trust)).ok())
+        {
+            let path = same
+                .iter()
+                .find(|h| h.seq == m.seq())
+                .map(|h| h.path.clone())
+                .unwrap_or_default();
+            self.warnings.push(SignWarning::AlreadySigned {
+                issuer: m.issuer().to_string(),
+                path,
+                seq: m.seq(),
+            });
+        }
+    }
+
+    /// Record a manifest just written at `path` as the new head.
+    fn advance(&mut self, m: &Manifest, path: &Path, exact: Digest) {
+        self.head = Some((m.seq(), m.digest()));
+        self.candidates.push(Header {
+            path: path.to_path_buf(),
+            issuer: m.issuer().to_string(),
+            seq: m.seq(),
+            key_ids: m
+                .signatures()
+                .iter()
+                .map(|s| s.key_id.to_string())
+                .collect(),
+            exact_digest: exact,
+        });
+    }
+
+    fn take_warnings(&mut self) -> Vec<SignWarning> {
+        std::mem::take(&mut self.warnings)
+    }
+}
+
+/// Write a manifest to a new file, creating its directory.
+fn write_manifest(path: &Path, manifest: &Manifest) -> Result<(), SignError> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|source| SignError::CreateDir {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+    }
+    write_new(path, manifest.to_json().as_bytes(), MANIFEST_MODE).map_err(SignError::Write)
+}
+
+/// [`write_manifest`] without flushing anything to disk (see [`ArchiveSigner::set_durable`]). Still
+/// no partial and no overwritten file: a hidden temporary file is linked into place only when whole.
+fn write_manifest_unsynced(path: &Path, manifest: &Manifest) -> Result<(), SignError> {
+    use std::io::Write;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|source| SignError::CreateDir {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let io = |cause| {
+        SignError::Write(WriteError::Io {
+            path: path.display().to_string(),
+            cause,
+        })
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".attest-tmp-")
+        .tempfile_in(dir)
+        .map_err(io)?;
+    tmp.write_all(manifest.to_json().as_bytes()).map_err(io)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::Permissions::from_mode(MANIFEST_MODE);
+        std::fs::set_permissions(tmp.path(), mode).map_err(io)?;
+    }
+    tmp.persist_noclobber(path).map_err(|e| {
+        if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+            SignError::Write(WriteError::Exists {
+                path: path.display().to_string(),
+            })
+        } else {
+            io(e.error)
+        }
+    })?;
+    Ok(())
+}
+
+/// Languages guessed from scripts: Han without kana is `zh`, kana `ja`, Hangul `ko`, Latin letters
+/// `en`. A guess only; the request's languages override it.
+fn guess_languages(text: &str) -> Vec<String> {
+    let (mut han, mut kana, mut hangul, mut latin) = (false, false, false, false);
+    for c in text.chars() {
+        match c as u32 {
+            0x3040..=0x30FF => kana = true,
+            0x3400..=0x4DBF | 0x4E00..=0x9FFF => han = true,
+            0xAC00..=0xD7AF => hangul = true,
+            _ if c.is_ascii_alphabetic() => latin = true,
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if latin {
+        out.push("en".to_string());
+    }
+    if kana {
+        out.push("ja".to_string());
+    } else if han {
+        out.push("zh".to_string());
+    }
+    if hangul {
+        out.push("ko".to_string());
+    }
+    out
+}
+
+/// Today's date in UTC as `YYYY-MM-DD` (civil-from-days, proleptic Gregorian). The default date of a
+/// statement is signing policy, so it lives here rather than in each front end.
+pub fn today_utc() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    civil_date(secs / 86_400)
+}
+
+/// The date `days` days after 1970-01-01.
+fn civil_date(days: u64) -> String {
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn today_is_a_valid_date() {
+        assert!(manifest::check_date(&today_utc()).is_ok());
+    }
+
+    #[test]
+    fn civil_dates_match_known_days() {
+        assert_eq!(civil_date(0), "1970-01-01");
+        assert_eq!(civil_date(11_016), "2000-02-29");
+        assert_eq!(civil_date(20_520), "2026-03-08");
+    }
+
+    #[test]
+    fn warning_kinds_have_stable_snake_case_names() {
+        let warnings = vec![
+            SignWarning::AlreadySigned {
+                issuer: "Lantern Lawyers Group".into(),
+                path: PathBuf::from("m/a.json"),
+                seq: 3,
+            },
+            SignWarning::SkippedArchiveFile {
+                path: PathBuf::from("m/b.json"),
+                reason: SkipReason::NotAnObject,
+                detail: "it is not a JSON object".into(),
+            },
+        ];
+        let json = serde_json::to_value(&warnings).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!([
+                {"kind": "already_signed", "issuer": "Lantern Lawyers Group", "path": "m/a.json", "seq": 3},
+                {"kind": "skipped_archive_file", "path": "m/b.json", "reason": "not_an_object",
+                 "detail": "it is not a JSON object"},
+            ])
+        );
+        let back: Vec<SignWarning> = serde_json::from_value(json).unwrap();
+        assert_eq!(back, warnings);
+    }
+
+    #[test]
+    fn languages_are_guessed_from_scripts() {
+        assert_eq!(guess_languages("Open letter 公开信"), vec!["en", "zh"]);
+        assert_eq!(guess_languages("声明"), vec!["zh"]);
+        assert_eq!(guess_languages("お知らせ 公開"), vec!["ja"]);
+        assert_eq!(guess_languages("1234"), Vec::<String>::new());
+    }
+}
