@@ -375,7 +375,17 @@ struct KeyIdOnly {
 
 #[derive(serde::Deserialize)]
 struct CanonicalParagraphs {
+    digest: String,
     paragraphs: Vec<String>,
+}
+
+/// A manifest file found by a light scan, with the canonical digest it claims (unchecked).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Similar {
+    /// The file.
+    pub path: PathBuf,
+    /// Its `canonical.digest`, as written.
+    pub digest: String,
 }
 
 /// The manifests among `files` that share phrases with `copy_text` (by
@@ -389,22 +399,26 @@ pub(crate) fn most_similar(
     files: &[PathBuf],
     copy_text: &str,
     trusted: impl Fn(&str, &str) -> bool + Sync,
-) -> (Vec<PathBuf>, Vec<PathBuf>) {
+) -> (Vec<Similar>, Vec<Similar>) {
     let copy_shingles = crate::diff::shingles(&crate::diff::units(copy_text));
-    let scored: Vec<(bool, usize, &PathBuf)> = files
+    let scored: Vec<(bool, usize, Similar)> = files
         .par_iter()
         .filter_map(|path| {
             let m: ParagraphsOnly = light(archive, path)?;
             let shared =
                 crate::diff::similarity(&m.canonical.paragraphs.join("\n\n"), &copy_shingles);
             let names_trusted = m.signatures.iter().any(|s| trusted(&m.issuer, &s.key_id));
-            (shared > 0).then_some((names_trusted, shared, path))
+            let found = Similar {
+                path: path.clone(),
+                digest: m.canonical.digest,
+            };
+            (shared > 0).then_some((names_trusted, shared, found))
         })
         .collect();
     let ranked = |want_trusted: bool| {
-        let mut kind: Vec<&(bool, usize, &PathBuf)> =
+        let mut kind: Vec<&(bool, usize, Similar)> =
             scored.iter().filter(|s| s.0 == want_trusted).collect();
-        kind.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.2.cmp(b.2)));
+        kind.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.2.path.cmp(&b.2.path)));
         kind.into_iter().map(|s| s.2.clone()).collect::<Vec<_>>()
     };
     (ranked(true), ranked(false))

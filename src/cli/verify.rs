@@ -128,11 +128,13 @@ fn render(r: &VerifyReport, color: bool) -> String {
     }
     // Every trusted signer, with the key that signed, and the trust store that vouches for them.
     if !r.signed_by.is_empty() {
-        let signatures: Vec<String> = r
-            .signed_by
-            .iter()
-            .map(|s| format!("{} (key {})", safe(&s.issuer), s.key_id))
-            .collect();
+        let mut signatures: Vec<String> = Vec::new();
+        for s in &r.signed_by {
+            let named = format!("{} (key {})", safe(&s.issuer), s.key_id);
+            if !signatures.contains(&named) {
+                signatures.push(named);
+            }
+        }
         out.push_str(&format!("  signed by: {}\n", signatures.join(", ")));
     }
     if let Some(store) = &r.trust_store {

@@ -17,7 +17,7 @@ use crate::archive::{Entry, LoadProblem};
 use crate::canon::{Canonical, SuspiciousKind};
 use crate::diff::{self, Comparison, Relation};
 use crate::digest::Digest;
-use crate::input::email::QuotedBlock;
+use crate::input::email::Quotation;
 use crate::input::{Decoded, InputError};
 use crate::keys::TrustStore;
 use crate::manifest::TrustAssessment;
@@ -37,9 +37,9 @@ pub struct ReceivedCopy {
     encoding: &'static str,
     exact: Digest,
     canonical: Canonical,
-    /// The copy's largest email quotation without its markers, when it has one
-    /// ([`crate::input::email`]): compared on its own when the copy as received is not authentic.
-    quoted: Option<(QuotedBlock, Canonical)>,
+    /// The copy's email quotation, when it has one ([`crate::input::email`]): the quotation
+    /// without its markers, and the copy's lines outside it, canonicalized.
+    quoted: Option<Quoted>,
 }
 
 impl ReceivedCopy {
@@ -48,13 +48,19 @@ impl ReceivedCopy {
         let name = name.into();
         let decoded = crate::input::decode(bytes, &name)?;
         let canonical = decoded.canonicalize();
-        let quoted = crate::input::email::quoted_block(&decoded.text).map(|block| {
-            let canonical = Decoded {
-                text: block.text.clone(),
-                ..decoded.clone()
+        let quoted = crate::input::email::quotation(&decoded.text).map(|quotation| {
+            let canonical = |text: &str| {
+                Decoded {
+                    text: text.to_string(),
+                    ..decoded.clone()
+                }
+                .canonicalize()
+            };
+            Quoted {
+                quoted: canonical(&quotation.quoted),
+                outside: canonical(&quotation.outside),
+                quotation,
             }
-            .canonicalize();
-            (block, canonical)
         });
         Ok(ReceivedCopy {
             name,
@@ -86,9 +92,11 @@ impl ReceivedCopy {
         &self.canonical
     }
 
-    /// The copy's readings: as received, and its email quotation alone without the markers.
+    /// The copy's readings: as received, its email quotation alone without the markers, and its
+    /// words outside the quotation.
     fn readings(&self) -> impl Iterator<Item = &Canonical> {
-        std::iter::once(&self.canonical).chain(self.quoted.as_ref().map(|(_, c)| c))
+        let quoted = self.quoted.iter().flat_map(|q| [&q.quoted, &q.outside]);
+        std::iter::once(&self.canonical).chain(quoted.filter(|c| !c.text.is_empty()))
     }
 
     /// The canonical digests to look the copy up by, one per reading.
@@ -100,6 +108,14 @@ impl ReceivedCopy {
     pub(crate) fn canonical_texts(&self) -> impl Iterator<Item = &str> {
         self.readings().map(|c| c.text.as_str())
     }
+}
+
+/// A copy's email quotation, split from the rest and canonicalized.
+#[derive(Debug, Clone)]
+struct Quoted {
+    quotation: Quotation,
+    quoted: Canonical,
+    outside: Canonical,
 }
 
 /// One reading of a copy: as received, or without its email reply markers.
@@ -190,36 +206,54 @@ pub fn verify_against(
     if report.verdict.is_authentic() {
         return report;
     }
-    let Some((block, unquoted)) = &copy.quoted else {
+    let Some(quoted) = &copy.quoted else {
         return report;
     };
-    let unquoted = Reading {
+    // The copy's own words outside the quotation must not correspond to a statement: if they do,
+    // the copy is judged as received (a modified statement with a genuine one quoted below it is
+    // still a modified statement).
+    if quoted.quotation.has_outside_material() {
+        let outside = Reading {
+            copy,
+            canonical: &quoted.outside,
+        };
+        let outside = verify_reading(outside, entries, &[], trust, options);
+        if outside.verdict != Verdict::Unknown {
+            return report;
+        }
+    }
+    let reading = Reading {
         copy,
-        canonical: unquoted,
+        canonical: &quoted.quoted,
     };
-    let mut alternative = verify_reading(unquoted, entries, archive_problems, trust, options);
+    let mut alternative = verify_reading(reading, entries, archive_problems, trust, options);
     // A statement found only inside a quotation is quoted in a reply: at best `embedded`, never
     // authentic (docs/SPEC.md §6.1). The markers were not part of what was signed.
     if alternative.verdict.is_authentic() {
         alternative.verdict = Verdict::Embedded;
         alternative.differences.clear();
     }
+    // The quotation may only sharpen the verdict about the statement the copy as received was
+    // found to correspond to, never swap it for another.
+    let found_nothing = matches!(report.verdict, Verdict::Unknown | Verdict::Untrusted);
+    let same_statement = report.manifest.as_ref().map(|m| &m.digest)
+        == alternative.manifest.as_ref().map(|m| &m.digest);
     let better = verdict_rank(alternative.verdict) < verdict_rank(report.verdict)
         || (alternative.verdict == Verdict::Modified
             && report.verdict == Verdict::Modified
             && alternative.changes.len() < report.changes.len());
-    if !better {
+    if !better || !(found_nothing || same_statement) {
         return report;
     }
-    let (first, last) = block.lines;
+    let (first, last) = quoted.quotation.lines;
     let mut note = vec![Warning {
         kind: WarningKind::EmailQuoting,
         message: format!(
-            "lines {first} to {last} of the copy are an email quotation (each begins with {:?}); the statement was compared with that quotation alone, without the markers",
-            block.marker
+            "lines {first} to {last} of the copy are an email quotation (lines beginning with {:?}); the statement was compared with that quotation alone, without the markers",
+            quoted.quotation.marker
         ),
     }];
-    if block.has_outside_material
+    if quoted.quotation.has_outside_material()
         && !alternative
             .warnings
             .iter()
@@ -227,9 +261,8 @@ pub fn verify_against(
     {
         note.push(Warning {
             kind: WarningKind::UnsignedMaterial,
-            message: format!(
-                "the copy's lines outside the quotation (before line {first} or after line {last}) are not part of what was signed"
-            ),
+            message: "the copy's lines outside the quotation are not part of what was signed"
+                .into(),
         });
     }
     alternative.warnings.splice(0..0, note);
@@ -556,8 +589,21 @@ fn approximate_candidates<'a>(
                 .then_with(|| b.manifest.seq().cmp(&a.manifest.seq()))
                 .then_with(|| a.path.cmp(&b.path))
         });
-        for (mut c, _, text) in kind.drain(..).take(MAX_APPROXIMATE_CANDIDATES) {
-            c.comparison = Some(diff::compare(&text, &canonical.text));
+        // The closest distinct texts, with every manifest of each: reposts of one text by one
+        // group cannot fill the shortlist and hide the other groups that signed it.
+        let mut compared: Vec<(Digest, Comparison)> = Vec::new();
+        for (mut c, _, text) in kind.drain(..) {
+            let digest = c.entry.manifest.wire().canonical.digest;
+            let comparison = match compared.iter().find(|(d, _)| *d == digest) {
+                Some((_, known)) => known.clone(),
+                None if compared.len() < MAX_APPROXIMATE_CANDIDATES => {
+                    let fresh = diff::compare(&text, &canonical.text);
+                    compared.push((digest, fresh.clone()));
+                    fresh
+                }
+                None => continue,
+            };
+            c.comparison = Some(comparison);
             out.push(c);
         }
     }
