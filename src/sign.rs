@@ -97,6 +97,17 @@ pub enum SignWarning {
         /// Its sequence number.
         seq: u64,
     },
+    /// The archive holds manifests in the issuer's name signed by keys the signer does not accept
+    /// (not the signing key, not in the trust store): an impostor's, or the issuer's own under a
+    /// key this trust store lacks, in which case the new manifest forks the chain.
+    OtherKeys {
+        /// The issuer.
+        issuer: String,
+        /// The key ids they name.
+        key_ids: Vec<String>,
+        /// The highest sequence number among them.
+        highest_seq: u64,
+    },
     /// A file in the archive was left out of the search for the chain head.
     SkippedArchiveFile {
         /// The file.
@@ -116,6 +127,18 @@ impl fmt::Display for SignWarning {
                 "{issuer:?} already signed these exact bytes in {} (seq {seq}); signing them again \
                  adds a new statement to the chain",
                 path.display()
+            ),
+            SignWarning::OtherKeys {
+                issuer,
+                key_ids,
+                highest_seq,
+            } => write!(
+                f,
+                "the archive holds manifests in the name of {issuer:?} (up to seq {highest_seq}) \
+                 signed by keys that are neither this key nor in the trust store ({}); if they are \
+                 the issuer's own, pass --keys DIR with their .pub files, or this manifest forks \
+                 the chain",
+                key_ids.join(", ")
             ),
             SignWarning::SkippedArchiveFile { path, detail, .. } => {
                 write!(f, "skipped {}: {detail}", path.display())
@@ -217,6 +240,13 @@ pub enum SignError {
         /// The I/O error.
         #[source]
         source: std::io::Error,
+    },
+    /// A directory between the archive and the new manifest is a symbolic link: a manifest is
+    /// never written through one (it would land outside the archive, where nothing sees it).
+    #[error("{} is a symbolic link; attest never writes a manifest through a link in the archive. Replace the link with the directory it points to", path.display())]
+    LinkInArchive {
+        /// The link.
+        path: PathBuf,
     },
     /// The manifest could not be built (a field the checks above let through).
     #[error("cannot build the manifest")]
@@ -393,6 +423,7 @@ impl<'t> ArchiveSigner<'t> {
             &statement.date,
             &statement.title,
         );
+        refuse_links_below(&self.root, &path)?;
         if self.durable {
             write_manifest(&path, &manifest)?;
         } else {
@@ -475,9 +506,24 @@ impl Chain {
             });
         }
         let own = key.key_id().to_string();
-        let (candidates, skipped) =
-            head::read_headers(&files, |h| names_accepted_key(h, key.issuer(), &own, trust));
+        let (ours, skipped) = head::read_headers(&files, |h| h.issuer == key.issuer());
         warnings.extend(skipped.into_iter().map(SignWarning::from));
+        let (candidates, others): (Vec<Header>, Vec<Header>) = ours
+            .into_iter()
+            .partition(|h| names_accepted_key(h, key.issuer(), &own, trust));
+        // Manifests in the issuer's name under keys the signer does not accept: an impostor's, or
+        // the issuer's own under another key that this trust store lacks. The latter would make
+        // this signature fork the chain, so say so (they never move the chain by themselves).
+        if let Some(highest_seq) = others.iter().map(|h| h.seq).max() {
+            let mut key_ids: Vec<String> = others.iter().flat_map(|h| h.key_ids.clone()).collect();
+            key_ids.sort();
+            key_ids.dedup();
+            warnings.push(SignWarning::OtherKeys {
+                issuer: key.issuer().to_string(),
+                key_ids,
+                highest_seq,
+            });
+        }
         let (found, skipped) = head::chain_head(&candidates, |m| counts(m, key, trust));
         warnings.extend(skipped.into_iter().map(SignWarning::from));
         let (head, fork) = match found {
@@ -580,6 +626,22 @@ impl Chain {
     fn take_warnings(&mut self) -> Vec<SignWarning> {
         std::mem::take(&mut self.warnings)
     }
+}
+
+/// Refuse when an existing directory between `root` and `path` (the root itself excluded: the user
+/// named it) is a symbolic link.
+fn refuse_links_below(root: &Path, path: &Path) -> Result<(), SignError> {
+    let Ok(relative) = path.strip_prefix(root) else {
+        return Ok(());
+    };
+    let mut here = root.to_path_buf();
+    for component in relative.parent().into_iter().flat_map(Path::components) {
+        here.push(component);
+        if std::fs::symlink_metadata(&here).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(SignError::LinkInArchive { path: here });
+        }
+    }
+    Ok(())
 }
 
 /// Write a manifest to a new file, creating its directory.

@@ -40,7 +40,7 @@ pub enum FileProblem {
         cause: std::io::Error,
     },
     /// A symbolic link: an archive's links are never followed, since they could point anywhere.
-    #[error("is a symbolic link; attest does not follow links in an archive. Copy the manifest into the archive instead")]
+    #[error("is a symbolic link; attest does not follow links in an archive. Copy what it points to into the archive instead")]
     SymbolicLink,
     /// Too large to be a manifest.
     #[error("is {size} bytes, larger than {MAX_MANIFEST_BYTES}; this is not a manifest")]
@@ -183,7 +183,9 @@ impl Archive for DirArchive {
             };
             let is_json = entry.path().extension().is_some_and(|e| e == "json");
             let kind = entry.file_type();
-            if kind.is_symlink() && is_json {
+            // Every link is reported, not only links named like manifests: a linked directory
+            // would otherwise hide its manifests in silence.
+            if kind.is_symlink() {
                 listing.problems.push(LoadProblem {
                     path: entry.into_path(),
                     problem: FileProblem::SymbolicLink,
