@@ -101,7 +101,7 @@ pub const MIN_STATEMENT_SHARE: f64 = 0.1;
 pub const MIN_COPY_SHARE: f64 = 0.1;
 /// The larger of the two shares must reach this: one text is mostly made of the other. Unrelated
 /// licences derived from one another (LGPL-2.1 and GPL-2) reach 41%.
-pub const MIN_MAJOR_SHARE: f64 = 0.6;
+pub const MIN_MAJOR_SHARE: f64 = 0.5;
 /// Within the part of the statement the copy covers, at least this share must be unaltered for
 /// the copy to be a modified version rather than another text that shares phrases.
 pub const MIN_UNALTERED_SHARE: f64 = 0.5;
@@ -274,12 +274,17 @@ pub fn corresponds(
     statement_units: usize,
     copy_units: usize,
 ) -> bool {
+    let share_of = |n: usize| unaltered as f64 / n.max(1) as f64;
+    let (s, c) = (share_of(statement_units), share_of(copy_units));
+    // When most of each text is the other's, in order, the run length adds nothing: a copy with a
+    // word inserted every few words is a modified statement, not a coincidence.
+    let long_run = longest_run >= MIN_RUN_UNITS.min(statement_units.div_ceil(3))
+        || (s >= MIN_MAJOR_SHARE && c >= MIN_MAJOR_SHARE);
     unaltered > 0
-        && longest_run >= MIN_RUN_UNITS.min(statement_units.div_ceil(3))
-        && unaltered as f64 >= MIN_STATEMENT_SHARE * statement_units as f64
-        && unaltered as f64 >= MIN_COPY_SHARE * copy_units as f64
-        && (unaltered as f64 >= MIN_MAJOR_SHARE * statement_units as f64
-            || unaltered as f64 >= MIN_MAJOR_SHARE * copy_units as f64)
+        && long_run
+        && s >= MIN_STATEMENT_SHARE
+        && c >= MIN_COPY_SHARE
+        && (s >= MIN_MAJOR_SHARE || c >= MIN_MAJOR_SHARE)
 }
 
 /// What the copy has at one edge (before or after) of the part of the statement it covers.
