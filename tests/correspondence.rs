@@ -242,3 +242,36 @@ fn whole_licence_in_a_wrapper_is_embedded_and_one_word_changed_is_modified() {
         assert_eq!(r.changes.len(), 1, "{name}: {:?}", r.changes);
     }
 }
+
+/// The shipped news report quotes paragraph 6 of the bar-exam statement: the verdict is `excerpt`,
+/// and both outputs say which passage matched and where it sits.
+#[test]
+fn shipped_news_quote_shows_the_matched_paragraph() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let run = |json: bool| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_attest"));
+        cmd.current_dir(root).env("NO_COLOR", "1").args([
+            "verify",
+            "examples/copies/bar-exam-statement-quoted-in-news.txt",
+            "--keys",
+            "keys",
+        ]);
+        if json {
+            cmd.arg("--json");
+        }
+        cmd.output().unwrap()
+    };
+    let report: attest::VerifyReport = serde_json::from_slice(&run(true).stdout).unwrap();
+    assert_eq!(report.verdict, Verdict::Excerpt);
+    assert_eq!(report.matched.len(), 1);
+    assert_eq!(report.matched[0].paragraph, 6);
+    assert!(report.matched[0]
+        .text
+        .starts_with("Three of the new requirements"));
+    let human = String::from_utf8(run(false).stdout).unwrap();
+    assert!(
+        human.contains("matched paragraph 6 of the statement")
+            && human.contains("[Three of the new"),
+        "{human}"
+    );
+}
