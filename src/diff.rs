@@ -874,6 +874,104 @@ mod tests {
         }
     }
 
+    const DEMANDS: &str = "Statement of the Harbour network\n\n\
+        We call on the authorities to release the detained lawyers Wen Shuhan, Qi Zhengyang and Qiao Mubai without delay. \
+        Their families must be told where they are held.\n\n\
+        We ask the bar association to speak for its members, and we thank everyone who has written to the prosecutors.\n\n\
+        The detained lawyers represented workers and tenants for many years, often without a fee, and their clients now have no one to turn to.";
+
+    #[test]
+    fn sentence_quoted_inline_between_quotation_marks_is_an_excerpt() {
+        for closing in ["delay.\"", "delay,\"", "delay\""] {
+            let copy = format!("Lawyers said on Monday: \"We call on the authorities to release the detained lawyers Wen Shuhan, Qi Zhengyang and Qiao Mubai without {closing} The bureau did not reply.");
+            let c = cmp(DEMANDS, &copy);
+            assert_eq!(c.relation, Relation::Excerpt, "{closing}: {c:?}");
+            assert!(
+                c.matched[0].text.starts_with("We call") && c.matched[0].text.ends_with("delay.")
+            );
+        }
+    }
+
+    #[test]
+    fn quotation_that_runs_on_with_other_words_is_modified() {
+        let copy = "Lawyers said on Monday: \"We call on the authorities to release the detained lawyers Wen Shuhan, Qi Zhengyang and Qiao Mubai without delay. We withdraw this call.\"";
+        let c = cmp(DEMANDS, copy);
+        assert_eq!(c.relation, Relation::Modified, "{c:?}");
+        assert!(c.changes.iter().any(|ch| ch.copy.contains("withdraw")));
+    }
+
+    #[test]
+    fn passage_cut_mid_sentence_with_material_after_it_is_modified() {
+        // Paragraph-separated, but the passage stops inside a sentence of the statement: the
+        // copy's paragraph stands where the rest of that sentence was.
+        let copy = "The network wrote:\n\nWe call on the authorities to release the detained lawyers Wen Shuhan, Qi Zhengyang and Qiao Mubai\n\nonce they have confessed.";
+        let c = cmp(DEMANDS, copy);
+        assert_eq!(c.relation, Relation::Modified, "{c:?}");
+        assert_eq!(c.changes.last().unwrap().copy, "once they have confessed.");
+    }
+
+    #[test]
+    fn colon_introduces_a_statement_on_the_same_line_but_a_sentence_does_not() {
+        let c = cmp(DEMANDS, &format!("Evelyn wrote: {DEMANDS}"));
+        assert_eq!(c.relation, Relation::Embedded, "{c:?}");
+        let c = cmp(DEMANDS, &format!("This was withdrawn. {DEMANDS}"));
+        assert_eq!(c.relation, Relation::Modified, "{c:?}");
+        assert_eq!(c.changes[0].kind, ChangeKind::Inserted);
+        assert_eq!(c.changes[0].copy, "This was withdrawn.");
+    }
+
+    #[test]
+    fn word_inserted_every_few_words_is_modified_though_no_run_is_long() {
+        let words: Vec<&str> = DEMANDS.split(' ').collect();
+        let copy: Vec<String> = words
+            .chunks(4)
+            .map(|w| format!("{} NOT", w.join(" ")))
+            .collect();
+        let c = cmp(DEMANDS, &copy.join(" "));
+        assert!(c.longest_run < MIN_RUN_UNITS, "{c:?}");
+        assert_eq!(c.relation, Relation::Modified, "{c:?}");
+    }
+
+    /// The calibration figures of SPEC §6 step 7.8, as (unaltered, longest run, statement units,
+    /// copy units): unrelated pairs stay below the thresholds, honest ones above.
+    #[test]
+    fn correspondence_thresholds_sit_between_the_calibration_pairs() {
+        // LGPL-2.1 verified against GPL-2, and the reverse: licences written from one another.
+        assert!(!corresponds(1214, 81, 2968, 4372));
+        assert!(!corresponds(1214, 81, 4372, 2968));
+        // GPL-3 and GFDL-1.3: a 153-word shared run, tiny shares.
+        assert!(!corresponds(180, 153, 5644, 3689));
+        // A copyright notice that is 65% the GPL's standard paragraph.
+        assert!(!corresponds(98, 42, 4372, 150));
+        // GPL-1 revised into GPL-2: one text revised, so it corresponds.
+        assert!(corresponds(1846, 110, 2968, 2063));
+        // A news report quoting one paragraph (the hostile corpus case).
+        assert!(corresponds(52, 52, 188, 98));
+        // Just below each share.
+        assert!(!corresponds(18, 18, 188, 36));
+        assert!(!corresponds(40, 40, 60, 410));
+        assert!(!corresponds(49, 49, 100, 100));
+    }
+
+    #[test]
+    fn short_quotation_from_a_long_statement_is_unrelated_but_its_phrase_is_kept() {
+        let long = format!(
+            "{DEMANDS}\n\n{}",
+            "Every lawyer in the city has a duty to the court and to the client. ".repeat(20)
+        );
+        let c = cmp(
+            &long,
+            "They said: \"We ask the bar association to speak for its members.\"",
+        );
+        assert_eq!(c.relation, Relation::Unrelated, "{c:?}");
+        assert!(c.matched.is_empty());
+        assert!(c
+            .shared_phrase
+            .unwrap()
+            .text
+            .starts_with("ask the bar association"));
+    }
+
     #[test]
     fn unrelated_text_is_unrelated() {
         let c = cmp(
