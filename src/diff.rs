@@ -95,9 +95,10 @@ pub struct MatchedPassage {
 /// so this bound alone never makes a correspondence; it rules out short coincidences.
 pub const MIN_RUN_UNITS: usize = 12;
 /// Fewest unaltered units, as a share of the statement's units. Copyright notices made mostly of
-/// a licence's standard paragraph reach 5% of the licence.
+/// a licence's standard paragraph reach 7.1% of the licence.
 pub const MIN_STATEMENT_SHARE: f64 = 0.1;
-/// Fewest unaltered units, as a share of the copy's units.
+/// Fewest unaltered units, as a share of the copy's units: a short statement whose stock closing
+/// is most of it is not found in a long text that shares only that closing.
 pub const MIN_COPY_SHARE: f64 = 0.1;
 /// The larger of the two shares must reach this: one text is mostly made of the other. Unrelated
 /// licences derived from one another (LGPL-2.1 and GPL-2) reach 41%.
