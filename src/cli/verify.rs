@@ -143,6 +143,20 @@ fn render(r: &VerifyReport, color: bool) -> String {
             safe(store)
         ));
     }
+    if matches!(r.verdict, Verdict::Excerpt | Verdict::Embedded) {
+        for m in &r.matched {
+            let place = if m.paragraph == m.last_paragraph {
+                format!("paragraph {}", m.paragraph)
+            } else {
+                format!("paragraphs {}-{}", m.paragraph, m.last_paragraph)
+            };
+            out.push_str(&format!(
+                "  matched {place} of the statement ({} words or characters):\n    [{}]\n",
+                m.units,
+                safe(&m.text)
+            ));
+        }
+    }
     for c in &r.changes {
         out.push_str(&format!("  {} in paragraph {}:\n", c.kind, c.paragraph));
         let marked = |text: &str, tone: Tone| {

@@ -322,6 +322,7 @@ fn verify_reading(
         manifest: None,
         differences: Vec::new(),
         changes: Vec::new(),
+        matched: Vec::new(),
         warnings: Vec::new(),
         other_matches: Vec::new(),
         copy: CopyInfo {
@@ -389,6 +390,7 @@ fn verify_reading(
                 _ => Verdict::Modified,
             };
             report.changes = comparison.changes.clone();
+            report.matched = comparison.matched.clone();
             add_comparison_warnings(&mut report, comparison);
             let unaltered = report.verdict != Verdict::Modified;
             adopt(&mut report, best, options, unaltered);
@@ -414,6 +416,9 @@ fn verify_reading(
                 matched: MatchKind::Approximate,
                 reasons: c.reasons(),
             });
+        }
+        if report.verdict == Verdict::Unknown {
+            add_similar_phrase_warnings(&mut report, &approximate);
         }
     }
 
@@ -635,6 +640,43 @@ fn add_comparison_warnings(report: &mut VerifyReport, c: &Comparison) {
             message: format!(
                 "the copy lacks {which}: {} of the statement's {} words or characters are present unaltered",
                 c.unaltered_units, c.statement_units
+            ),
+        });
+    }
+}
+
+/// At most this many statements are named in `similar_phrases` warnings.
+const MAX_SIMILAR_PHRASE_WARNINGS: usize = 3;
+
+/// For an `unknown` copy, name the statements it shares a phrase of at least
+/// [`diff::MIN_SIMILAR_PHRASE_UNITS`] with, longest phrase first, and show the phrase: too little
+/// to correspond, but the reader should know where the words come from.
+fn add_similar_phrase_warnings(report: &mut VerifyReport, approximate: &[Candidate<'_>]) {
+    let mut similar: Vec<(&Candidate<'_>, &Comparison, &diff::MatchedPassage)> = approximate
+        .iter()
+        .filter_map(|c| {
+            let k = c.comparison.as_ref()?;
+            let phrase = k.shared_phrase.as_ref()?;
+            (k.relation == Relation::Unrelated && phrase.units >= diff::MIN_SIMILAR_PHRASE_UNITS)
+                .then_some((c, k, phrase))
+        })
+        .collect();
+    similar.sort_by_key(|(c, _, p)| (!c.usable(), std::cmp::Reverse(p.units)));
+    for (c, k, phrase) in similar.into_iter().take(MAX_SIMILAR_PHRASE_WARNINGS) {
+        let whose = if c.usable() {
+            format!(
+                "{} (signed by {:?})",
+                c.entry.path.display(),
+                c.entry.manifest.issuer()
+            )
+        } else {
+            c.claim()
+        };
+        report.warnings.push(Warning {
+            kind: WarningKind::SimilarPhrases,
+            message: format!(
+                "similar phrases found in {whose}, paragraph {}: \"{}\"; too little in common to correspond to it ({} of its {} and of the copy's {} words or characters unaltered, longest run {})",
+                phrase.paragraph, phrase.text, k.unaltered_units, k.statement_units, k.copy_units, k.longest_run
             ),
         });
     }
