@@ -26,7 +26,7 @@ pub struct Args {
     #[arg(long, value_name = "M")]
     manifest: Option<PathBuf>,
     /// The issuer the copy is attributed to; the verdict is `misattributed` if it did not sign it.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = clap::builder::NonEmptyStringValueParser::new())]
     issuer: Option<String>,
     /// Print one JSON object.
     #[arg(long, conflicts_with = "quiet")]

@@ -42,6 +42,13 @@ pub fn verify(
     options: &Options,
 ) -> Result<VerifyReport, ArchiveError> {
     let listing = archive.list()?;
+    if listing.files.is_empty() && listing.problems.is_empty() {
+        // Fail closed, as audit does: an empty archive is more likely a wrong path than a sign
+        // that nothing was ever signed.
+        return Err(ArchiveError::Empty {
+            path: archive.name(),
+        });
+    }
     let files = &listing.files;
     let paths = archive::find_by_digest(
         archive,
