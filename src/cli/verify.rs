@@ -6,7 +6,7 @@ use anyhow::Context;
 
 use attest::archive::{self, DirArchive, Entry};
 use attest::keys::TrustStore;
-use attest::report::{Verdict, VerifyReport};
+use attest::report::{MatchKind, Verdict, VerifyReport};
 use attest::verify::{self, Options, ReceivedCopy};
 
 use super::output::{self, paint, safe, Tone};
@@ -192,8 +192,32 @@ fn render(r: &VerifyReport, color: bool) -> String {
             safe(&w.message)
         ));
     }
+    // Statements that resemble the copy but were not used (an impostor's, a forgery's): a digest
+    // match already has an `untrusted_match` warning; the approximate ones are named here.
+    let approximate: Vec<_> = r
+        .other_matches
+        .iter()
+        .filter(|m| m.matched == MatchKind::Approximate)
+        .collect();
+    for m in approximate.iter().take(MAX_LISTED_OTHER_MATCHES) {
+        out.push_str(&format!(
+            "  also resembles {}, claiming to be from {} (not used: {})\n",
+            safe(&m.manifest.path),
+            safe(&m.manifest.issuer),
+            safe(&m.reasons.join("; "))
+        ));
+    }
+    if approximate.len() > MAX_LISTED_OTHER_MATCHES {
+        out.push_str(&format!(
+            "  and {} more resembling statements that were not used (see --json)\n",
+            approximate.len() - MAX_LISTED_OTHER_MATCHES
+        ));
+    }
     out
 }
+
+/// At most this many unused resembling statements are named in human output.
+const MAX_LISTED_OTHER_MATCHES: usize = 5;
 
 fn join_words(items: &[&str]) -> String {
     match items {
