@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Bounded cost on hostile input (issue 6, item 9): time and peak memory of `attest verify` (release
+# build) on hostile copies of 4 MiB and 64 MiB (the input cap), against the shipped archive
+# (`--keys keys --archive manifests`) and against a small synthetic archive; and of `verify` and
+# `audit` on an archive holding a 250 MB junk JSON file. The goal: every run under 5 s and under
+# 600 MB of peak RSS on the 2-core development machine. Inputs are made once under
+# ${BENCH_DIR:-/tmp/attest-hostile} by bench/make_hostile.rs (a fixed pseudo-random sequence).
+#
+#     bash bench/hostile.sh            # everything
+#     SIZES=4194304 bash bench/hostile.sh   # only the 4 MiB copies
+#     ATTEST=/path/to/attest bash bench/hostile.sh   # time another build (e.g. before a change)
+#
+# Each line: name, archive, exit code, wall seconds, peak RSS in MiB, and the verdict. The script
+# also runs the large copies that tests/bounded.rs leaves out (it checks their verdict is never
+# authentic and their report is bounded) and fails if one of them is authentic.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir=${BENCH_DIR:-/tmp/attest-hostile}
+sizes=${SIZES:-"4194304 67108864"}
+kinds=${KINDS:-"control zwsp cjk line bidi cp1252 gb18030"}
+cargo build --release --quiet --bin attest --example make-hostile --example make-archive
+attest=${ATTEST:-$PWD/target/release/attest}
+make=$PWD/target/release/examples/make-hostile
+mkdir -p "$dir"
+[[ -d $dir/small ]] || target/release/examples/make-archive "$dir/small" 50 >/dev/null
+
+for size in $sizes; do
+    for kind in $kinds; do
+        [[ -f $dir/$kind-$size.txt ]] || "$make" copy "$kind" "$size" "$dir/$kind-$size.txt"
+    done
+done
+junk_size=${JUNK_BYTES:-250000000}
+if [[ ! -d $dir/junk/manifests ]]; then
+    mkdir -p "$dir/junk"
+    cp -r manifests "$dir/junk/manifests"
+    "$make" junk-json "$junk_size" "$dir/junk/manifests/zz-junk.json"
+fi
+
+failed=0
+# run NAME ARCHIVE-LABEL ARGS...: one measured run of attest.
+run() {
+    local name=$1 label=$2
+    shift 2
+    local out=$dir/out.json err=$dir/err.txt tm=$dir/time.txt code=0
+    # A guard for the machine's sake: at most ${LIMIT_MIB:-4096} MiB of address space and
+    # ${TIMEOUT:-60} s per run (a run that hits either shows a non-zero exit).
+    (
+        ulimit -v $((${LIMIT_MIB:-4096} * 1024))
+        exec timeout "${TIMEOUT:-60}" /usr/bin/time -f "%e %M" -o "$tm" "$attest" "$@"
+    ) >"$out" 2>"$err" || code=$?
+    local verdict
+    verdict=$(python3 -c 'import json,sys
+try:
+    r = json.load(open(sys.argv[1]))
+    print(r.get("verdict", "audit") + " warnings=%d suspicious=%d" % (len(r.get("warnings", r.get("problems", []))), len(r.get("suspicious", []))))
+except Exception:
+    print("-")' "$out")
+    read -r secs kib < <(tail -n 1 "$tm")
+    printf '%-24s %-9s exit %s  %6.2f s  %6d MiB  %s\n' "$name" "$label" "$code" "$secs" $((kib / 1024)) "$verdict"
+    case $verdict in exact* | reformatted*) failed=1 ;; esac
+}
+
+for size in $sizes; do
+    for kind in $kinds; do
+        f=$dir/$kind-$size.txt
+        run "$kind-$size" shipped verify "$f" --keys keys --archive manifests --json
+        run "$kind-$size" small verify "$f" --keys "$dir/small/keys" --archive "$dir/small/manifests" --json
+    done
+done
+# An authentic copy (found by digest) and a modified one (which makes verify rank the archive by
+# similarity, reading every manifest's paragraphs).
+for copy in open-letter-reformatted bar-exam-statement-phone-changed; do
+    run "junk-json-${copy%%-*}" verify verify "examples/copies/$copy.txt" --keys keys \
+        --archive "$dir/junk/manifests" --json
+done
+run "junk-json-archive" audit audit "$dir/junk/manifests" --keys keys --json
+exit $failed
