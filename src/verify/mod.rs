@@ -594,39 +594,78 @@ fn add_comparison_warnings(report: &mut VerifyReport, c: &Comparison) {
     }
 }
 
-/// One warning per distinct suspicious character, with how often and where it first occurs (a copy
-/// stuffed with escape characters gets a few lines, not thousands).
+/// One warning per kind of suspicious character the copy holds, naming each distinct character
+/// among those listed (`docs/SPEC.md` §2.6: the first [`crate::canon::MAX_LISTED_SUSPICIOUS`]) with
+/// the line where it first occurs, and counting the rest: a copy stuffed with millions of escape
+/// characters gets one line ("… and 4,194,303 more control characters"), and a character of
+/// another kind hidden after them is still warned about, by its count.
 fn add_suspicious_warnings(report: &mut VerifyReport, canonical: &Canonical) {
-    let mut seen: Vec<(&str, usize, &crate::canon::Suspicious)> = Vec::new();
-    for s in &canonical.suspicious {
-        match seen.iter_mut().find(|(cp, _, _)| *cp == s.codepoint) {
-            Some(entry) => entry.1 += 1,
-            None => seen.push((&s.codepoint, 1, s)),
+    use SuspiciousKind::{Bidi, Control, Invisible, Tag};
+    for kind in [Bidi, Tag, Invisible, Control] {
+        let count = canonical.suspicious_counts.of(kind);
+        if count == 0 {
+            continue;
         }
-    }
-    for (_, count, s) in seen {
-        let (kind, why) = match s.kind {
-            SuspiciousKind::Bidi => (
+        let (warning, plural, why) = match kind {
+            Bidi => (
                 WarningKind::BidiControl,
-                "it can make the displayed text differ from the stored text",
+                "bidirectional control characters",
+                "they can make the displayed text differ from the stored text",
             ),
-            SuspiciousKind::Tag => (
+            Tag => (
                 WarningKind::TagCharacter,
-                "it is invisible and can hide text",
+                "tag characters",
+                "they are invisible and can hide text",
             ),
-            SuspiciousKind::Invisible => (WarningKind::InvisibleCharacter, "it is invisible"),
-            SuspiciousKind::Control => (WarningKind::ControlCharacter, "it is a control character"),
+            Invisible => (
+                WarningKind::InvisibleCharacter,
+                "invisible format characters",
+                "they are invisible",
+            ),
+            Control => (
+                WarningKind::ControlCharacter,
+                "control characters",
+                "they are control characters",
+            ),
         };
-        let times = if count > 1 {
-            format!(" ({count} times, first at line {})", s.line)
-        } else {
-            format!(" at line {}", s.line)
-        };
+        let mut named: Vec<&crate::canon::Suspicious> = Vec::new();
+        for s in canonical.suspicious.iter().filter(|s| s.kind == kind) {
+            if !named.iter().any(|n| n.codepoint == s.codepoint) {
+                named.push(s);
+            }
+        }
+        let mut parts: Vec<String> = named
+            .iter()
+            .map(|s| format!("{} {} at line {}", s.codepoint, s.name, s.line))
+            .collect();
+        let more = count - named.len() as u64;
+        if parts.is_empty() {
+            parts.push(format!(
+                "{} {plural} (after the {} suspicious characters listed)",
+                grouped(count),
+                canonical.suspicious.len()
+            ));
+        } else if more > 0 {
+            parts.push(format!("and {} more {plural}", grouped(more)));
+        }
         report.warnings.push(Warning {
-            kind,
-            message: format!("the copy contains {} {}{times}: {why}", s.codepoint, s.name),
+            kind: warning,
+            message: format!("the copy contains {}: {why}", parts.join(", ")),
         });
     }
+}
+
+/// `n` with its thousands separated by commas: `4,194,303`.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
 }
 
 fn add_archive_warnings(report: &mut VerifyReport, problems: &[LoadProblem]) {
