@@ -50,7 +50,12 @@ fn usage() -> ! {
 fn main() -> std::io::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let parse = |s: &String| s.parse::<usize>().unwrap_or_else(|_| usage());
-    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         ["copy", kind, _, file] => std::fs::write(file, copy(kind, parse(&args[2]))),
         ["junk-json", _, file] => junk_json(parse(&args[1]), file),
         _ => usage(),

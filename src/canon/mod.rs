@@ -482,7 +482,10 @@ mod tests {
         let text = format!("a{}\n\u{202E}b\u{E0041}", "\u{1}".repeat(5000));
         let c = canonicalize(&text);
         assert_eq!(c.suspicious.len(), MAX_LISTED_SUSPICIOUS);
-        assert!(c.suspicious.iter().all(|s| s.kind == SuspiciousKind::Control));
+        assert!(c
+            .suspicious
+            .iter()
+            .all(|s| s.kind == SuspiciousKind::Control));
         let expected = SuspiciousCounts {
             bidi: 1,
             tag: 1,
