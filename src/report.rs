@@ -96,6 +96,9 @@ pub enum WarningKind {
     Signature,
     /// A file in the archive could not be used.
     ArchiveFile,
+    /// Word-by-word comparison was not done, or not with every similar statement: the copy's
+    /// text is longer than the bound, or the comparison time budget ran out.
+    NotCompared,
 }
 
 /// A warning: something the reader should know even when the verdict is clear.

@@ -29,6 +29,18 @@ use crate::report::{
 /// At most this many archive load problems are listed one by one in a report.
 const MAX_LISTED_ARCHIVE_PROBLEMS: usize = 10;
 
+/// Longest canonical text, of a copy or of a statement, that is compared word by word (4 MiB,
+/// `docs/SPEC.md` §1): at most about two million units, so that the units, the three-unit runs and
+/// the alignment of a copy stay within tens of megabytes. A longer copy is still found by its
+/// digests (`exact`, `reformatted`); otherwise it is `unknown`, with a `not_compared` warning.
+pub const MAX_COMPARED_BYTES: usize = 4 * 1024 * 1024;
+
+/// Time for the word-by-word comparisons of one verify, shared by every reading of the copy and
+/// every similar statement. No comparison starts once it has run out (each one that has started
+/// is bounded by the aligner's own deadline), so a hostile copy cannot multiply the time by the
+/// number of similar statements.
+pub const COMPARE_BUDGET: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// A received copy, read and decoded, with the digests and canonical text that every look-up
 /// and comparison uses (computed once).
 #[derive(Debug, Clone)]
@@ -182,11 +194,19 @@ pub fn verify_against(
     trust: &TrustStore,
     options: &Options,
 ) -> VerifyReport {
+    let deadline = std::time::Instant::now() + COMPARE_BUDGET;
     let as_received = Reading {
         copy,
         canonical: &copy.canonical,
     };
-    let report = verify_reading(as_received, entries, archive_problems, trust, options);
+    let report = verify_reading(
+        as_received,
+        entries,
+        archive_problems,
+        trust,
+        options,
+        deadline,
+    );
     if report.verdict.is_authentic() {
         return report;
     }
@@ -197,7 +217,14 @@ pub fn verify_against(
         copy,
         canonical: unquoted,
     };
-    let mut alternative = verify_reading(unquoted, entries, archive_problems, trust, options);
+    let mut alternative = verify_reading(
+        unquoted,
+        entries,
+        archive_problems,
+        trust,
+        options,
+        deadline,
+    );
     // A statement found only inside a quotation is quoted in a reply: at best `embedded`, never
     // authentic (docs/SPEC.md §6.1). The markers were not part of what was signed.
     if alternative.verdict.is_authentic() {
@@ -258,6 +285,7 @@ fn verify_reading(
     archive_problems: &[LoadProblem],
     trust: &TrustStore,
     options: &Options,
+    deadline: std::time::Instant,
 ) -> VerifyReport {
     let canonical = reading.canonical;
     let exact = reading.copy.exact;
@@ -322,7 +350,14 @@ fn verify_reading(
     } else {
         // No trusted statement has the copy's digests: compare word by word, trusted statements
         // first. An untrusted exact match never beats a trusted approximate one.
-        let approximate = approximate_candidates(canonical, entries, &candidates, trust);
+        let approximate = approximate_candidates(
+            canonical,
+            entries,
+            &candidates,
+            trust,
+            deadline,
+            &mut report.warnings,
+        );
         let usable_approx: Vec<&Candidate<'_>> = approximate
             .iter()
             .filter(|c| c.usable() && c.relation() != Relation::Unrelated)
@@ -520,13 +555,27 @@ fn set_untrusted(report: &mut VerifyReport, first: &Candidate<'_>, how: &str) {
     });
 }
 
-/// The manifests most similar to the copy (by shared three-unit runs), compared word by word.
+/// The manifests most similar to the copy (by shared three-unit runs), compared word by word:
+/// texts of at most [`MAX_COMPARED_BYTES`], while the `deadline` lasts (a `not_compared` warning
+/// says what was left out).
 fn approximate_candidates<'a>(
     canonical: &Canonical,
     entries: &'a [Entry],
     digest_matches: &[Candidate<'a>],
     trust: &TrustStore,
+    deadline: std::time::Instant,
+    warnings: &mut Vec<Warning>,
 ) -> Vec<Candidate<'a>> {
+    if canonical.text.len() > MAX_COMPARED_BYTES {
+        warnings.push(Warning {
+            kind: WarningKind::NotCompared,
+            message: format!(
+                "the copy's text is {} bytes long, more than the {MAX_COMPARED_BYTES} bytes attest compares word by word, so it was only looked up by its digests; to check a statement inside it, verify that part on its own",
+                canonical.text.len()
+            ),
+        });
+        return Vec::new();
+    }
     let copy_units = diff::units(&canonical.text);
     if copy_units.is_empty() {
         return Vec::new();
@@ -538,6 +587,9 @@ fn approximate_candidates<'a>(
         .filter(|e| !digest_matches.iter().any(|c| std::ptr::eq(c.entry, *e)))
         .filter_map(|e| {
             let text = e.manifest.canonical_text();
+            if text.len() > MAX_COMPARED_BYTES {
+                return None;
+            }
             let shared = diff::similarity(&text, &copy_shingles);
             (shared > 0).then(|| (Candidate::new(e, trust, false), shared, text))
         })
@@ -547,6 +599,7 @@ fn approximate_candidates<'a>(
     // with a signature that does not verify) can never crowd out a trusted statement.
     let (mut usable, mut others): (Vec<_>, Vec<_>) = scored.into_iter().partition(|s| s.0.usable());
     let mut out: Vec<Candidate<'a>> = Vec::new();
+    let mut not_compared = 0;
     for kind in [&mut usable, &mut others] {
         kind.sort_by(|(a, a_shared, _), (b, b_shared, _)| {
             let (a, b) = (a.entry, b.entry);
@@ -557,9 +610,22 @@ fn approximate_candidates<'a>(
                 .then_with(|| a.path.cmp(&b.path))
         });
         for (mut c, _, text) in kind.drain(..).take(MAX_APPROXIMATE_CANDIDATES) {
+            if std::time::Instant::now() >= deadline {
+                not_compared += 1;
+                continue;
+            }
             c.comparison = Some(diff::compare(&text, &canonical.text));
             out.push(c);
         }
+    }
+    if not_compared > 0 {
+        warnings.push(Warning {
+            kind: WarningKind::NotCompared,
+            message: format!(
+                "the time for comparing ran out ({} s) before {not_compared} similar statements were compared word by word; the verdict is about those that were",
+                COMPARE_BUDGET.as_secs()
+            ),
+        });
     }
     // Trusted first, then the closest correspondence.
     out.sort_by_key(|c| {
