@@ -37,11 +37,14 @@ if [[ ! -d $dir/junk/manifests ]]; then
 fi
 
 failed=0
+# Each run's output, errors and timing, apart from any other run of this script.
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
 # run NAME ARCHIVE-LABEL ARGS...: one measured run of attest.
 run() {
     local name=$1 label=$2
     shift 2
-    local out=$dir/out.json err=$dir/err.txt tm=$dir/time.txt code=0
+    local out=$scratch/out.json err=$scratch/err.txt tm=$scratch/time.txt code=0
     # A guard for the machine's sake: at most ${LIMIT_MIB:-4096} MiB of address space and
     # ${TIMEOUT:-60} s per run (a run that hits either shows a non-zero exit).
     (
