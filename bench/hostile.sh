@@ -17,7 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${BENCH_DIR:-/tmp/attest-hostile}
 sizes=${SIZES:-"4194304 67108864"}
-kinds=${KINDS:-"control zwsp cjk line bidi cp1252 gb18030"}
+kinds=${KINDS:-"control zwsp cjk line bidi cp1252 gb18030 newlines quoted"}
 cargo build --release --quiet --bin attest --example make-hostile --example make-archive
 attest=${ATTEST:-$PWD/target/release/attest}
 make=$PWD/target/release/examples/make-hostile

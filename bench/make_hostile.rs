@@ -14,7 +14,9 @@
 //! - `line`: one line of `a` (one huge word);
 //! - `bidi`: alternating bidi controls U+202E and U+202C between single letters;
 //! - `cp1252`: random printable bytes that decode as windows-1252 (not UTF-8);
-//! - `gb18030`: random two-byte GB18030 ideographs (not UTF-8).
+//! - `gb18030`: random two-byte GB18030 ideographs (not UTF-8);
+//! - `newlines`: LF only (64 million lines in 64 MiB);
+//! - `quoted`: one email quotation (`> ` on every line) of short lines.
 //!
 //! `junk-json` writes a JSON file that is no manifest, but has the members a light scan of the
 //! archive reads, with `BYTES / 4` one-letter paragraphs.
@@ -42,7 +44,7 @@ impl XorShift {
 
 fn usage() -> ! {
     eprintln!(
-        "usage: make-hostile copy control|zwsp|cjk|line|bidi|cp1252|gb18030 BYTES FILE\n       make-hostile junk-json BYTES FILE"
+        "usage: make-hostile copy control|zwsp|cjk|line|bidi|cp1252|gb18030|newlines|quoted BYTES FILE\n       make-hostile junk-json BYTES FILE"
     );
     std::process::exit(2);
 }
@@ -76,6 +78,8 @@ fn copy(kind: &str, size: usize) -> Vec<u8> {
     match kind {
         "control" => out.resize(size, 0x01),
         "line" => out.resize(size, b'a'),
+        "newlines" => out.resize(size, b'\n'),
+        "quoted" => while push(&mut out, b"> We call for the release of the lawyers.\n") {},
         "zwsp" => while push(&mut out, "\u{200B}".as_bytes()) {},
         "cjk" => loop {
             let c = char::from_u32(0x4E00 + rng.below(0x9FA5 - 0x4E00) as u32).expect("CJK");

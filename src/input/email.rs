@@ -54,49 +54,57 @@ fn strip<'a>(line: &'a str, marker: &str) -> Option<&'a str> {
     (line.trim_end() == marker.trim_end()).then_some("")
 }
 
+/// The lines of `text` (split at LF, a CR before the LF removed), without collecting them: a copy
+/// of 64 MiB of line breaks has 64 million lines, and a list of them would take a gigabyte.
+fn lines_of(text: &str) -> impl Iterator<Item = &str> {
+    text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l))
+}
+
 /// The largest quoted block of `text` (see the module docs), or `None` when no run of lines is an
-/// unambiguous quotation.
+/// unambiguous quotation. Two passes over the lines, in memory the size of the block.
 pub fn quoted_block(text: &str) -> Option<QuotedBlock> {
-    let lines: Vec<&str> = text
-        .split('\n')
-        .map(|l| l.strip_suffix('\r').unwrap_or(l))
-        .collect();
-    let mut best: Option<(usize, usize, &str)> = None; // (start, end exclusive, marker)
-    let mut i = 0;
-    while i < lines.len() {
-        let Some(marker) = marker_of(lines[i]) else {
-            i += 1;
-            continue;
-        };
-        let mut end = i;
-        let mut non_empty = 0;
-        while end < lines.len() {
-            match strip(lines[end], marker) {
-                Some(rest) => {
-                    if !rest.trim().is_empty() {
-                        non_empty += 1;
-                    }
-                    end += 1;
-                }
-                None => break,
-            }
-        }
+    // (start, end exclusive, marker) of the largest block so far, and the block being read:
+    // (start, marker, non-empty lines).
+    let mut best: Option<(usize, usize, &str)> = None;
+    let mut current: Option<(usize, &str, usize)> = None;
+    let mut consider = |start: usize, end: usize, marker, non_empty: usize| {
         // A block ends at its last quoted line, not at trailing empty quoted lines' absence.
-        if non_empty >= MIN_QUOTED_LINES && best.is_none_or(|(s, e, _)| end - i > e - s) {
-            best = Some((i, end, marker));
+        if non_empty >= MIN_QUOTED_LINES && best.is_none_or(|(s, e, _)| end - start > e - s) {
+            best = Some((start, end, marker));
         }
-        i = end.max(i + 1);
+    };
+    let mut count = 0;
+    for (i, line) in lines_of(text).enumerate() {
+        count = i + 1;
+        if let Some((start, marker, non_empty)) = current {
+            if let Some(rest) = strip(line, marker) {
+                let non_empty = non_empty + usize::from(!rest.trim().is_empty());
+                current = Some((start, marker, non_empty));
+                continue;
+            }
+            // The line that ends a block may begin the next one.
+            consider(start, i, marker, non_empty);
+            current = None;
+        }
+        if let Some(marker) = marker_of(line) {
+            let rest = strip(line, marker).unwrap_or_default();
+            current = Some((i, marker, usize::from(!rest.trim().is_empty())));
+        }
+    }
+    if let Some((start, marker, non_empty)) = current {
+        consider(start, count, marker, non_empty);
     }
     let (start, end, marker) = best?;
     let mut block = String::new();
-    for line in &lines[start..end] {
-        block.push_str(strip(line, marker).unwrap_or_default());
-        block.push('\n');
+    let mut has_outside_material = false;
+    for (i, line) in lines_of(text).enumerate() {
+        if (start..end).contains(&i) {
+            block.push_str(strip(line, marker).unwrap_or_default());
+            block.push('\n');
+        } else if !has_outside_material && !line.trim().is_empty() {
+            has_outside_material = true;
+        }
     }
-    let has_outside_material = lines[..start]
-        .iter()
-        .chain(&lines[end..])
-        .any(|l| !l.trim().is_empty());
     Some(QuotedBlock {
         text: block,
         marker: marker.to_string(),
@@ -165,6 +173,30 @@ mod tests {
     fn only_the_marker_is_removed_never_more_spaces_or_characters() {
         let block = quoted_block(">   indented\n> >not a marker here\n").unwrap();
         assert_eq!(block.text, "  indented\n>not a marker here\n");
+    }
+
+    #[test]
+    fn the_line_that_ends_a_block_may_begin_the_next() {
+        let text = "> a\n> b\n>> c\n>> d\n>> e\n";
+        let block = quoted_block(text).unwrap();
+        assert_eq!(block.marker, ">> ");
+        assert_eq!(block.text, "c\nd\ne\n");
+        assert_eq!(block.lines, (3, 5));
+        assert!(block.has_outside_material);
+    }
+
+    /// 64 MiB of line breaks once made a list of 64 million lines (a gigabyte); the scan keeps
+    /// nothing per line. Here, a smaller copy of many lines still gives the right block.
+    #[test]
+    fn many_empty_lines_around_a_block_are_scanned_without_a_list_of_lines() {
+        let text = format!(
+            "{}> a\n> b\n{}",
+            "\n".repeat(100_000),
+            "\r\n".repeat(100_000)
+        );
+        let block = quoted_block(&text).unwrap();
+        assert_eq!(block.lines, (100_001, 100_002));
+        assert!(!block.has_outside_material);
     }
 
     #[test]

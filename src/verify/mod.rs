@@ -63,7 +63,8 @@ impl ReceivedCopy {
         let quoted = crate::input::email::quoted_block(&decoded.text).map(|block| {
             let canonical = Decoded {
                 text: block.text.clone(),
-                ..decoded.clone()
+                encoding: decoded.encoding,
+                bom: decoded.bom,
             }
             .canonicalize();
             (block, canonical)
