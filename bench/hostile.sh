@@ -49,7 +49,9 @@ run() {
     # ${TIMEOUT:-60} s per run (a run that hits either shows a non-zero exit).
     (
         ulimit -v $((${LIMIT_MIB:-4096} * 1024))
-        exec timeout "${TIMEOUT:-60}" /usr/bin/time -f "%e %M" -o "$tm" "$attest" "$@"
+        # time outside timeout, so that a run stopped by it still gets its figures (the peak
+        # RSS that time reports covers the waited-for attest).
+        exec /usr/bin/time -f "%e %M" -o "$tm" timeout "${TIMEOUT:-60}" "$attest" "$@"
     ) >"$out" 2>"$err" || code=$?
     local verdict
     verdict=$(python3 -c 'import json,sys
@@ -58,7 +60,9 @@ try:
     print(r.get("verdict", "audit") + " warnings=%d suspicious=%d" % (len(r.get("warnings", r.get("problems", []))), len(r.get("suspicious", []))))
 except Exception:
     print("-")' "$out")
-    read -r secs kib < <(tail -n 1 "$tm")
+    local secs=0 kib=0
+    read -r secs kib < <(tail -n 1 "$tm") || true
+    [[ $code == 124 ]] && verdict="timed out after ${TIMEOUT:-60} s"
     printf '%-24s %-9s exit %s  %6.2f s  %6d MiB  %s\n' "$name" "$label" "$code" "$secs" $((kib / 1024)) "$verdict"
     case $verdict in exact* | reformatted*) failed=1 ;; esac
 }
