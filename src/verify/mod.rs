@@ -571,8 +571,9 @@ fn approximate_candidates<'a>(
         warnings.push(Warning {
             kind: WarningKind::NotCompared,
             message: format!(
-                "the copy's text is {} bytes long, more than the {MAX_COMPARED_BYTES} bytes attest compares word by word, so it was only looked up by its digests; to check a statement inside it, verify that part on its own",
-                canonical.text.len()
+                "the copy's text is {} bytes long, more than the {} bytes attest compares word by word, so it was only looked up by its digests; to check a statement inside it, verify that part on its own",
+                grouped(canonical.text.len() as u64),
+                grouped(MAX_COMPARED_BYTES as u64)
             ),
         });
         return Vec::new();
