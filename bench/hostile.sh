@@ -2,7 +2,8 @@
 # Bounded cost on hostile input (issue 6, item 9): time and peak memory of `attest verify` (release
 # build) on hostile copies of 4 MiB and 64 MiB (the input cap), against the shipped archive
 # (`--keys keys --archive manifests`) and against a small synthetic archive; and of `verify` and
-# `audit` on an archive holding a 250 MB junk JSON file. The goal: every run under 5 s and under
+# `audit` on an archive holding a 250 MB junk JSON file, and of `verify` against six untrusted
+# look-alike statements that differ from the copy in 100,000 places each. The goal: every run under 5 s and under
 # 600 MB of peak RSS on the 2-core development machine. Inputs are made once under
 # ${BENCH_DIR:-/tmp/attest-hostile} by bench/make_hostile.rs (a fixed pseudo-random sequence).
 #
@@ -34,6 +35,21 @@ if [[ ! -d $dir/junk/manifests ]]; then
     mkdir -p "$dir/junk"
     cp -r manifests "$dir/junk/manifests"
     "$make" junk-json "$junk_size" "$dir/junk/manifests/zz-junk.json"
+fi
+
+# Look-alikes: six statements of 300,000 distinct words each, signed by a key nobody trusts, and a
+# copy that inserts a word after every third of theirs: 100,000 changes per comparison.
+if [[ ! -d $dir/lookalike/manifests ]]; then
+    mkdir -p "$dir/lookalike"
+    "$attest" keygen --issuer "Look-alike Group" --out "$dir/lookalike/key" --unencrypted 2>/dev/null
+    for i in 1 2 3 4 5 6; do
+        python3 -c 'import sys; i = sys.argv[1]; print(" ".join("w%d" % n for n in range(300000)) + " v" + i)' \
+            "$i" >"$dir/lookalike/statement-$i.txt"
+        "$attest" sign "$dir/lookalike/statement-$i.txt" --key "$dir/lookalike/key.key" \
+            --archive "$dir/lookalike/manifests" --date 2026-11-29 >/dev/null 2>&1
+    done
+    python3 -c 'print(" ".join("w%d" % n + " x" * (n % 3 == 2) for n in range(300000)))' \
+        >"$dir/lookalike/copy.txt"
 fi
 
 failed=0
@@ -81,4 +97,6 @@ for copy in open-letter-reformatted bar-exam-statement-phone-changed; do
         --archive "$dir/junk/manifests" --json
 done
 run "junk-json-archive" audit audit "$dir/junk/manifests" --keys keys --json
+run "lookalike-changes" verify verify "$dir/lookalike/copy.txt" --keys keys \
+    --archive "$dir/lookalike/manifests" --json
 exit $failed

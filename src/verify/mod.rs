@@ -616,7 +616,14 @@ fn approximate_candidates<'a>(
                 not_compared += 1;
                 continue;
             }
-            c.comparison = Some(diff::compare(&text, &canonical.text));
+            let mut comparison = diff::compare(&text, &canonical.text);
+            if !c.usable() {
+                // Only a trusted statement's changes are ever shown. An untrusted one, which
+                // anybody can write at any length, keeps only its relation, so that hundreds of
+                // thousands of changes per look-alike cannot pile up in memory.
+                comparison.changes = Vec::new();
+            }
+            c.comparison = Some(comparison);
             out.push(c);
         }
     }
