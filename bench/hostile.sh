@@ -80,7 +80,10 @@ except Exception:
     read -r secs kib < <(tail -n 1 "$tm") || true
     [[ $code == 124 ]] && verdict="timed out after ${TIMEOUT:-60} s"
     printf '%-24s %-9s exit %s  %6.2f s  %6d MiB  %s\n' "$name" "$label" "$code" "$secs" $((kib / 1024)) "$verdict"
-    case $verdict in exact* | reformatted*) failed=1 ;; esac
+    # Only the genuine copy verified against the junk archive may be authentic.
+    if [[ $name != junk-json-open ]]; then
+        case $verdict in exact* | reformatted*) failed=1 ;; esac
+    fi
 }
 
 for size in $sizes; do
