@@ -13,7 +13,7 @@
 #
 # Each line: name, archive, exit code, wall seconds, peak RSS in MiB, and the verdict. The script
 # also runs the large copies that tests/bounded.rs leaves out (it checks their verdict is never
-# authentic and their report is bounded) and fails if one of them is authentic.
+# authentic and their report is bounded) and fails if one is authentic or its report unbounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${BENCH_DIR:-/tmp/attest-hostile}
@@ -80,6 +80,11 @@ except Exception:
     read -r secs kib < <(tail -n 1 "$tm") || true
     [[ $code == 124 ]] && verdict="timed out after ${TIMEOUT:-60} s"
     printf '%-24s %-9s exit %s  %6.2f s  %6d MiB  %s\n' "$name" "$label" "$code" "$secs" $((kib / 1024)) "$verdict"
+    # Reports stay bounded: at most 32 suspicious characters listed, at most 12 warnings.
+    if [[ $verdict =~ warnings=([0-9]+)\ suspicious=([0-9]+) ]] &&
+        ((BASH_REMATCH[1] > 12 || BASH_REMATCH[2] > 32)); then
+        failed=1
+    fi
     # Only the genuine copy verified against the junk archive may be authentic.
     if [[ $name != junk-json-open ]]; then
         case $verdict in exact* | reformatted*) failed=1 ;; esac
