@@ -98,6 +98,9 @@ pub enum WarningKind {
     ArchiveFile,
     /// The copy shares phrases with a statement, too few to correspond to it (verdict `unknown`).
     SimilarPhrases,
+    /// Word-by-word comparison was not done, or not with every similar statement: the copy's
+    /// text is longer than the bound, or the comparison time budget ran out.
+    NotCompared,
 }
 
 /// A warning: something the reader should know even when the verdict is clear.

@@ -282,7 +282,7 @@ fn prepare<'a>(request: &SignRequest<'a>) -> Result<Prepared<'a>, SignError> {
             codepoint: first.codepoint.clone(),
             char_name: first.name.clone(),
             line: first.line,
-            count: canonical.suspicious.len(),
+            count: canonical.suspicious_counts.total() as usize,
         });
     }
     let date = match &request.date {

@@ -17,8 +17,12 @@ use crate::manifest::{Manifest, ManifestError};
 pub(crate) mod head;
 pub(crate) mod lock;
 
-/// Largest manifest file read (a manifest holds at most one statement's canonical text).
-pub const MAX_MANIFEST_BYTES: u64 = 256 * 1024 * 1024;
+/// Largest manifest file read: 4 MiB (`docs/SPEC.md` §5.1). A manifest holds one statement's
+/// canonical text, its paragraph digests and a few signatures, about 1.6 times the statement's
+/// size: room for a statement of more than 2 MiB, where letters run to tens of kilobytes. A larger
+/// file is listed as a problem and never read, so one junk file cannot make every scan of the
+/// archive (each of which holds a file in memory, several at once) cost gigabytes.
+pub const MAX_MANIFEST_BYTES: u64 = 4 * 1024 * 1024;
 
 /// A manifest and the file it came from.
 #[derive(Debug, Clone)]
@@ -43,7 +47,10 @@ pub enum FileProblem {
     #[error("is a symbolic link; attest does not follow links in an archive. Copy what it points to into the archive instead")]
     SymbolicLink,
     /// Too large to be a manifest.
-    #[error("is {size} bytes, larger than {MAX_MANIFEST_BYTES}; this is not a manifest")]
+    #[error(
+        "is {size} bytes, larger than the {MAX_MANIFEST_BYTES} bytes a manifest may have, so it was \
+         not read; this is not a manifest: remove it from the archive"
+    )]
     TooLarge {
         /// Its size in bytes.
         size: u64,
@@ -108,7 +115,8 @@ pub enum ArchiveError {
 pub struct Listing {
     /// Every manifest file, sorted.
     pub files: Vec<PathBuf>,
-    /// Entries that could not be used (unreadable directories, symbolic links).
+    /// Entries that could not be used (unreadable directories, symbolic links, files larger than
+    /// [`MAX_MANIFEST_BYTES`]).
     pub problems: Vec<LoadProblem>,
 }
 
@@ -154,7 +162,8 @@ impl Archive for DirArchive {
 
     /// Every `*.json` file under the root, sorted. Hidden entries (such as `.git`, lock and
     /// temporary files) are skipped; symbolic links are not followed (they could point outside the
-    /// archive) and are reported instead, as is every directory that cannot be read.
+    /// archive) and are reported instead, as is every directory that cannot be read and every
+    /// file larger than [`MAX_MANIFEST_BYTES`] (by its size, without reading it).
     fn list(&self) -> Result<Listing, ArchiveError> {
         let unreadable = |cause| ArchiveError::Unreadable {
             path: self.name(),
@@ -191,7 +200,13 @@ impl Archive for DirArchive {
                     problem: FileProblem::SymbolicLink,
                 });
             } else if kind.is_file() && is_json {
-                listing.files.push(entry.into_path());
+                match entry.metadata().map(|m| m.len()) {
+                    Ok(size) if size > MAX_MANIFEST_BYTES => listing.problems.push(LoadProblem {
+                        path: entry.into_path(),
+                        problem: FileProblem::TooLarge { size },
+                    }),
+                    _ => listing.files.push(entry.into_path()),
+                }
             }
         }
         listing.files.sort();
@@ -221,7 +236,19 @@ fn read_file(path: &Path) -> Result<Vec<u8>, FileProblem> {
     if meta.len() > MAX_MANIFEST_BYTES {
         return Err(FileProblem::TooLarge { size: meta.len() });
     }
-    std::fs::read(path).map_err(unreadable)
+    // Read at most one byte past the limit: the file may have grown since it was measured.
+    use std::io::Read as _;
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    file.take(MAX_MANIFEST_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_MANIFEST_BYTES {
+        return Err(FileProblem::TooLarge {
+            size: bytes.len() as u64,
+        });
+    }
+    Ok(bytes)
 }
 
 /// Manifests held in memory, named by paths of the caller's choosing (tests, fuzzing, a verifier
@@ -253,10 +280,20 @@ impl Archive for MemoryArchive {
     }
 
     fn list(&self) -> Result<Listing, ArchiveError> {
-        Ok(Listing {
-            files: self.files.keys().cloned().collect(),
-            problems: Vec::new(),
-        })
+        let mut listing = Listing::default();
+        for (path, bytes) in &self.files {
+            if bytes.len() as u64 > MAX_MANIFEST_BYTES {
+                listing.problems.push(LoadProblem {
+                    path: path.clone(),
+                    problem: FileProblem::TooLarge {
+                        size: bytes.len() as u64,
+                    },
+                });
+            } else {
+                listing.files.push(path.clone());
+            }
+        }
+        Ok(listing)
     }
 
     fn read(&self, path: &Path) -> Result<Vec<u8>, FileProblem> {

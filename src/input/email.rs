@@ -63,49 +63,64 @@ fn strip<'a>(line: &'a str, marker: &str) -> Option<&'a str> {
     (line.trim_end() == marker.trim_end()).then_some("")
 }
 
-/// The marker of the largest quoted block of `lines`, if any block has enough quoted lines.
-fn block_marker<'a>(lines: &[&'a str]) -> Option<&'a str> {
+/// The lines of `text`: split at LF, a CR before the LF removed, and no empty last line after a
+/// final LF. An iterator, never a list: a copy of 64 MiB of line breaks must not cost a gigabyte.
+fn lines(text: &str) -> impl Iterator<Item = &str> + Clone {
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    let empty = text.is_empty();
+    body.split('\n')
+        .filter(move |_| !empty)
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+}
+
+/// The marker of the largest quoted block, if any block has enough quoted lines.
+fn block_marker<'a>(lines: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     let mut best: Option<(usize, &str)> = None;
-    let mut i = 0;
-    while i < lines.len() {
-        let Some(marker) = marker_of(lines[i]) else {
-            i += 1;
-            continue;
-        };
-        let mut end = i;
-        let mut with_text = 0;
-        while let Some(rest) = lines.get(end).and_then(|l| strip(l, marker)) {
-            if !rest.trim().is_empty() {
-                with_text += 1;
+    // The block being read: its marker, length and lines holding text.
+    let mut current: Option<(&str, usize, usize)> = None;
+    let close = |block: Option<(&'a str, usize, usize)>, best: &mut Option<(usize, &'a str)>| {
+        if let Some((marker, len, with_text)) = block {
+            if with_text >= MIN_QUOTED_LINES && best.is_none_or(|(n, _)| len > n) {
+                *best = Some((len, marker));
             }
-            end += 1;
         }
-        if with_text >= MIN_QUOTED_LINES && best.is_none_or(|(n, _)| end - i > n) {
-            best = Some((end - i, marker));
+    };
+    for line in lines {
+        if let Some((marker, len, with_text)) = current.as_mut() {
+            if let Some(rest) = strip(line, marker) {
+                *len += 1;
+                if !rest.trim().is_empty() {
+                    *with_text += 1;
+                }
+                continue;
+            }
         }
-        i = end.max(i + 1);
+        close(current.take(), &mut best);
+        current = marker_of(line).map(|marker| {
+            let rest = &line[marker.len()..];
+            (marker, 1, usize::from(!rest.trim().is_empty()))
+        });
     }
+    close(current, &mut best);
     best.map(|(_, marker)| marker)
 }
 
 /// The copy's email quotation and the rest (see the module docs), or `None` when no run of lines is
 /// an unambiguous quotation.
 pub fn quotation(text: &str) -> Option<Quotation> {
-    let lines: Vec<&str> = text
-        .split('\n')
-        .map(|l| l.strip_suffix('\r').unwrap_or(l))
-        .collect();
-    let marker = block_marker(&lines)?;
-    let marked: Vec<bool> = lines.iter().map(|l| strip(l, marker).is_some()).collect();
-    let first = marked.iter().position(|&m| m)?;
-    let last = marked.iter().rposition(|&m| m)?;
+    let marker = block_marker(lines(text))?;
+    let marked = |line: &str| strip(line, marker).is_some();
+    let first = lines(text).position(marked)?;
+    let last = first
+        + lines(text)
+            .skip(first)
+            .enumerate()
+            .filter(|(_, l)| marked(l))
+            .last()?
+            .0;
     let mut quoted = String::new();
     let mut outside = String::new();
-    for (i, line) in lines.iter().enumerate() {
-        // The text ends with a line break: its last, empty "line" is not a line.
-        if i + 1 == lines.len() && line.is_empty() {
-            break;
-        }
+    for (i, line) in lines(text).enumerate() {
         let blank_inside = line.trim().is_empty() && i > first && i < last;
         match strip(line, marker) {
             Some(rest) => {
@@ -199,6 +214,15 @@ mod tests {
             "First paragraph.\nStill first.\n\nSecond paragraph.\n"
         );
         assert_eq!(q.outside, "");
+    }
+
+    /// A huge copy of line breaks is scanned without a list of its lines.
+    #[test]
+    fn many_lines_are_scanned_without_collecting_them() {
+        let text = "\n".repeat(1 << 20) + "> a b\n> c d\n";
+        let q = quotation(&text).unwrap();
+        assert_eq!(q.quoted, "a b\nc d\n");
+        assert_eq!(q.lines, ((1 << 20) + 1, (1 << 20) + 2));
     }
 
     #[test]

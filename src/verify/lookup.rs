@@ -58,6 +58,9 @@ pub fn verify(
     );
     let mut seen: HashSet<PathBuf> = paths.iter().cloned().collect();
     let (mut entries, mut problems) = archive::read_entries(archive, paths);
+    // Files the listing skipped (such as those over the manifest size limit) are warned about
+    // whatever the verdict.
+    problems.extend(listing.problems);
     if !entries.is_empty() {
         let report = verify_against(copy, &entries, &problems, trust, options);
         if report.verdict.is_authentic() {
@@ -71,7 +74,11 @@ pub fn verify(
             .and_then(|id| trust.get(&id))
             .is_some_and(|t| t.key.issuer == issuer)
     };
-    for text in copy.canonical_texts() {
+    // A text too long to compare word by word is not ranked either (verify_against says so).
+    for text in copy
+        .canonical_texts()
+        .filter(|t| t.len() <= super::MAX_COMPARED_BYTES)
+    {
         let (claim_trusted, others) = archive::most_similar(archive, files, text, trusted);
         // Read the statements that name a trusted key, most similar first, until
         // SIMILAR_SHORTLIST distinct texts among them really are trusted (their issuer's signature
@@ -115,7 +122,6 @@ pub fn verify(
         entries.extend(read);
         problems.extend(unusable);
     }
-    problems.extend(listing.problems);
     Ok(verify_against(copy, &entries, &problems, trust, options))
 }
 

@@ -29,6 +29,18 @@ use crate::report::{
 /// At most this many archive load problems are listed one by one in a report.
 const MAX_LISTED_ARCHIVE_PROBLEMS: usize = 10;
 
+/// Longest canonical text, of a copy or of a statement, that is compared word by word (4 MiB,
+/// `docs/SPEC.md` §1): at most about two million units, so that the units, the three-unit runs and
+/// the alignment of a copy stay within tens of megabytes. A longer copy is still found by its
+/// digests (`exact`, `reformatted`); otherwise it is `unknown`, with a `not_compared` warning.
+pub const MAX_COMPARED_BYTES: usize = 4 * 1024 * 1024;
+
+/// Time for the word-by-word comparisons of one verify, shared by every reading of the copy and
+/// every similar statement. No comparison starts once it has run out (each one that has started
+/// is bounded by the aligner's own deadline), so a hostile copy cannot multiply the time by the
+/// number of similar statements.
+pub const COMPARE_BUDGET: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// A received copy, read and decoded, with the digests and canonical text that every look-up
 /// and comparison uses (computed once).
 #[derive(Debug, Clone)]
@@ -52,7 +64,8 @@ impl ReceivedCopy {
             let canonical = |text: &str| {
                 Decoded {
                     text: text.to_string(),
-                    ..decoded.clone()
+                    encoding: decoded.encoding,
+                    bom: decoded.bom,
                 }
                 .canonicalize()
             };
@@ -198,11 +211,19 @@ pub fn verify_against(
     trust: &TrustStore,
     options: &Options,
 ) -> VerifyReport {
+    let deadline = std::time::Instant::now() + COMPARE_BUDGET;
     let as_received = Reading {
         copy,
         canonical: &copy.canonical,
     };
-    let report = verify_reading(as_received, entries, archive_problems, trust, options);
+    let report = verify_reading(
+        as_received,
+        entries,
+        archive_problems,
+        trust,
+        options,
+        deadline,
+    );
     if report.verdict.is_authentic() {
         return report;
     }
@@ -217,7 +238,7 @@ pub fn verify_against(
             copy,
             canonical: &quoted.outside,
         };
-        let outside = verify_reading(outside, entries, &[], trust, options);
+        let outside = verify_reading(outside, entries, &[], trust, options, deadline);
         if outside.verdict != Verdict::Unknown {
             return report;
         }
@@ -226,7 +247,8 @@ pub fn verify_against(
         copy,
         canonical: &quoted.quoted,
     };
-    let mut alternative = verify_reading(reading, entries, archive_problems, trust, options);
+    let mut alternative =
+        verify_reading(reading, entries, archive_problems, trust, options, deadline);
     // A statement found only inside a quotation is quoted in a reply: at best `embedded`, never
     // authentic (docs/SPEC.md §6.1). The markers were not part of what was signed.
     if alternative.verdict.is_authentic() {
@@ -291,6 +313,7 @@ fn verify_reading(
     archive_problems: &[LoadProblem],
     trust: &TrustStore,
     options: &Options,
+    deadline: std::time::Instant,
 ) -> VerifyReport {
     let canonical = reading.canonical;
     let exact = reading.copy.exact;
@@ -356,7 +379,14 @@ fn verify_reading(
     } else {
         // No trusted statement has the copy's digests: compare word by word, trusted statements
         // first. An untrusted exact match never beats a trusted approximate one.
-        let approximate = approximate_candidates(canonical, entries, &candidates, trust);
+        let approximate = approximate_candidates(
+            canonical,
+            entries,
+            &candidates,
+            trust,
+            deadline,
+            &mut report.warnings,
+        );
         let usable_approx: Vec<&Candidate<'_>> = approximate
             .iter()
             .filter(|c| c.usable() && c.relation() != Relation::Unrelated)
@@ -558,13 +588,28 @@ fn set_untrusted(report: &mut VerifyReport, first: &Candidate<'_>, how: &str) {
     });
 }
 
-/// The manifests most similar to the copy (by shared three-unit runs), compared word by word.
+/// The manifests most similar to the copy (by shared three-unit runs), compared word by word:
+/// texts of at most [`MAX_COMPARED_BYTES`], while the `deadline` lasts (a `not_compared` warning
+/// says what was left out).
 fn approximate_candidates<'a>(
     canonical: &Canonical,
     entries: &'a [Entry],
     digest_matches: &[Candidate<'a>],
     trust: &TrustStore,
+    deadline: std::time::Instant,
+    warnings: &mut Vec<Warning>,
 ) -> Vec<Candidate<'a>> {
+    if canonical.text.len() > MAX_COMPARED_BYTES {
+        warnings.push(Warning {
+            kind: WarningKind::NotCompared,
+            message: format!(
+                "the copy's text is {} bytes long, more than the {} bytes attest compares word by word, so it was only looked up by its digests; to check a statement inside it, verify that part on its own",
+                grouped(canonical.text.len() as u64),
+                grouped(MAX_COMPARED_BYTES as u64)
+            ),
+        });
+        return Vec::new();
+    }
     let copy_units = diff::units(&canonical.text);
     if copy_units.is_empty() {
         return Vec::new();
@@ -576,6 +621,9 @@ fn approximate_candidates<'a>(
         .filter(|e| !digest_matches.iter().any(|c| std::ptr::eq(c.entry, *e)))
         .filter_map(|e| {
             let text = e.manifest.canonical_text();
+            if text.len() > MAX_COMPARED_BYTES {
+                return None;
+            }
             let shared = diff::similarity(&text, &copy_shingles);
             (shared > 0).then(|| (Candidate::new(e, trust, false), shared, text))
         })
@@ -585,6 +633,7 @@ fn approximate_candidates<'a>(
     // with a signature that does not verify) can never crowd out a trusted statement.
     let (mut usable, mut others): (Vec<_>, Vec<_>) = scored.into_iter().partition(|s| s.0.usable());
     let mut out: Vec<Candidate<'a>> = Vec::new();
+    let mut not_compared = 0;
     for kind in [&mut usable, &mut others] {
         kind.sort_by(|(a, a_shared, _), (b, b_shared, _)| {
             let (a, b) = (a.entry, b.entry);
@@ -602,7 +651,17 @@ fn approximate_candidates<'a>(
             let comparison = match compared.iter().find(|(d, _)| *d == digest) {
                 Some((_, known)) => known.clone(),
                 None if compared.len() < MAX_APPROXIMATE_CANDIDATES => {
-                    let fresh = diff::compare(&text, &canonical.text);
+                    if std::time::Instant::now() >= deadline {
+                        not_compared += 1;
+                        continue;
+                    }
+                    let mut fresh = diff::compare(&text, &canonical.text);
+                    if !c.usable() {
+                        // Only a trusted statement's changes are ever shown. An untrusted one,
+                        // which anybody can write at any length, keeps only its relation, so that
+                        // hundreds of thousands of changes per look-alike cannot pile up.
+                        fresh.changes = Vec::new();
+                    }
                     compared.push((digest, fresh.clone()));
                     fresh
                 }
@@ -611,6 +670,15 @@ fn approximate_candidates<'a>(
             c.comparison = Some(comparison);
             out.push(c);
         }
+    }
+    if not_compared > 0 {
+        warnings.push(Warning {
+            kind: WarningKind::NotCompared,
+            message: format!(
+                "the time for comparing ran out ({} s) before {not_compared} similar statements were compared word by word; the verdict is about those that were",
+                COMPARE_BUDGET.as_secs()
+            ),
+        });
     }
     // Trusted first, then the closest correspondence.
     out.sort_by_key(|c| {
@@ -682,39 +750,78 @@ fn add_similar_phrase_warnings(report: &mut VerifyReport, approximate: &[Candida
     }
 }
 
-/// One warning per distinct suspicious character, with how often and where it first occurs (a copy
-/// stuffed with escape characters gets a few lines, not thousands).
+/// One warning per kind of suspicious character the copy holds, naming each distinct character
+/// among those listed (`docs/SPEC.md` §2.6: the first [`crate::canon::MAX_LISTED_SUSPICIOUS`]) with
+/// the line where it first occurs, and counting the rest: a copy stuffed with millions of escape
+/// characters gets one line ("… and 4,194,303 more control characters"), and a character of
+/// another kind hidden after them is still warned about, by its count.
 fn add_suspicious_warnings(report: &mut VerifyReport, canonical: &Canonical) {
-    let mut seen: Vec<(&str, usize, &crate::canon::Suspicious)> = Vec::new();
-    for s in &canonical.suspicious {
-        match seen.iter_mut().find(|(cp, _, _)| *cp == s.codepoint) {
-            Some(entry) => entry.1 += 1,
-            None => seen.push((&s.codepoint, 1, s)),
+    use SuspiciousKind::{Bidi, Control, Invisible, Tag};
+    for kind in [Bidi, Tag, Invisible, Control] {
+        let count = canonical.suspicious_counts.of(kind);
+        if count == 0 {
+            continue;
         }
-    }
-    for (_, count, s) in seen {
-        let (kind, why) = match s.kind {
-            SuspiciousKind::Bidi => (
+        let (warning, plural, why) = match kind {
+            Bidi => (
                 WarningKind::BidiControl,
-                "it can make the displayed text differ from the stored text",
+                "bidirectional control characters",
+                "they can make the displayed text differ from the stored text",
             ),
-            SuspiciousKind::Tag => (
+            Tag => (
                 WarningKind::TagCharacter,
-                "it is invisible and can hide text",
+                "tag characters",
+                "they are invisible and can hide text",
             ),
-            SuspiciousKind::Invisible => (WarningKind::InvisibleCharacter, "it is invisible"),
-            SuspiciousKind::Control => (WarningKind::ControlCharacter, "it is a control character"),
+            Invisible => (
+                WarningKind::InvisibleCharacter,
+                "invisible format characters",
+                "they are invisible",
+            ),
+            Control => (
+                WarningKind::ControlCharacter,
+                "control characters",
+                "they are control characters",
+            ),
         };
-        let times = if count > 1 {
-            format!(" ({count} times, first at line {})", s.line)
-        } else {
-            format!(" at line {}", s.line)
-        };
+        let mut named: Vec<&crate::canon::Suspicious> = Vec::new();
+        for s in canonical.suspicious.iter().filter(|s| s.kind == kind) {
+            if !named.iter().any(|n| n.codepoint == s.codepoint) {
+                named.push(s);
+            }
+        }
+        let mut parts: Vec<String> = named
+            .iter()
+            .map(|s| format!("{} {} at line {}", s.codepoint, s.name, s.line))
+            .collect();
+        let more = count - named.len() as u64;
+        if parts.is_empty() {
+            parts.push(format!(
+                "{} {plural} (after the {} suspicious characters listed)",
+                grouped(count),
+                canonical.suspicious.len()
+            ));
+        } else if more > 0 {
+            parts.push(format!("and {} more {plural}", grouped(more)));
+        }
         report.warnings.push(Warning {
-            kind,
-            message: format!("the copy contains {} {}{times}: {why}", s.codepoint, s.name),
+            kind: warning,
+            message: format!("the copy contains {}: {why}", parts.join(", ")),
         });
     }
+}
+
+/// `n` with its thousands separated by commas: `4,194,303`.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
 }
 
 fn add_archive_warnings(report: &mut VerifyReport, problems: &[LoadProblem]) {
