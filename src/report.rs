@@ -98,6 +98,8 @@ pub enum WarningKind {
     ArchiveFile,
     /// The copy shares phrases with a statement, too few to correspond to it (verdict `unknown`).
     SimilarPhrases,
+    /// The copy has more changes than a report lists; the rest are counted.
+    MoreChanges,
     /// Word-by-word comparison was not done, or not with every similar statement: the copy's
     /// text is longer than the bound, or the comparison time budget ran out.
     NotCompared,

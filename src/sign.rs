@@ -248,6 +248,12 @@ pub enum SignError {
         /// The link.
         path: PathBuf,
     },
+    /// The manifest would be larger than readers accept ([`archive::MAX_MANIFEST_BYTES`]).
+    #[error("the statement is too long: its manifest would be {size} bytes, and readers skip manifests over {} bytes. Split it into several statements", archive::MAX_MANIFEST_BYTES)]
+    TooLarge {
+        /// The manifest's size in bytes.
+        size: u64,
+    },
     /// The manifest could not be built (a field the checks above let through).
     #[error("cannot build the manifest")]
     Build(#[source] ManifestError),
@@ -575,7 +581,13 @@ impl Chain {
             languages: statement.languages.clone(),
             file_name: statement.file_name.clone(),
         };
-        manifest::sign_statement(key, &new, seq, prev).map_err(SignError::Build)
+        let manifest = manifest::sign_statement(key, &new, seq, prev).map_err(SignError::Build)?;
+        // Readers skip manifests over the size limit; one that no verifier reads is not signed.
+        let size = manifest.to_json().len() as u64;
+        if size > archive::MAX_MANIFEST_BYTES {
+            return Err(SignError::TooLarge { size });
+        }
+        Ok(manifest)
     }
 
     fn warn_if_already_signed(

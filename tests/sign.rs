@@ -667,3 +667,25 @@ fn a_linked_lock_file_is_refused_and_nothing_is_created_through_it() {
     assert!(matches!(result, Err(SignError::Lock(_))), "{result:?}");
     assert!(!target.exists());
 }
+
+/// A statement whose manifest would exceed the size readers accept is refused, never signed into
+/// a manifest that every verifier would skip.
+#[test]
+fn a_statement_too_long_for_any_reader_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = SecretKey::generate("Lantern Lawyers Group").unwrap();
+    let text: String = (0..100_000)
+        .map(|n| format!("We call for the release of lawyer number {n}.\n"))
+        .collect();
+    let result = attest::sign(
+        &key,
+        &request(&text, Destination::Nowhere),
+        &dir.path().join("manifests"),
+        None,
+    );
+    assert!(
+        matches!(result, Err(SignError::TooLarge { .. })),
+        "{:?}",
+        result.map(|s| s.manifest.seq())
+    );
+}

@@ -26,6 +26,9 @@ use crate::report::{
     WarningKind,
 };
 
+/// At most this many changes are listed in a report (the rest are counted in a warning).
+const MAX_LISTED_CHANGES: usize = 200;
+
 /// At most this many archive load problems are listed one by one in a report.
 const MAX_LISTED_ARCHIVE_PROBLEMS: usize = 10;
 
@@ -420,6 +423,17 @@ fn verify_reading(
                 _ => Verdict::Modified,
             };
             report.changes = comparison.changes.clone();
+            if report.changes.len() > MAX_LISTED_CHANGES {
+                let more = report.changes.len() - MAX_LISTED_CHANGES;
+                report.changes.truncate(MAX_LISTED_CHANGES);
+                report.warnings.push(Warning {
+                    kind: WarningKind::MoreChanges,
+                    message: format!(
+                        "{more} more changes are not listed; the copy differs from the statement in {} places",
+                        MAX_LISTED_CHANGES + more
+                    ),
+                });
+            }
             report.matched = comparison.matched.clone();
             add_comparison_warnings(&mut report, comparison);
             let unaltered = report.verdict != Verdict::Modified;
