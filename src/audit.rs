@@ -76,11 +76,13 @@ pub fn audit(
         problems: Vec::new(),
     };
     for p in load_problems {
-        report.problems.push(problem(
-            &p.path,
-            ProblemKind::Unreadable,
-            p.problem.to_string(),
-        ));
+        let kind = match p.problem {
+            FileProblem::TooLarge { .. } => ProblemKind::Malformed,
+            _ => ProblemKind::Unreadable,
+        };
+        report
+            .problems
+            .push(problem(&p.path, kind, p.problem.to_string()));
     }
     let mut chains: BTreeMap<String, Vec<ChainLink>> = BTreeMap::new();
     let mut counts: BTreeMap<String, (usize, u64)> = BTreeMap::new();

@@ -63,12 +63,60 @@ pub struct Change {
     pub after: String,
 }
 
-/// Fewest unaltered units a copy must share with a statement (or all of a shorter statement) to
-/// correspond to it at all: a few shared words are a coincidence, not a quote.
-pub const MIN_EXCERPT_UNITS: usize = 8;
-/// A copy is `modified` only if at least this share of the aligned part of the statement is
-/// unaltered; below it, the copy is a different text that happens to share phrases.
+/// The passages of a statement that a copy has unaltered, and where they sit in the statement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatchedPassage {
+    /// 1-based paragraph of the statement where the passage begins.
+    pub paragraph: usize,
+    /// 1-based paragraph of the statement where it ends.
+    pub last_paragraph: usize,
+    /// Byte offset in the statement's canonical text where it begins.
+    pub start: usize,
+    /// Byte offset in the statement's canonical text where it ends.
+    pub end: usize,
+    /// Its length in units (words, or characters of unspaced scripts).
+    pub units: usize,
+    /// The statement's text of the passage, shortened to its first and last words when longer than
+    /// [`MAX_PASSAGE_CHARS`] characters.
+    pub text: String,
+    /// Whether `text` was shortened (`start..end` still gives the whole passage).
+    pub truncated: bool,
+}
+
+// The correspondence rule (docs/SPEC.md §6 step 7). A copy corresponds to a statement only when
+// the passage they share is long enough to be a quotation rather than a stock phrase, and large
+// enough, as a share of the statement *and* of the copy, that one is visibly taken from the
+// other. Calibrated on unrelated real texts that share boilerplate (tests/correspondence.rs; the
+// figures are in SPEC).
+
+/// Fewest units in the longest unaltered run the copy shares with the statement (or a third of
+/// the statement, if that is fewer: one changed word in the middle of a short statement leaves
+/// runs of half of it). Licence boilerplate reaches runs of 150 words between unrelated texts,
+/// so this bound alone never makes a correspondence; it rules out short coincidences.
+pub const MIN_RUN_UNITS: usize = 12;
+/// Fewest unaltered units, as a share of the statement's units. Copyright notices made mostly of
+/// a licence's standard paragraph reach 7.1% of the licence.
+pub const MIN_STATEMENT_SHARE: f64 = 0.1;
+/// Fewest unaltered units, as a share of the copy's units: a short statement whose stock closing
+/// is most of it is not found in a long text that shares only that closing.
+pub const MIN_COPY_SHARE: f64 = 0.1;
+/// The larger of the two shares must reach this: one text is mostly made of the other. Unrelated
+/// licences derived from one another (LGPL-2.1 and GPL-2) reach 41%.
+pub const MIN_MAJOR_SHARE: f64 = 0.5;
+/// Within the part of the statement the copy covers, at least this share must be unaltered for
+/// the copy to be a modified version rather than another text that shares phrases.
 pub const MIN_UNALTERED_SHARE: f64 = 0.5;
+/// A copy that has at least this share of the statement unaltered presents itself as the
+/// statement: other material where the rest of the statement was takes its place (a change), and
+/// is never the surrounding text of an excerpt.
+pub const MAX_EXCERPT_SHARE: f64 = 1.0 / 3.0;
+/// A phrase of at least this many units shared with a statement the copy does not correspond to
+/// is named in a "similar phrases" warning.
+pub const MIN_SIMILAR_PHRASE_UNITS: usize = 6;
+/// Longest text of a [`MatchedPassage`], in characters.
+pub const MAX_PASSAGE_CHARS: usize = 240;
+/// At most this many matched passages are listed.
+pub const MAX_MATCHED_PASSAGES: usize = 20;
 /// Longest time spent aligning one pair of texts; past it the alignment is coarser, never wrong.
 const ALIGN_DEADLINE: Duration = Duration::from_secs(2);
 /// Units of context shown on each side of a change.
@@ -166,13 +214,14 @@ pub fn similarity(text: &str, shingles_of_copy: &HashSet<u64>) -> usize {
 /// How a copy relates to a signed statement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Relation {
-    /// The whole statement, unaltered, with other material around it.
+    /// The whole statement, unaltered, with clearly separate material around it.
     Embedded,
-    /// An unaltered part of the statement.
+    /// An unaltered part of the statement, alone or with clearly separate material around it.
     Excerpt,
     /// Words altered, inserted or removed.
     Modified,
-    /// Too little in common to say the copy corresponds to the statement.
+    /// Too little in common to say the copy corresponds to the statement (it may still share
+    /// phrases: see [`Comparison::shared_phrase`]).
     Unrelated,
 }
 
@@ -183,11 +232,20 @@ pub struct Comparison {
     pub relation: Relation,
     /// Each altered, inserted or removed passage inside the part of the statement the copy covers.
     pub changes: Vec<Change>,
-    /// Units of the statement found unaltered in the copy.
+    /// The passages of the statement the copy has unaltered (for `Unrelated`, none).
+    pub matched: Vec<MatchedPassage>,
+    /// Units of the statement found unaltered in the copy, in the part that corresponds.
     pub unaltered_units: usize,
     /// Units of the statement.
     pub statement_units: usize,
-    /// The copy has material before or after the statement's text.
+    /// Units of the copy.
+    pub copy_units: usize,
+    /// The longest unaltered run, in units, in the part that corresponds.
+    pub longest_run: usize,
+    /// The longest run of units the two texts share anywhere, when they share any: what a
+    /// "similar phrases" warning shows for an unrelated text.
+    pub shared_phrase: Option<MatchedPassage>,
+    /// The copy has clearly separate material before or after the statement's text.
     pub surrounding_material: bool,
     /// The copy lacks the statement's beginning.
     pub missing_beginning: bool,
@@ -195,7 +253,119 @@ pub struct Comparison {
     pub missing_end: bool,
 }
 
-/// Compare a copy's canonical text with a statement's.
+impl Comparison {
+    /// Unaltered units as a share of the statement.
+    pub fn statement_share(&self) -> f64 {
+        self.unaltered_units as f64 / self.statement_units.max(1) as f64
+    }
+
+    /// Unaltered units as a share of the copy.
+    pub fn copy_share(&self) -> f64 {
+        self.unaltered_units as f64 / self.copy_units.max(1) as f64
+    }
+}
+
+/// Whether a copy that shares `unaltered` units with a statement, `longest_run` of them in one run,
+/// corresponds to it (SPEC §6 step 7.6): the run is long enough to be a quotation and not a stock
+/// phrase, the shared text is a large enough share of the statement and of the copy, and one of
+/// the two is mostly made of it.
+pub fn corresponds(
+    unaltered: usize,
+    longest_run: usize,
+    statement_units: usize,
+    copy_units: usize,
+) -> bool {
+    let share_of = |n: usize| unaltered as f64 / n.max(1) as f64;
+    let (s, c) = (share_of(statement_units), share_of(copy_units));
+    // When most of each text is the other's, in order, the run length adds nothing: a copy with a
+    // word inserted every few words is a modified statement, not a coincidence.
+    let long_run = longest_run >= MIN_RUN_UNITS.min(statement_units.div_ceil(3))
+        || (s >= MIN_MAJOR_SHARE && c >= MIN_MAJOR_SHARE);
+    unaltered > 0
+        && long_run
+        && s >= MIN_STATEMENT_SHARE
+        && c >= MIN_COPY_SHARE
+        && (s >= MIN_MAJOR_SHARE || c >= MIN_MAJOR_SHARE)
+}
+
+/// What the copy has at one edge (before or after) of the part of the statement it covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Edge {
+    /// Neither text goes on.
+    Clean,
+    /// The statement goes on; the copy does not (an excerpt's border).
+    Missing,
+    /// The copy goes on with clearly separate material; the statement does not.
+    Surrounding,
+    /// Both go on: an excerpt inside clearly separate material.
+    MissingWithSurrounding,
+    /// The copy goes on in the same paragraph; the statement does not: an insertion.
+    Joined,
+    /// Both go on, and the copy's material takes the place of the statement's: an alteration.
+    Replaced,
+}
+
+fn classify(statement_rest: usize, copy_rest: usize, separate: bool, placed: bool) -> Edge {
+    match (statement_rest > 0, copy_rest > 0) {
+        (false, false) => Edge::Clean,
+        (false, true) if separate => Edge::Surrounding,
+        (false, true) => Edge::Joined,
+        (true, false) => Edge::Missing,
+        (true, true) if separate && !placed => Edge::MissingWithSurrounding,
+        (true, true) => Edge::Replaced,
+    }
+}
+
+/// Opening quotation marks that may introduce a quoted passage in running text.
+const OPENING_QUOTES: &[char] = &['"', '\'', '«', '‹', '「', '『', '(', '['];
+/// Closing quotation marks that may end a quoted passage in running text.
+const CLOSING_QUOTES: &[char] = &['"', '\'', '»', '›', '」', '』', ')', ']'];
+/// Punctuation that ends a sentence or a clause of a list.
+const SENTENCE_ENDS: &[char] = &['.', '!', '?', ';', ':', '…', '。', '！', '？', '；', '：'];
+
+/// Whether a unit ends a sentence or a list clause (closing quotes after the mark allowed).
+fn ends_sentence(unit: &str) -> bool {
+    unit.trim_end_matches(CLOSING_QUOTES)
+        .ends_with(SENTENCE_ENDS)
+}
+
+/// Whether `copy_unit` is `statement_unit` with opening quotation marks before it.
+fn quoted_opening(copy_unit: &str, statement_unit: &str) -> bool {
+    let inner = copy_unit.trim_start_matches(OPENING_QUOTES);
+    inner.len() < copy_unit.len() && inner == statement_unit
+}
+
+/// Whether `copy_unit` is `statement_unit` with closing quotation marks after it, the statement's
+/// own final punctuation mark allowed to differ or be left out inside the quotation (`delay."`,
+/// `delay"` and `delay,"` all close a quotation of `delay.`).
+fn quoted_closing(copy_unit: &str, statement_unit: &str) -> bool {
+    let inner = copy_unit.trim_end_matches(CLOSING_QUOTES);
+    if inner.len() == copy_unit.len() {
+        return false;
+    }
+    let strip = |s: &str| {
+        let mut chars = s.chars();
+        match chars.next_back() {
+            Some(c) if c.is_ascii_punctuation() || SENTENCE_ENDS.contains(&c) || c == '，' => {
+                chars.as_str().to_string()
+            }
+            _ => s.to_string(),
+        }
+    };
+    !inner.is_empty() && (inner == statement_unit || strip(inner) == strip(statement_unit))
+}
+
+fn only_quotes(unit: &str, quotes: &[char]) -> bool {
+    !unit.is_empty() && unit.chars().all(|c| quotes.contains(&c))
+}
+
+/// Whether a unit of the copy introduces what follows it (`wrote:`, `said：`): the passage after it
+/// is set apart even within one paragraph.
+fn introduces(unit: &str) -> bool {
+    unit.ends_with([':', '：'])
+}
+
+/// Compare a copy's canonical text with a statement's (SPEC §6 step 7).
 pub fn compare(statement: &str, copy: &str) -> Comparison {
     let old = units(statement);
     let new = units(copy);
@@ -215,39 +385,111 @@ pub fn compare(statement: &str, copy: &str) -> Comparison {
     let mut result = Comparison {
         relation: Relation::Unrelated,
         changes: Vec::new(),
-        unaltered_units: tagged
+        matched: Vec::new(),
+        unaltered_units: 0,
+        statement_units: old.len(),
+        copy_units: new.len(),
+        longest_run: 0,
+        shared_phrase: tagged
             .iter()
             .filter(|t| t.0 == DiffTag::Equal)
-            .map(|t| t.1.len())
-            .sum(),
-        statement_units: old.len(),
+            .max_by_key(|t| (t.1.len(), std::cmp::Reverse(t.1.start)))
+            .map(|t| passage(statement, &old, t.1.clone())),
         surrounding_material: false,
         missing_beginning: false,
         missing_end: false,
     };
-    let Some((mut first, mut last)) = core_segment(&tagged) else {
+    let Some((first, last)) = core_segment(&tagged) else {
         return result;
     };
-    // Where the copy has other text in place of a small remainder of the statement's opening or
-    // closing (a changed last phone number, a swapped contact line, a false header), that remainder
-    // was altered: it is not the border of an excerpt.
-    let head_old = tagged[first].1.start;
-    let head_new = tagged[first].2.start;
-    if is_altered_remainder(head_old, head_new, old.len()) {
-        first = 0;
-    }
-    let tail_old = old.len() - tagged[last].1.end;
-    let tail_new = new.len() - tagged[last].2.end;
-    if is_altered_remainder(tail_old, tail_new, old.len()) {
-        last = tagged.len() - 1;
-    }
-    let covered_old = tagged[first].1.start..tagged[last].1.end;
-    let covered_new = tagged[first].2.start..tagged[last].2.end;
-    result.missing_beginning = covered_old.start > 0;
-    result.missing_end = covered_old.end < old.len();
-    result.surrounding_material = covered_new.start > 0 || covered_new.end < new.len();
+    let core = &tagged[first..=last];
+    let (mut a, mut b) = (core[0].1.start, core[core.len() - 1].1.end);
+    let (mut x, mut y) = (core[0].2.start, core[core.len() - 1].2.end);
+    let mut runs: Vec<Range<usize>> = core
+        .iter()
+        .filter(|t| t.0 == DiffTag::Equal)
+        .map(|t| t.1.clone())
+        .collect();
 
-    for (tag, old_range, new_range) in &tagged[first..=last] {
+    // A quotation in running text: the copy's unit before (after) the core is the statement's unit
+    // with quotation marks attached. It belongs to the passage, and the marks set it apart.
+    let mut quoted_start = x > 0 && only_quotes(new[x - 1].text, OPENING_QUOTES);
+    if !quoted_start && a > 0 && x > 0 && quoted_opening(new[x - 1].text, old[a - 1].text) {
+        a -= 1;
+        x -= 1;
+        runs[0].start -= 1;
+        quoted_start = true;
+    }
+    let mut quoted_end = y < new.len() && only_quotes(new[y].text, CLOSING_QUOTES);
+    if !quoted_end && b < old.len() && y < new.len() && quoted_closing(new[y].text, old[b].text) {
+        b += 1;
+        y += 1;
+        let n = runs.len();
+        runs[n - 1].end += 1;
+        quoted_end = true;
+    }
+    result.unaltered_units = runs.iter().map(|r| r.len()).sum();
+    result.longest_run = runs.iter().map(|r| r.len()).max().unwrap_or(0);
+
+    // The edges: what each text has beyond the covered part, and whether the copy's material there
+    // is clearly separate from the passage (SPEC §6 step 7.4).
+    let (s, c) = (old.len(), new.len());
+    let share = result.statement_share();
+    let separate_before = x == 0
+        || quoted_start
+        || new[x - 1].paragraph != new[x].paragraph
+        || introduces(new[x - 1].text);
+    let separate_after = y == c || quoted_end || new[y].paragraph != new[y - 1].paragraph;
+    let border_before =
+        a == 0 || old[a].paragraph != old[a - 1].paragraph || ends_sentence(old[a - 1].text);
+    let border_after =
+        b == s || old[b].paragraph != old[b - 1].paragraph || ends_sentence(old[b - 1].text);
+    // The copy presents itself as the statement when it has a large share of it, or when it
+    // begins (ends) exactly where the statement does: then its material at the other edge stands
+    // where the statement's text was.
+    let large = share >= MAX_EXCERPT_SHARE;
+    let edge_before = classify(
+        a,
+        x,
+        separate_before && border_before,
+        large || (b == s && y == c),
+    );
+    let edge_after = classify(
+        s - b,
+        c - y,
+        separate_after && border_after,
+        large || (a == 0 && x == 0),
+    );
+
+    match edge_before {
+        Edge::Joined => {
+            let joined = (0..x)
+                .rev()
+                .take_while(|&j| new[j].paragraph == new[x].paragraph)
+                .count();
+            result.surrounding_material |= joined < x;
+            result.changes.push(change(
+                ChangeKind::Inserted,
+                statement,
+                &old,
+                a..a,
+                copy,
+                &new,
+                x - joined..x,
+            ));
+        }
+        Edge::Replaced => result.changes.push(change(
+            ChangeKind::Altered,
+            statement,
+            &old,
+            0..a,
+            copy,
+            &new,
+            0..x,
+        )),
+        _ => {}
+    }
+    for (tag, old_range, new_range) in core {
         let kind = match tag {
             DiffTag::Equal => continue,
             DiffTag::Replace => ChangeKind::Altered,
@@ -264,53 +506,86 @@ pub fn compare(statement: &str, copy: &str) -> Comparison {
             new_range.clone(),
         ));
     }
+    match edge_after {
+        Edge::Joined => {
+            let joined = (y..c)
+                .take_while(|&j| new[j].paragraph == new[y - 1].paragraph)
+                .count();
+            result.surrounding_material |= y + joined < c;
+            result.changes.push(change(
+                ChangeKind::Inserted,
+                statement,
+                &old,
+                b..b,
+                copy,
+                &new,
+                y..y + joined,
+            ));
+        }
+        Edge::Replaced => result.changes.push(change(
+            ChangeKind::Altered,
+            statement,
+            &old,
+            b..s,
+            copy,
+            &new,
+            y..c,
+        )),
+        _ => {}
+    }
+    let around = |e: Edge| matches!(e, Edge::Surrounding | Edge::MissingWithSurrounding);
+    let missing = |e: Edge| matches!(e, Edge::Missing | Edge::MissingWithSurrounding);
+    result.surrounding_material |= around(edge_before) || around(edge_after);
+    result.missing_beginning = missing(edge_before);
+    result.missing_end = missing(edge_after);
 
-    let complete = !result.missing_beginning && !result.missing_end;
-    let enough = result.unaltered_units >= MIN_EXCERPT_UNITS.min(old.len());
-    result.relation = if !enough {
+    let covered = (b - a).max(1);
+    let unaltered_in_core = result.unaltered_units as f64 / covered as f64;
+    result.relation = if !corresponds(result.unaltered_units, result.longest_run, s, c)
+        || unaltered_in_core < MIN_UNALTERED_SHARE
+    {
         Relation::Unrelated
     } else if !result.changes.is_empty() {
-        let share = result.unaltered_units as f64 / covered_old.len().max(1) as f64;
-        if share >= MIN_UNALTERED_SHARE {
-            Relation::Modified
-        } else {
-            Relation::Unrelated
-        }
-    } else if complete {
-        // Equal units but different digests cannot normally happen; if it does, the surrounding
-        // material is the difference.
-        if result.surrounding_material {
-            Relation::Embedded
-        } else {
-            Relation::Modified
-        }
-    } else {
+        Relation::Modified
+    } else if edge_before == Edge::Clean && edge_after == Edge::Clean {
+        // Equal units but different digests cannot normally happen; if it does, say so.
+        Relation::Modified
+    } else if result.missing_beginning || result.missing_end {
         Relation::Excerpt
+    } else {
+        Relation::Embedded
     };
+    if result.relation != Relation::Unrelated {
+        result.matched = runs
+            .into_iter()
+            .take(MAX_MATCHED_PASSAGES)
+            .map(|r| passage(statement, &old, r))
+            .collect();
+    }
     result
 }
 
-/// A remainder of at most this many statement units beyond the aligned part, where the copy has other
-/// text, is always an alteration (a changed last phone number, even with a signature line after it).
-const MAX_EDGE_ALTERATION_UNITS: usize = 3;
-/// A remainder of at most this share of the statement is also an alteration: a copy that has nearly
-/// all of the statement but other text where its opening or closing was is modified, not an
-/// excerpt. Only when a large part of the statement is missing is the seam taken as the border of a
-/// quotation.
-const MAX_EDGE_ALTERATION_SHARE: f64 = 0.25;
-
-/// Whether `remainder` statement units beyond the aligned part, in whose place the copy has
-/// `replacement` units of other text, were altered rather than left out of a quotation: always when
-/// the remainder is tiny; otherwise when it is a small share of the statement and the copy puts text
-/// of comparable length (at least half) in its place, as a forger does and a quoting journalist
-/// rarely does.
-fn is_altered_remainder(remainder: usize, replacement: usize, statement_units: usize) -> bool {
-    if remainder == 0 || replacement == 0 {
-        return false;
+/// The passage of `statement` made of `units[range]`.
+fn passage(statement: &str, units: &[Unit<'_>], range: Range<usize>) -> MatchedPassage {
+    let (first, last) = (&units[range.start], &units[range.end - 1]);
+    let whole = &statement[first.start..last.end];
+    let chars = whole.chars().count();
+    let (text, truncated) = if chars <= MAX_PASSAGE_CHARS {
+        (whole.to_string(), false)
+    } else {
+        let head: String = whole.chars().take(MAX_PASSAGE_CHARS * 2 / 3).collect();
+        let tail: String = whole.chars().skip(chars - MAX_PASSAGE_CHARS / 3).collect();
+        (format!("{head} … {tail}"), true)
+    };
+    MatchedPassage {
+        paragraph: first.paragraph + 1,
+        last_paragraph: last.paragraph + 1,
+        start: first.start,
+        end: last.end,
+        units: range.len(),
+        text,
+        truncated,
     }
-    remainder <= MAX_EDGE_ALTERATION_UNITS
-        || (remainder as f64 <= MAX_EDGE_ALTERATION_SHARE * statement_units as f64
-            && replacement * 2 >= remainder)
 }
 
 /// Weight of one unit of mismatch against one unit of match when choosing the core of an alignment.
@@ -343,19 +618,19 @@ fn core_segment(ops: &[(DiffTag, Range<usize>, Range<usize>)]) -> Option<(usize,
     while ops[start].0 != DiffTag::Equal {
         start += 1;
     }
-    // A run of several matching units beyond one mismatch is part of the statement too (a sentence
-    // deleted near the start is a removal, not the border of an excerpt); only short stray matches
-    // stay outside.
-    while start >= 2
-        && ops[start - 2].0 == DiffTag::Equal
-        && ops[start - 2].1.len() > MAX_STRAY_MATCH
-    {
+    // A run of matching units beyond one mismatch is part of the statement too when it is long
+    // enough to be a quotation (at least `MIN_RUN_UNITS`), or when it opens (closes) both texts: a
+    // sentence deleted near the start is a removal, not the border of an excerpt. Shorter runs
+    // elsewhere ("the", the names a news report repeats after a quotation) stay outside.
+    let beyond = |i: usize| {
+        ops[i].0 == DiffTag::Equal
+            && ops[i].1.len() > MAX_STRAY_MATCH
+            && (ops[i].1.len() >= MIN_RUN_UNITS || i == 0 || i == ops.len() - 1)
+    };
+    while start >= 2 && beyond(start - 2) {
         start -= 2;
     }
-    while end + 2 < ops.len()
-        && ops[end + 2].0 == DiffTag::Equal
-        && ops[end + 2].1.len() > MAX_STRAY_MATCH
-    {
+    while end + 2 < ops.len() && beyond(end + 2) {
         end += 2;
     }
     Some((start, end))
@@ -490,11 +765,12 @@ mod tests {
         assert!(c.changes.is_empty());
     }
 
+    /// Was a 10-word sentence; an excerpt must now hold a run of [`MIN_RUN_UNITS`].
     #[test]
     fn unaltered_part_is_an_excerpt() {
         let c = cmp(
             LETTER,
-            "We call for the release of the three detained lawyers.",
+            "We call for the release of the three detained lawyers.\n\nContact Evelyn Fung at +852 5550 0117 for details.",
         );
         assert_eq!(c.relation, Relation::Excerpt);
         assert!(c.missing_end && !c.missing_beginning);
@@ -592,11 +868,109 @@ mod tests {
             start in 1usize..5,
         ) {
             let statement = words.join(" ");
-            let part = words[start..start + 10].join(" ");
+            let part = words[start..start + 14].join(" ");
             proptest::prop_assert_eq!(compare(&statement, &part).relation, Relation::Excerpt);
             let wrapped = format!("FORWARDED MESSAGE BELOW\n\n{statement}\n\nSENT FROM MY PHONE");
             proptest::prop_assert_eq!(compare(&statement, &wrapped).relation, Relation::Embedded);
         }
+    }
+
+    const DEMANDS: &str = "Statement of the Harbour network\n\n\
+        We call on the authorities to release the detained lawyers Wen Shuhan, Qi Zhengyang and Qiao Mubai without delay. \
+        Their families must be told where they are held.\n\n\
+        We ask the bar association to speak for its members, and we thank everyone who has written to the prosecutors.\n\n\
+        The detained lawyers represented workers and tenants for many years, often without a fee, and their clients now have no one to turn to.";
+
+    #[test]
+    fn sentence_quoted_inline_between_quotation_marks_is_an_excerpt() {
+        for closing in ["delay.\"", "delay,\"", "delay\""] {
+            let copy = format!("Lawyers said on Monday: \"We call on the authorities to release the detained lawyers Wen Shuhan, Qi Zhengyang and Qiao Mubai without {closing} The bureau did not reply.");
+            let c = cmp(DEMANDS, &copy);
+            assert_eq!(c.relation, Relation::Excerpt, "{closing}: {c:?}");
+            assert!(
+                c.matched[0].text.starts_with("We call") && c.matched[0].text.ends_with("delay.")
+            );
+        }
+    }
+
+    #[test]
+    fn quotation_that_runs_on_with_other_words_is_modified() {
+        let copy = "Lawyers said on Monday: \"We call on the authorities to release the detained lawyers Wen Shuhan, Qi Zhengyang and Qiao Mubai without delay. We withdraw this call.\"";
+        let c = cmp(DEMANDS, copy);
+        assert_eq!(c.relation, Relation::Modified, "{c:?}");
+        assert!(c.changes.iter().any(|ch| ch.copy.contains("withdraw")));
+    }
+
+    #[test]
+    fn passage_cut_mid_sentence_with_material_after_it_is_modified() {
+        // Paragraph-separated, but the passage stops inside a sentence of the statement: the
+        // copy's paragraph stands where the rest of that sentence was.
+        let copy = "The network wrote:\n\nWe call on the authorities to release the detained lawyers Wen Shuhan, Qi Zhengyang and Qiao Mubai\n\nonce they have confessed.";
+        let c = cmp(DEMANDS, copy);
+        assert_eq!(c.relation, Relation::Modified, "{c:?}");
+        assert_eq!(c.changes.last().unwrap().copy, "once they have confessed.");
+    }
+
+    #[test]
+    fn colon_introduces_a_statement_on_the_same_line_but_a_sentence_does_not() {
+        let c = cmp(DEMANDS, &format!("Evelyn wrote: {DEMANDS}"));
+        assert_eq!(c.relation, Relation::Embedded, "{c:?}");
+        let c = cmp(DEMANDS, &format!("This was withdrawn. {DEMANDS}"));
+        assert_eq!(c.relation, Relation::Modified, "{c:?}");
+        assert_eq!(c.changes[0].kind, ChangeKind::Inserted);
+        assert_eq!(c.changes[0].copy, "This was withdrawn.");
+    }
+
+    #[test]
+    fn word_inserted_every_few_words_is_modified_though_no_run_is_long() {
+        let words: Vec<&str> = DEMANDS.split(' ').collect();
+        let copy: Vec<String> = words
+            .chunks(4)
+            .map(|w| format!("{} NOT", w.join(" ")))
+            .collect();
+        let c = cmp(DEMANDS, &copy.join(" "));
+        assert!(c.longest_run < MIN_RUN_UNITS, "{c:?}");
+        assert_eq!(c.relation, Relation::Modified, "{c:?}");
+    }
+
+    /// The calibration figures of SPEC §6 step 7.8, as (unaltered, longest run, statement units,
+    /// copy units): unrelated pairs stay below the thresholds, honest ones above.
+    #[test]
+    fn correspondence_thresholds_sit_between_the_calibration_pairs() {
+        // LGPL-2.1 verified against GPL-2, and the reverse: licences written from one another.
+        assert!(!corresponds(1214, 81, 2968, 4372));
+        assert!(!corresponds(1214, 81, 4372, 2968));
+        // GPL-3 and GFDL-1.3: a 153-word shared run, tiny shares.
+        assert!(!corresponds(180, 153, 5644, 3689));
+        // A copyright notice that is 65% the GPL's standard paragraph.
+        assert!(!corresponds(98, 42, 4372, 150));
+        // GPL-1 revised into GPL-2: one text revised, so it corresponds.
+        assert!(corresponds(1846, 110, 2968, 2063));
+        // A news report quoting one paragraph (the hostile corpus case).
+        assert!(corresponds(52, 52, 188, 98));
+        // Just below each share.
+        assert!(!corresponds(18, 18, 188, 36));
+        assert!(!corresponds(40, 40, 60, 410));
+        assert!(!corresponds(49, 49, 100, 100));
+    }
+
+    #[test]
+    fn short_quotation_from_a_long_statement_is_unrelated_but_its_phrase_is_kept() {
+        let long = format!(
+            "{DEMANDS}\n\n{}",
+            "Every lawyer in the city has a duty to the court and to the client. ".repeat(20)
+        );
+        let c = cmp(
+            &long,
+            "They said: \"We ask the bar association to speak for its members.\"",
+        );
+        assert_eq!(c.relation, Relation::Unrelated, "{c:?}");
+        assert!(c.matched.is_empty());
+        assert!(c
+            .shared_phrase
+            .unwrap()
+            .text
+            .starts_with("ask the bar association"));
     }
 
     #[test]

@@ -27,6 +27,10 @@ pub const MANIFEST_SIGNING_CONTEXT: &str = "attest/v1 manifest";
 /// Largest sequence number: JSON integers above 2^53 - 1 are not portable (RFC 8785 §3.2.2.3).
 pub const MAX_SEQ: u64 = (1 << 53) - 1;
 
+/// Most signature entries a manifest may carry: far more than any joint statement needs, few
+/// enough that a mirror cannot pad a genuine manifest with junk signatures to slow every reader.
+pub const MAX_SIGNATURES: usize = 64;
+
 /// A manifest as stored on disk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -247,6 +251,12 @@ pub enum ManifestError {
         /// 1-based.
         number: usize,
     },
+    /// More signature entries than [`MAX_SIGNATURES`].
+    #[error("invalid manifest: it has {count} signatures, more than the {MAX_SIGNATURES} a manifest may have")]
+    TooManySignatures {
+        /// How many it has.
+        count: usize,
+    },
     /// Two signature entries by the same key.
     #[error("invalid manifest: key {key_id} signs it twice")]
     DuplicateSigner {
@@ -291,6 +301,7 @@ impl ManifestError {
             ManifestError::SignatureKeyIdMismatch { .. } => "key_id_mismatch",
             ManifestError::SignatureEncoding { .. } => "signature_encoding",
             ManifestError::DuplicateSigner { .. } => "duplicate_signer",
+            ManifestError::TooManySignatures { .. } => "too_many_signatures",
             ManifestError::NumberTooLarge { .. } => "number_too_large",
         }
     }
@@ -387,7 +398,13 @@ impl TryFrom<ManifestWire> for Manifest {
         if wire.signatures.is_empty() {
             return Err(ManifestError::NoSignatures);
         }
+        if wire.signatures.len() > MAX_SIGNATURES {
+            return Err(ManifestError::TooManySignatures {
+                count: wire.signatures.len(),
+            });
+        }
         let mut signatures: Vec<SignatureEntry> = Vec::with_capacity(wire.signatures.len());
+        let mut signers: std::collections::HashSet<KeyId> = std::collections::HashSet::new();
         for (i, s) in wire.signatures.iter().enumerate() {
             let number = i + 1;
             let public_key = keys::parse_verifying_key(&s.public_key)
@@ -402,7 +419,7 @@ impl TryFrom<ManifestWire> for Manifest {
                     claimed: key_id,
                 });
             }
-            if signatures.iter().any(|e| e.key_id == key_id) {
+            if !signers.insert(key_id) {
                 return Err(ManifestError::DuplicateSigner { key_id });
             }
             let bytes: [u8; 64] = BASE64

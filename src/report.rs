@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::canon::{LayoutDifference, Suspicious};
-pub use crate::diff::{Change, ChangeKind};
+pub use crate::diff::{Change, ChangeKind, MatchedPassage};
 
 /// The verdict of `attest verify` (PRODUCT.md "The verdicts").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -96,6 +96,13 @@ pub enum WarningKind {
     Signature,
     /// A file in the archive could not be used.
     ArchiveFile,
+    /// The copy shares phrases with a statement, too few to correspond to it (verdict `unknown`).
+    SimilarPhrases,
+    /// The copy has more changes than a report lists; the rest are counted.
+    MoreChanges,
+    /// Word-by-word comparison was not done, or not with every similar statement: the copy's
+    /// text is longer than the bound, or the comparison time budget ran out.
+    NotCompared,
 }
 
 /// A warning: something the reader should know even when the verdict is clear.
@@ -178,6 +185,9 @@ pub struct VerifyReport {
     pub differences: Vec<LayoutDifference>,
     /// Altered, inserted or removed passages.
     pub changes: Vec<Change>,
+    /// The passages of the statement the copy has unaltered, and where they sit in it (for
+    /// `embedded`, `excerpt` and `modified`).
+    pub matched: Vec<MatchedPassage>,
     /// Warnings.
     pub warnings: Vec<Warning>,
     /// Other manifests that matched but were not used.

@@ -97,6 +97,17 @@ pub enum SignWarning {
         /// Its sequence number.
         seq: u64,
     },
+    /// The archive holds manifests in the issuer's name signed by keys the signer does not accept
+    /// (not the signing key, not in the trust store): an impostor's, or the issuer's own under a
+    /// key this trust store lacks, in which case the new manifest forks the chain.
+    OtherKeys {
+        /// The issuer.
+        issuer: String,
+        /// The key ids they name.
+        key_ids: Vec<String>,
+        /// The highest sequence number among them.
+        highest_seq: u64,
+    },
     /// A file in the archive was left out of the search for the chain head.
     SkippedArchiveFile {
         /// The file.
@@ -116,6 +127,18 @@ impl fmt::Display for SignWarning {
                 "{issuer:?} already signed these exact bytes in {} (seq {seq}); signing them again \
                  adds a new statement to the chain",
                 path.display()
+            ),
+            SignWarning::OtherKeys {
+                issuer,
+                key_ids,
+                highest_seq,
+            } => write!(
+                f,
+                "the archive holds manifests in the name of {issuer:?} (up to seq {highest_seq}) \
+                 signed by keys that are neither this key nor in the trust store ({}); if they are \
+                 the issuer's own, pass --keys DIR with their .pub files, or this manifest forks \
+                 the chain",
+                key_ids.join(", ")
             ),
             SignWarning::SkippedArchiveFile { path, detail, .. } => {
                 write!(f, "skipped {}: {detail}", path.display())
@@ -218,6 +241,19 @@ pub enum SignError {
         #[source]
         source: std::io::Error,
     },
+    /// A directory between the archive and the new manifest is a symbolic link: a manifest is
+    /// never written through one (it would land outside the archive, where nothing sees it).
+    #[error("{} is a symbolic link; attest never writes a manifest through a link in the archive. Replace the link with the directory it points to", path.display())]
+    LinkInArchive {
+        /// The link.
+        path: PathBuf,
+    },
+    /// The manifest would be larger than readers accept ([`archive::MAX_MANIFEST_BYTES`]).
+    #[error("the statement is too long: its manifest would be {size} bytes, and readers skip manifests over {} bytes. Split it into several statements", archive::MAX_MANIFEST_BYTES)]
+    TooLarge {
+        /// The manifest's size in bytes.
+        size: u64,
+    },
     /// The manifest could not be built (a field the checks above let through).
     #[error("cannot build the manifest")]
     Build(#[source] ManifestError),
@@ -252,7 +288,7 @@ fn prepare<'a>(request: &SignRequest<'a>) -> Result<Prepared<'a>, SignError> {
             codepoint: first.codepoint.clone(),
             char_name: first.name.clone(),
             line: first.line,
-            count: canonical.suspicious.len(),
+            count: canonical.suspicious_counts.total() as usize,
         });
     }
     let date = match &request.date {
@@ -393,6 +429,7 @@ impl<'t> ArchiveSigner<'t> {
             &statement.date,
             &statement.title,
         );
+        refuse_links_below(&self.root, &path)?;
         if self.durable {
             write_manifest(&path, &manifest)?;
         } else {
@@ -475,9 +512,24 @@ impl Chain {
             });
         }
         let own = key.key_id().to_string();
-        let (candidates, skipped) =
-            head::read_headers(&files, |h| names_accepted_key(h, key.issuer(), &own, trust));
+        let (ours, skipped) = head::read_headers(&files, |h| h.issuer == key.issuer());
         warnings.extend(skipped.into_iter().map(SignWarning::from));
+        let (candidates, others): (Vec<Header>, Vec<Header>) = ours
+            .into_iter()
+            .partition(|h| names_accepted_key(h, key.issuer(), &own, trust));
+        // Manifests in the issuer's name under keys the signer does not accept: an impostor's, or
+        // the issuer's own under another key that this trust store lacks. The latter would make
+        // this signature fork the chain, so say so (they never move the chain by themselves).
+        if let Some(highest_seq) = others.iter().map(|h| h.seq).max() {
+            let mut key_ids: Vec<String> = others.iter().flat_map(|h| h.key_ids.clone()).collect();
+            key_ids.sort();
+            key_ids.dedup();
+            warnings.push(SignWarning::OtherKeys {
+                issuer: key.issuer().to_string(),
+                key_ids,
+                highest_seq,
+            });
+        }
         let (found, skipped) = head::chain_head(&candidates, |m| counts(m, key, trust));
         warnings.extend(skipped.into_iter().map(SignWarning::from));
         let (head, fork) = match found {
@@ -529,7 +581,13 @@ impl Chain {
             languages: statement.languages.clone(),
             file_name: statement.file_name.clone(),
         };
-        manifest::sign_statement(key, &new, seq, prev).map_err(SignError::Build)
+        let manifest = manifest::sign_statement(key, &new, seq, prev).map_err(SignError::Build)?;
+        // Readers skip manifests over the size limit; one that no verifier reads is not signed.
+        let size = manifest.to_json().len() as u64;
+        if size > archive::MAX_MANIFEST_BYTES {
+            return Err(SignError::TooLarge { size });
+        }
+        Ok(manifest)
     }
 
     fn warn_if_already_signed(
@@ -580,6 +638,22 @@ impl Chain {
     fn take_warnings(&mut self) -> Vec<SignWarning> {
         std::mem::take(&mut self.warnings)
     }
+}
+
+/// Refuse when an existing directory between `root` and `path` (the root itself excluded: the user
+/// named it) is a symbolic link.
+fn refuse_links_below(root: &Path, path: &Path) -> Result<(), SignError> {
+    let Ok(relative) = path.strip_prefix(root) else {
+        return Ok(());
+    };
+    let mut here = root.to_path_buf();
+    for component in relative.parent().into_iter().flat_map(Path::components) {
+        here.push(component);
+        if std::fs::symlink_metadata(&here).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(SignError::LinkInArchive { path: here });
+        }
+    }
+    Ok(())
 }
 
 /// Write a manifest to a new file, creating its directory.

@@ -67,6 +67,13 @@ impl Sandbox {
             "impostor",
             "--unencrypted",
         ]);
+        // The impostor's own trust store: their key only.
+        std::fs::create_dir_all(self.path("impostor-keys")).unwrap();
+        std::fs::copy(
+            self.path("impostor.pub"),
+            self.path("impostor-keys/impostor.pub"),
+        )
+        .unwrap();
     }
 
     /// The impostor's "withdrawal" (`fake.txt`), signed into its own `archive`.
@@ -589,7 +596,7 @@ fn impostor_manifest_cannot_move_the_issuers_chain() {
         "--key",
         "impostor.key",
         "--keys",
-        "no-such-dir",
+        "impostor-keys",
     ]);
     // The real issuer's next statement is seq 2 after its own seq 1, not seq 3 after the impostor's.
     sb.write("real.txt", b"The real second statement.\n");
@@ -744,7 +751,7 @@ fn untrusted_look_alikes_cannot_crowd_out_the_trusted_statement() {
             "--out",
             &out,
             "--keys",
-            "no-such-dir",
+            "impostor-keys",
         ]);
     }
     sb.write("changed.txt", changed.as_bytes());

@@ -475,6 +475,7 @@ fn every_format_rule_has_a_vector() {
         "key_id_mismatch",
         "signature_encoding",
         "duplicate_signer",
+        "too_many_signatures",
         "number_too_large",
     ];
     let public_key_rules = [

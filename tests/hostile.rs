@@ -24,6 +24,8 @@ struct Statement {
 struct Case {
     name: String,
     expect: Verdict,
+    /// Every issuer the report must name as a signer (`expect-signers:`, comma-separated).
+    expect_signers: Option<Vec<String>>,
     issuer: Option<String>,
     statements: Vec<Statement>,
     copy: Vec<u8>,
@@ -71,7 +73,10 @@ fn parse(path: &Path) -> Case {
     }
     for key in headers.keys() {
         assert!(
-            matches!(key.as_str(), "expect" | "issuer" | "story"),
+            matches!(
+                key.as_str(),
+                "expect" | "expect-signers" | "issuer" | "story"
+            ),
             "{}: unknown header {key:?}",
             path.display()
         );
@@ -107,6 +112,11 @@ fn parse(path: &Path) -> Case {
     Case {
         name: path.file_stem().unwrap().to_string_lossy().into_owned(),
         expect: verdict_named(headers.get("expect").expect("an expect: header")),
+        expect_signers: headers.get("expect-signers").map(|list| {
+            let mut names: Vec<String> = list.split(',').map(|n| n.trim().to_string()).collect();
+            names.sort();
+            names
+        }),
         issuer: headers.get("issuer").cloned(),
         statements,
         copy: copy.unwrap_or_else(|| panic!("{}: no copy section", path.display())),
@@ -227,6 +237,13 @@ fn every_hostile_copy_gets_its_verdict_and_none_is_a_false_authentic() {
                     case.expect.name(),
                     got.name()
                 ));
+            }
+        }
+        if let Some(want) = &case.expect_signers {
+            let mut got = report.signers.clone();
+            got.sort();
+            if &got != want {
+                failures.push(format!("{}: signers {got:?}, expected {want:?}", case.name));
             }
         }
         if code != want_code {

@@ -248,6 +248,16 @@ fn directory_archive_skips_hidden_files_and_reports_symbolic_links() {
     ));
 }
 
+/// An empty archive fails closed in verify as it does in audit: more likely a wrong path.
+#[test]
+fn verify_against_an_empty_archive_fails_closed() {
+    let w = world();
+    let copy = ReceivedCopy::from_bytes("copy.txt", FIRST.as_bytes()).unwrap();
+    let empty = MemoryArchive::new("empty");
+    let result = attest::verify(&copy, &empty, &w.trust, &VerifyOptions::default());
+    assert!(matches!(result, Err(attest::ArchiveError::Empty { .. })));
+}
+
 #[test]
 fn missing_directory_archive_is_an_error_naming_it() {
     let w = world();

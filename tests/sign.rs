@@ -344,7 +344,16 @@ fn impostor_manifest_with_higher_seq_does_not_move_the_chain_head() {
     .unwrap();
     assert_eq!(signed.manifest.seq(), 2);
     assert_eq!(signed.path, None);
-    assert!(signed.warnings.is_empty(), "{:?}", signed.warnings);
+    // The impostor's manifests are named, so a signer whose own other key is missing from the
+    // trust store learns that this manifest may fork the chain.
+    assert!(
+        matches!(
+            signed.warnings.as_slice(),
+            [SignWarning::OtherKeys { highest_seq: 7, .. }]
+        ),
+        "{:?}",
+        signed.warnings
+    );
 }
 
 /// A forged manifest that names the issuer's key but whose signature does not verify is a head
@@ -618,4 +627,65 @@ fn batch_signer_with_two_keys_of_one_issuer_keeps_one_chain() {
     }
     drop(signer);
     assert_one_chain(&manifests(&archive), 4);
+}
+
+/// A mirror that replaces the issuer's folder with a link to elsewhere must not make `sign` write
+/// through it (the manifests would land outside the archive, unseen, and the chain would restart).
+#[cfg(unix)]
+#[test]
+fn sign_never_writes_through_a_linked_issuer_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("manifests");
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let key = SecretKey::generate("Lantern Lawyers Group").unwrap();
+    std::os::unix::fs::symlink(&elsewhere, root.join("lantern-lawyers-group")).unwrap();
+    let result = attest::sign(&key, &request("One.\n", Destination::Archive), &root, None);
+    assert!(
+        matches!(result, Err(SignError::LinkInArchive { .. })),
+        "{result:?}"
+    );
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+    // The walk reports the linked directory instead of skipping it in silence.
+    use attest::archive::Archive;
+    let listing = attest::DirArchive::new(&root).list().unwrap();
+    assert_eq!(listing.problems.len(), 1);
+}
+
+/// A lock file planted as a link would make `sign` create a file wherever it points.
+#[cfg(unix)]
+#[test]
+fn a_linked_lock_file_is_refused_and_nothing_is_created_through_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("manifests");
+    std::fs::create_dir_all(&root).unwrap();
+    let target = dir.path().join("victim.pub");
+    std::os::unix::fs::symlink(&target, root.join(".attest-lock")).unwrap();
+    let key = SecretKey::generate("Lantern Lawyers Group").unwrap();
+    let result = attest::sign(&key, &request("One.\n", Destination::Archive), &root, None);
+    assert!(matches!(result, Err(SignError::Lock(_))), "{result:?}");
+    assert!(!target.exists());
+}
+
+/// A statement whose manifest would exceed the size readers accept is refused, never signed into
+/// a manifest that every verifier would skip.
+#[test]
+fn a_statement_too_long_for_any_reader_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = SecretKey::generate("Lantern Lawyers Group").unwrap();
+    let text: String = (0..100_000)
+        .map(|n| format!("We call for the release of lawyer number {n}.\n"))
+        .collect();
+    let result = attest::sign(
+        &key,
+        &request(&text, Destination::Nowhere),
+        &dir.path().join("manifests"),
+        None,
+    );
+    assert!(
+        matches!(result, Err(SignError::TooLarge { .. })),
+        "{:?}",
+        result.map(|s| s.manifest.seq())
+    );
 }

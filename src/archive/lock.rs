@@ -76,6 +76,16 @@ impl ArchiveLock {
             source,
         })?;
         let path = root.join(LOCK_FILE_NAME);
+        // A lock "file" planted as a link would make attest create or touch a file wherever it
+        // points: only a regular file (or none yet) is used.
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| !m.file_type().is_file()) {
+            return Err(LockError::Open {
+                path: path.clone(),
+                source: std::io::Error::other(
+                    "it is not a regular file (a symbolic link?); remove it, attest makes a new one",
+                ),
+            });
+        }
         let file = OpenOptions::new()
             .read(true)
             .write(true)

@@ -17,8 +17,12 @@ use crate::manifest::{Manifest, ManifestError};
 pub(crate) mod head;
 pub(crate) mod lock;
 
-/// Largest manifest file read (a manifest holds at most one statement's canonical text).
-pub const MAX_MANIFEST_BYTES: u64 = 256 * 1024 * 1024;
+/// Largest manifest file read: 4 MiB (`docs/SPEC.md` §5.1). A manifest holds one statement's
+/// canonical text, its paragraph digests and a few signatures, about 1.6 times the statement's
+/// size: room for a statement of more than 2 MiB, where letters run to tens of kilobytes. A larger
+/// file is listed as a problem and never read, so one junk file cannot make every scan of the
+/// archive (each of which holds a file in memory, several at once) cost gigabytes.
+pub const MAX_MANIFEST_BYTES: u64 = 4 * 1024 * 1024;
 
 /// A manifest and the file it came from.
 #[derive(Debug, Clone)]
@@ -40,10 +44,13 @@ pub enum FileProblem {
         cause: std::io::Error,
     },
     /// A symbolic link: an archive's links are never followed, since they could point anywhere.
-    #[error("is a symbolic link; attest does not follow links in an archive. Copy the manifest into the archive instead")]
+    #[error("is a symbolic link; attest does not follow links in an archive. Copy what it points to into the archive instead")]
     SymbolicLink,
     /// Too large to be a manifest.
-    #[error("is {size} bytes, larger than {MAX_MANIFEST_BYTES}; this is not a manifest")]
+    #[error(
+        "is {size} bytes, larger than the {MAX_MANIFEST_BYTES} bytes a manifest may have, so it was \
+         not read; this is not a manifest: remove it from the archive"
+    )]
     TooLarge {
         /// Its size in bytes.
         size: u64,
@@ -108,7 +115,8 @@ pub enum ArchiveError {
 pub struct Listing {
     /// Every manifest file, sorted.
     pub files: Vec<PathBuf>,
-    /// Entries that could not be used (unreadable directories, symbolic links).
+    /// Entries that could not be used (unreadable directories, symbolic links, files larger than
+    /// [`MAX_MANIFEST_BYTES`]).
     pub problems: Vec<LoadProblem>,
 }
 
@@ -154,7 +162,8 @@ impl Archive for DirArchive {
 
     /// Every `*.json` file under the root, sorted. Hidden entries (such as `.git`, lock and
     /// temporary files) are skipped; symbolic links are not followed (they could point outside the
-    /// archive) and are reported instead, as is every directory that cannot be read.
+    /// archive) and are reported instead, as is every directory that cannot be read and every
+    /// file larger than [`MAX_MANIFEST_BYTES`] (by its size, without reading it).
     fn list(&self) -> Result<Listing, ArchiveError> {
         let unreadable = |cause| ArchiveError::Unreadable {
             path: self.name(),
@@ -183,13 +192,21 @@ impl Archive for DirArchive {
             };
             let is_json = entry.path().extension().is_some_and(|e| e == "json");
             let kind = entry.file_type();
-            if kind.is_symlink() && is_json {
+            // Every link is reported, not only links named like manifests: a linked directory
+            // would otherwise hide its manifests in silence.
+            if kind.is_symlink() {
                 listing.problems.push(LoadProblem {
                     path: entry.into_path(),
                     problem: FileProblem::SymbolicLink,
                 });
             } else if kind.is_file() && is_json {
-                listing.files.push(entry.into_path());
+                match entry.metadata().map(|m| m.len()) {
+                    Ok(size) if size > MAX_MANIFEST_BYTES => listing.problems.push(LoadProblem {
+                        path: entry.into_path(),
+                        problem: FileProblem::TooLarge { size },
+                    }),
+                    _ => listing.files.push(entry.into_path()),
+                }
             }
         }
         listing.files.sort();
@@ -208,18 +225,35 @@ impl Archive for DirArchive {
     }
 }
 
-/// Read a manifest file from disk, refusing anything larger than a manifest can be, and without
-/// following a symbolic link in its last component.
+/// Read a manifest file from disk, refusing anything but a regular file no larger than a manifest
+/// can be. Links are not checked here: the listing leaves them out of an archive, and a file named
+/// with `--manifest` is the user's choice.
 fn read_file(path: &Path) -> Result<Vec<u8>, FileProblem> {
     let unreadable = |cause| FileProblem::Unreadable { cause };
-    let meta = std::fs::symlink_metadata(path).map_err(unreadable)?;
-    if meta.file_type().is_symlink() {
-        return Err(FileProblem::SymbolicLink);
+    // One open and one fstat per read: an archive's files are read several times per verify, and
+    // the listing has already left links out.
+    use std::io::Read as _;
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let meta = file.metadata().map_err(unreadable)?;
+    if !meta.is_file() {
+        return Err(FileProblem::Unreadable {
+            cause: std::io::Error::other("it is not a regular file"),
+        });
     }
     if meta.len() > MAX_MANIFEST_BYTES {
         return Err(FileProblem::TooLarge { size: meta.len() });
     }
-    std::fs::read(path).map_err(unreadable)
+    // Read at most one byte past the limit: the file may have grown since it was measured.
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    file.take(MAX_MANIFEST_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_MANIFEST_BYTES {
+        return Err(FileProblem::TooLarge {
+            size: bytes.len() as u64,
+        });
+    }
+    Ok(bytes)
 }
 
 /// Manifests held in memory, named by paths of the caller's choosing (tests, fuzzing, a verifier
@@ -251,10 +285,20 @@ impl Archive for MemoryArchive {
     }
 
     fn list(&self) -> Result<Listing, ArchiveError> {
-        Ok(Listing {
-            files: self.files.keys().cloned().collect(),
-            problems: Vec::new(),
-        })
+        let mut listing = Listing::default();
+        for (path, bytes) in &self.files {
+            if bytes.len() as u64 > MAX_MANIFEST_BYTES {
+                listing.problems.push(LoadProblem {
+                    path: path.clone(),
+                    problem: FileProblem::TooLarge {
+                        size: bytes.len() as u64,
+                    },
+                });
+            } else {
+                listing.files.push(path.clone());
+            }
+        }
+        Ok(listing)
     }
 
     fn read(&self, path: &Path) -> Result<Vec<u8>, FileProblem> {
@@ -375,7 +419,17 @@ struct KeyIdOnly {
 
 #[derive(serde::Deserialize)]
 struct CanonicalParagraphs {
+    digest: String,
     paragraphs: Vec<String>,
+}
+
+/// A manifest file found by a light scan, with the canonical digest it claims (unchecked).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Similar {
+    /// The file.
+    pub path: PathBuf,
+    /// Its `canonical.digest`, as written.
+    pub digest: String,
 }
 
 /// The manifests among `files` that share phrases with `copy_text` (by
@@ -389,22 +443,26 @@ pub(crate) fn most_similar(
     files: &[PathBuf],
     copy_text: &str,
     trusted: impl Fn(&str, &str) -> bool + Sync,
-) -> (Vec<PathBuf>, Vec<PathBuf>) {
+) -> (Vec<Similar>, Vec<Similar>) {
     let copy_shingles = crate::diff::shingles(&crate::diff::units(copy_text));
-    let scored: Vec<(bool, usize, &PathBuf)> = files
+    let scored: Vec<(bool, usize, Similar)> = files
         .par_iter()
         .filter_map(|path| {
             let m: ParagraphsOnly = light(archive, path)?;
             let shared =
                 crate::diff::similarity(&m.canonical.paragraphs.join("\n\n"), &copy_shingles);
             let names_trusted = m.signatures.iter().any(|s| trusted(&m.issuer, &s.key_id));
-            (shared > 0).then_some((names_trusted, shared, path))
+            let found = Similar {
+                path: path.clone(),
+                digest: m.canonical.digest,
+            };
+            (shared > 0).then_some((names_trusted, shared, found))
         })
         .collect();
     let ranked = |want_trusted: bool| {
-        let mut kind: Vec<&(bool, usize, &PathBuf)> =
+        let mut kind: Vec<&(bool, usize, Similar)> =
             scored.iter().filter(|s| s.0 == want_trusted).collect();
-        kind.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.2.cmp(b.2)));
+        kind.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.2.path.cmp(&b.2.path)));
         kind.into_iter().map(|s| s.2.clone()).collect::<Vec<_>>()
     };
     (ranked(true), ranked(false))

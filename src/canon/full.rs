@@ -14,13 +14,14 @@ use super::event::LayoutEvents;
 use super::layout::Recorder;
 use super::scan::{fold, Mode};
 use super::sink::TextSink;
-use super::{stream_digest, Canonical, Suspicious};
+use super::{stream_digest, Canonical, Suspicious, SuspiciousCounts, MAX_LISTED_SUSPICIOUS};
 
 /// Map, NFC, fold whitespace, NFC.
 pub(crate) fn canonicalize(input: &str) -> Canonical {
     let mut rec = Recorder::default();
     let mut suspicious = Vec::new();
-    let mapped = map_characters(input, &mut rec, &mut suspicious);
+    let mut suspicious_counts = SuspiciousCounts::default();
+    let mapped = map_characters(input, &mut rec, &mut suspicious, &mut suspicious_counts);
     let (normalized, changed_before) = nfc(mapped);
     let mut sink = TextSink::default();
     fold(&normalized, &mut sink, &mut rec, Mode::Mapped)
@@ -32,6 +33,7 @@ pub(crate) fn canonicalize(input: &str) -> Canonical {
         digest,
         layout: rec.finish(changed_before || changed_after),
         suspicious,
+        suspicious_counts,
     }
 }
 
@@ -45,13 +47,14 @@ fn nfc(s: String) -> (String, bool) {
     (normalized, changed)
 }
 
-/// Delete ignorables, fold quotes and collect suspicious characters, recording their positions in the
-/// same coordinates (count of token characters before them) that [`fold`] uses, so both paths give
-/// identical layouts.
+/// Delete ignorables, fold quotes, list the first [`MAX_LISTED_SUSPICIOUS`] suspicious characters
+/// and count all of them, recording positions in the same coordinates (count of token characters
+/// before them) that [`fold`] uses, so both paths give identical layouts.
 fn map_characters(
     input: &str,
     events: &mut impl LayoutEvents,
     suspicious: &mut Vec<Suspicious>,
+    counts: &mut SuspiciousCounts,
 ) -> String {
     let mut out = String::with_capacity(input.len());
     let mut pos: u64 = 0;
@@ -85,12 +88,15 @@ fn map_characters(
             continue;
         }
         if let Some((kind, name)) = suspicious_kind(c) {
-            suspicious.push(Suspicious {
-                codepoint: format!("U+{:04X}", c as u32),
-                name: name.to_string(),
-                kind,
-                line,
-            });
+            counts.add(kind);
+            if suspicious.len() < MAX_LISTED_SUSPICIOUS {
+                suspicious.push(Suspicious {
+                    codepoint: format!("U+{:04X}", c as u32),
+                    name: name.to_string(),
+                    kind,
+                    line,
+                });
+            }
         }
         pos += u64::from(is_starter(c));
         out.push(c);

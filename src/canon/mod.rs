@@ -65,8 +65,11 @@ pub struct Canonical {
     pub digest: Digest,
     /// Fingerprints of the tolerated differences this input had.
     pub layout: Layout,
-    /// Characters a reader cannot see that can change what a reader sees.
+    /// Characters a reader cannot see that can change what a reader sees: the first
+    /// [`MAX_LISTED_SUSPICIOUS`] of them, in order.
     pub suspicious: Vec<Suspicious>,
+    /// How many suspicious characters of each kind the input holds, listed or not.
+    pub suspicious_counts: SuspiciousCounts,
 }
 
 impl Canonical {
@@ -92,8 +95,10 @@ pub struct Summary {
     pub paragraph_count: usize,
     /// Fingerprints of the tolerated differences this input had.
     pub layout: Layout,
-    /// Suspicious invisible characters found.
+    /// Suspicious invisible characters found: the first [`MAX_LISTED_SUSPICIOUS`], in order.
     pub suspicious: Vec<Suspicious>,
+    /// How many suspicious characters of each kind the input holds, listed or not.
+    pub suspicious_counts: SuspiciousCounts,
 }
 
 /// The paragraphs of an already-canonical text.
@@ -115,6 +120,50 @@ pub struct Suspicious {
     pub line: usize,
 }
 
+/// At most this many suspicious characters are listed one by one (`docs/SPEC.md` §2.6); the
+/// others are only counted, by kind, so that a copy made of millions of them costs a few lines.
+pub const MAX_LISTED_SUSPICIOUS: usize = 32;
+
+/// How many suspicious characters of each kind an input holds (`docs/SPEC.md` §2.6).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SuspiciousCounts {
+    /// Bidirectional controls.
+    pub bidi: u64,
+    /// Tag characters.
+    pub tag: u64,
+    /// Other invisible format characters.
+    pub invisible: u64,
+    /// Control characters.
+    pub control: u64,
+}
+
+impl SuspiciousCounts {
+    /// Count one more character of `kind`.
+    pub fn add(&mut self, kind: SuspiciousKind) {
+        match kind {
+            SuspiciousKind::Bidi => self.bidi += 1,
+            SuspiciousKind::Tag => self.tag += 1,
+            SuspiciousKind::Invisible => self.invisible += 1,
+            SuspiciousKind::Control => self.control += 1,
+        }
+    }
+
+    /// How many of `kind`.
+    pub fn of(&self, kind: SuspiciousKind) -> u64 {
+        match kind {
+            SuspiciousKind::Bidi => self.bidi,
+            SuspiciousKind::Tag => self.tag,
+            SuspiciousKind::Invisible => self.invisible,
+            SuspiciousKind::Control => self.control,
+        }
+    }
+
+    /// How many in all.
+    pub fn total(&self) -> u64 {
+        self.bidi + self.tag + self.invisible + self.control
+    }
+}
+
 /// Canonicalize a decoded text.
 pub fn canonicalize(input: &str) -> Canonical {
     let mut rec = Recorder::default();
@@ -127,6 +176,7 @@ pub fn canonicalize(input: &str) -> Canonical {
             digest,
             layout,
             suspicious: Vec::new(),
+            suspicious_counts: SuspiciousCounts::default(),
         };
     }
     full::canonicalize(input)
@@ -144,6 +194,7 @@ pub fn summarize(input: &str) -> Summary {
             paragraph_count,
             layout: rec.finish(false),
             suspicious: Vec::new(),
+            suspicious_counts: SuspiciousCounts::default(),
         };
     }
     let c = full::canonicalize(input);
@@ -152,6 +203,7 @@ pub fn summarize(input: &str) -> Summary {
         digest: c.digest,
         layout: c.layout,
         suspicious: c.suspicious,
+        suspicious_counts: c.suspicious_counts,
     }
 }
 
@@ -259,6 +311,8 @@ mod layers {
                     "super::stream_digest",
                     "super::Canonical",
                     "super::Suspicious",
+                    "super::SuspiciousCounts",
+                    "super::MAX_LISTED_SUSPICIOUS",
                 ],
             ),
             (
@@ -269,6 +323,7 @@ mod layers {
                     "super::Canonical",
                     "super::Layout",
                     "super::Suspicious",
+                    "super::SuspiciousCounts",
                     "super::SuspiciousKind",
                 ],
             ),
@@ -417,6 +472,30 @@ mod tests {
         assert_eq!(c.suspicious.len(), 2);
         assert_eq!(c.suspicious[0].codepoint, "U+202E");
         assert_eq!(c.suspicious[0].kind, SuspiciousKind::Bidi);
+        assert_eq!(c.suspicious_counts.bidi, 2);
+    }
+
+    /// A copy made of thousands of control characters lists only the first few, and counts them
+    /// all, in both paths and in the reference.
+    #[test]
+    fn thousands_of_suspicious_characters_are_listed_up_to_the_bound_and_counted() {
+        let text = format!("a{}\n\u{202E}b\u{E0041}", "\u{1}".repeat(5000));
+        let c = canonicalize(&text);
+        assert_eq!(c.suspicious.len(), MAX_LISTED_SUSPICIOUS);
+        assert!(c
+            .suspicious
+            .iter()
+            .all(|s| s.kind == SuspiciousKind::Control));
+        let expected = SuspiciousCounts {
+            bidi: 1,
+            tag: 1,
+            invisible: 0,
+            control: 5000,
+        };
+        assert_eq!(c.suspicious_counts, expected);
+        assert_eq!(c.suspicious_counts.total(), 5002);
+        assert_eq!(c, reference::canonicalize(&text));
+        assert_eq!(summarize(&text).suspicious_counts, expected);
     }
 
     #[test]

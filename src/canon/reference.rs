@@ -6,7 +6,8 @@
 //! skipped normalization. It shares no code with the rest of `canon`: it has its own copies of the
 //! character classes of §2.2 and §2.6, written from the spec's tables (the duplication is the
 //! point: a slip in one copy shows up as a disagreement), its own step 3, its own layout records
-//! and fingerprints. It uses only the output types ([`Canonical`], [`Layout`], [`Suspicious`]),
+//! and fingerprints. It uses only the output types ([`Canonical`], [`Layout`], [`Suspicious`],
+//! [`SuspiciousCounts`]),
 //! `unicode-normalization` for NFC and canonical combining classes, and [`Digest`] for SHA-256.
 //!
 //! It is slow (it builds every intermediate string) and is not used by `sign`, `verify` or `audit`.
@@ -21,7 +22,7 @@
 use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::UnicodeNormalization;
 
-use super::{Canonical, Layout, Suspicious, SuspiciousKind};
+use super::{Canonical, Layout, Suspicious, SuspiciousCounts, SuspiciousKind};
 use crate::digest::Digest;
 
 // ---------------------------------------------------------------------------------------------
@@ -134,6 +135,23 @@ fn suspicious(c: char) -> Option<(SuspiciousKind, &'static str)> {
         0x0000..=0x001F | 0x007F..=0x009F if !whitespace(c) => (Control, "CONTROL CHARACTER"),
         _ => return None,
     })
+}
+
+/// "At most the first 32 suspicious characters are listed; every one is counted by its kind."
+const LISTED_SUSPICIOUS: usize = 32;
+
+/// The suspicious characters of *X* as §2.6 reports them: the first [`LISTED_SUSPICIOUS`] of the
+/// list of all of them, and the number of each kind in that whole list.
+fn suspicious_report(x: &[char]) -> (Vec<Suspicious>, SuspiciousCounts) {
+    let all = suspicious_characters(x);
+    let count = |kind: SuspiciousKind| all.iter().filter(|s| s.kind == kind).count() as u64;
+    let counts = SuspiciousCounts {
+        bidi: count(SuspiciousKind::Bidi),
+        tag: count(SuspiciousKind::Tag),
+        invisible: count(SuspiciousKind::Invisible),
+        control: count(SuspiciousKind::Control),
+    };
+    (all.into_iter().take(LISTED_SUSPICIOUS).collect(), counts)
 }
 
 /// The suspicious characters of *X*, in order, each with its 1-based line: the line number
@@ -264,10 +282,12 @@ pub fn canonicalize(input: &str) -> Canonical {
     let folded = fold_whitespace(&pieces);
     let text: String = folded.nfc().collect();
     let normalization = y != mapped || text != folded;
+    let (suspicious, suspicious_counts) = suspicious_report(&x);
     Canonical {
         digest: digest(&text),
         layout: layout(&x, &pieces, normalization),
-        suspicious: suspicious_characters(&x),
+        suspicious,
+        suspicious_counts,
         text,
     }
 }

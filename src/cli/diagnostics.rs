@@ -20,7 +20,13 @@ use std::io::Write;
 
 /// Print `err` on standard error as one message: see the [module docs](self).
 pub fn error(err: &anyhow::Error) {
-    let _ = writeln!(std::io::stderr(), "attest: error: {}", message(err));
+    // File names and texts in a message may come from an attacker: escape what a terminal would
+    // act on.
+    let _ = writeln!(
+        std::io::stderr(),
+        "attest: error: {}",
+        super::output::safe(&message(err))
+    );
 }
 
 /// Print a usage error as clap renders it (`error: ...`, then the usage), with attest's prefix.

@@ -32,8 +32,8 @@ pub struct Args {
     #[arg(long = "lang", value_name = "TAG")]
     languages: Vec<String>,
     /// Trust store used to recognise the issuer's earlier manifests signed with its other keys
-    /// (after a key change) [default: your trust store, as for verify]. Manifests signed with
-    /// --key always count; if the directory does not exist or is empty, only those do.
+    /// (after a key change) [default: your trust store, as for verify, if it exists]. Manifests
+    /// signed with --key always count.
     #[arg(long, value_name = "DIR")]
     keys: Option<PathBuf>,
     /// Write the manifest here instead of into the archive (`-` for standard output). It still
@@ -54,16 +54,18 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         args.file.display().to_string()
     };
     let bytes = input::read_bytes(&args.file)?;
-    let trust = match super::trust::store_dir(args.keys)
-        .ok()
-        .filter(|d| d.is_dir())
-    {
-        Some(dir) => match TrustStore::load(&dir) {
-            Ok(store) => Some(store),
-            Err(attest::keys::KeyError::TrustStoreEmpty { .. }) => None,
-            Err(other) => return Err(other.into()),
+    // An explicit --keys must exist (a typo would silently make the chain ignore the issuer's
+    // other keys); the default store is used only when it exists and holds a key.
+    let trust = match &args.keys {
+        Some(dir) => Some(TrustStore::load(dir)?),
+        None => match super::trust::store_dir(None).ok().filter(|d| d.is_dir()) {
+            Some(dir) => match TrustStore::load(&dir) {
+                Ok(store) => Some(store),
+                Err(attest::keys::KeyError::TrustStoreEmpty { .. }) => None,
+                Err(other) => return Err(other.into()),
+            },
+            None => None,
         },
-        None => None,
     };
     let destination = match args.out {
         None => Destination::Archive,

@@ -52,7 +52,7 @@ pub fn run(cmd: Command) -> anyhow::Result<u8> {
                         .collect()
                 })
                 .unwrap_or_default();
-            match TrustStore::install(&dir, &key)? {
+            match TrustStore::install(&dir, &key, &file)? {
                 Some(path) => output::print_text(&format!(
                     "trusted key {} for {:?}: {}\n",
                     key.key_id,

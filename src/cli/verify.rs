@@ -6,7 +6,7 @@ use anyhow::Context;
 
 use attest::archive::{self, DirArchive, Entry};
 use attest::keys::TrustStore;
-use attest::report::{Verdict, VerifyReport};
+use attest::report::{MatchKind, Verdict, VerifyReport};
 use attest::verify::{self, Options, ReceivedCopy};
 
 use super::output::{self, paint, safe, Tone};
@@ -26,7 +26,7 @@ pub struct Args {
     #[arg(long, value_name = "M")]
     manifest: Option<PathBuf>,
     /// The issuer the copy is attributed to; the verdict is `misattributed` if it did not sign it.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = clap::builder::NonEmptyStringValueParser::new())]
     issuer: Option<String>,
     /// Print one JSON object.
     #[arg(long, conflicts_with = "quiet")]
@@ -128,11 +128,13 @@ fn render(r: &VerifyReport, color: bool) -> String {
     }
     // Every trusted signer, with the key that signed, and the trust store that vouches for them.
     if !r.signed_by.is_empty() {
-        let signatures: Vec<String> = r
-            .signed_by
-            .iter()
-            .map(|s| format!("{} (key {})", safe(&s.issuer), s.key_id))
-            .collect();
+        let mut signatures: Vec<String> = Vec::new();
+        for s in &r.signed_by {
+            let named = format!("{} (key {})", safe(&s.issuer), s.key_id);
+            if !signatures.contains(&named) {
+                signatures.push(named);
+            }
+        }
         out.push_str(&format!("  signed by: {}\n", signatures.join(", ")));
     }
     if let Some(store) = &r.trust_store {
@@ -140,6 +142,20 @@ fn render(r: &VerifyReport, color: bool) -> String {
             "  checked against the trust store {}\n",
             safe(store)
         ));
+    }
+    if matches!(r.verdict, Verdict::Excerpt | Verdict::Embedded) {
+        for m in &r.matched {
+            let place = if m.paragraph == m.last_paragraph {
+                format!("paragraph {}", m.paragraph)
+            } else {
+                format!("paragraphs {}-{}", m.paragraph, m.last_paragraph)
+            };
+            out.push_str(&format!(
+                "  matched {place} of the statement ({} words or characters):\n    [{}]\n",
+                m.units,
+                safe(&m.text)
+            ));
+        }
     }
     for c in &r.changes {
         out.push_str(&format!("  {} in paragraph {}:\n", c.kind, c.paragraph));
@@ -176,8 +192,32 @@ fn render(r: &VerifyReport, color: bool) -> String {
             safe(&w.message)
         ));
     }
+    // Statements that resemble the copy but were not used (an impostor's, a forgery's): a digest
+    // match already has an `untrusted_match` warning; the approximate ones are named here.
+    let approximate: Vec<_> = r
+        .other_matches
+        .iter()
+        .filter(|m| m.matched == MatchKind::Approximate)
+        .collect();
+    for m in approximate.iter().take(MAX_LISTED_OTHER_MATCHES) {
+        out.push_str(&format!(
+            "  also resembles {}, claiming to be from {} (not used: {})\n",
+            safe(&m.manifest.path),
+            safe(&m.manifest.issuer),
+            safe(&m.reasons.join("; "))
+        ));
+    }
+    if approximate.len() > MAX_LISTED_OTHER_MATCHES {
+        out.push_str(&format!(
+            "  and {} more resembling statements that were not used (see --json)\n",
+            approximate.len() - MAX_LISTED_OTHER_MATCHES
+        ));
+    }
     out
 }
+
+/// At most this many unused resembling statements are named in human output.
+const MAX_LISTED_OTHER_MATCHES: usize = 5;
 
 fn join_words(items: &[&str]) -> String {
     match items {

@@ -2,32 +2,42 @@
 //! are not words of the statement, but a `>` (or `|`, or anything else) that *could* be content is
 //! never taken for markup: `>100 people detained` may mean "more than 100". This is a separate,
 //! named lenient path (docs/SPEC.md §6.1): `verify` tries it only when the copy as received is not
-//! authentic, compares the quoted block *alone*, and a statement found only this way is at best
+//! authentic, compares the quotation *alone*, uses that only when the copy's own words outside the
+//! quotation do not correspond to any statement, and a statement found this way is at best
 //! `embedded` (quoted in a reply), never authentic.
 //!
-//! The rule: a *quoted block* is a run of at least [`MIN_QUOTED_LINES`] consecutive lines that all
-//! begin with the same *marker*: one or more `>`, each followed by exactly one space (`> `, `> > `)
-//! or written together (`>> `), the whole marker followed by one space. A line that is the marker
-//! without its final space (`>`, `> >`) is an empty quoted line. A line that starts with `>` but not
-//! with the block's marker and a space (`>100`, `>> x` inside a `> ` block) ends the block. Only the
-//! marker is removed from each line; every other character stays, so a change inside the
-//! quotation is still a change.
+//! The rule: a *marker* is one or more `>`, each followed by exactly one space (`> `, `> > `) or
+//! written together (`>> `), the whole marker followed by one space. A *quoted block* is a run of
+//! consecutive lines that all begin with the same marker, or are that marker without its final
+//! space (an empty quoted line), with at least [`MIN_QUOTED_LINES`] lines holding more than the
+//! marker. The marker of the largest block is *the* marker of the copy; the *quotation* is every
+//! line that carries it (in every block), plus the blank lines lying between two such lines, with
+//! exactly the marker removed. Every other line (the reply's own words, a line quoted at another
+//! depth, `>100`) is *outside* the quotation, and stays as it is. Only the marker is removed from
+//! each line; every other character stays, so a change inside the quotation is still a change.
 
-/// Fewest consecutive lines, with at least this many non-empty ones, that make a quoted block: a
-/// single `> ` line is more likely content than a quotation.
+/// Fewest lines holding more than the marker that make a quoted block: a single `> ` line is more
+/// likely content than a quotation.
 pub const MIN_QUOTED_LINES: usize = 2;
 
-/// The largest quoted block of a copy, with its markers removed.
+/// A copy split into its email quotation and the rest.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct QuotedBlock {
-    /// The block's lines without their markers, each ending in `\n`.
-    pub text: String,
+pub struct Quotation {
+    /// The quoted lines without their marker, each ending in `\n`.
+    pub quoted: String,
+    /// The other lines, unchanged, each ending in `\n`.
+    pub outside: String,
     /// The marker, e.g. `"> "`.
     pub marker: String,
-    /// 1-based first and last line of the block in the copy.
+    /// 1-based first and last line of the quotation in the copy.
     pub lines: (usize, usize),
-    /// Whether the copy has other non-blank lines outside the block (a reply's own words).
-    pub has_outside_material: bool,
+}
+
+impl Quotation {
+    /// Whether the copy has non-blank lines outside the quotation (a reply's own words).
+    pub fn has_outside_material(&self) -> bool {
+        !self.outside.trim().is_empty()
+    }
 }
 
 /// The marker a line begins with (`> `, `>> `, `> > `), if it begins with one.
@@ -44,64 +54,91 @@ fn marker_of(line: &str) -> Option<&str> {
     (i > 0 && bytes.get(i) == Some(&b' ')).then(|| &line[..=i])
 }
 
-/// Whether `line` (without its line break) belongs to a block quoted with `marker`; returns the
-/// line without the marker.
+/// The line without `marker`, if it carries it: the marker and its space, or the marker alone with
+/// nothing but spaces after it (an empty quoted line).
 fn strip<'a>(line: &'a str, marker: &str) -> Option<&'a str> {
     if let Some(rest) = line.strip_prefix(marker) {
         return Some(rest);
     }
-    // An empty quoted line: the marker without its final space, and nothing else but spaces.
     (line.trim_end() == marker.trim_end()).then_some("")
 }
 
-/// The largest quoted block of `text` (see the module docs), or `None` when no run of lines is an
-/// unambiguous quotation.
-pub fn quoted_block(text: &str) -> Option<QuotedBlock> {
-    let lines: Vec<&str> = text
-        .split('\n')
+/// The lines of `text`: split at LF, a CR before the LF removed, and no empty last line after a
+/// final LF. An iterator, never a list: a copy of 64 MiB of line breaks must not cost a gigabyte.
+fn lines(text: &str) -> impl Iterator<Item = &str> + Clone {
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    let empty = text.is_empty();
+    body.split('\n')
+        .filter(move |_| !empty)
         .map(|l| l.strip_suffix('\r').unwrap_or(l))
-        .collect();
-    let mut best: Option<(usize, usize, &str)> = None; // (start, end exclusive, marker)
-    let mut i = 0;
-    while i < lines.len() {
-        let Some(marker) = marker_of(lines[i]) else {
-            i += 1;
-            continue;
-        };
-        let mut end = i;
-        let mut non_empty = 0;
-        while end < lines.len() {
-            match strip(lines[end], marker) {
-                Some(rest) => {
-                    if !rest.trim().is_empty() {
-                        non_empty += 1;
-                    }
-                    end += 1;
-                }
-                None => break,
+}
+
+/// The marker of the largest quoted block, if any block has enough quoted lines.
+fn block_marker<'a>(lines: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let mut best: Option<(usize, &str)> = None;
+    // The block being read: its marker, length and lines holding text.
+    let mut current: Option<(&str, usize, usize)> = None;
+    let close = |block: Option<(&'a str, usize, usize)>, best: &mut Option<(usize, &'a str)>| {
+        if let Some((marker, len, with_text)) = block {
+            if with_text >= MIN_QUOTED_LINES && best.is_none_or(|(n, _)| len > n) {
+                *best = Some((len, marker));
             }
         }
-        // A block ends at its last quoted line, not at trailing empty quoted lines' absence.
-        if non_empty >= MIN_QUOTED_LINES && best.is_none_or(|(s, e, _)| end - i > e - s) {
-            best = Some((i, end, marker));
+    };
+    for line in lines {
+        if let Some((marker, len, with_text)) = current.as_mut() {
+            if let Some(rest) = strip(line, marker) {
+                *len += 1;
+                if !rest.trim().is_empty() {
+                    *with_text += 1;
+                }
+                continue;
+            }
         }
-        i = end.max(i + 1);
+        close(current.take(), &mut best);
+        current = marker_of(line).map(|marker| {
+            let rest = &line[marker.len()..];
+            (marker, 1, usize::from(!rest.trim().is_empty()))
+        });
     }
-    let (start, end, marker) = best?;
-    let mut block = String::new();
-    for line in &lines[start..end] {
-        block.push_str(strip(line, marker).unwrap_or_default());
-        block.push('\n');
+    close(current, &mut best);
+    best.map(|(_, marker)| marker)
+}
+
+/// The copy's email quotation and the rest (see the module docs), or `None` when no run of lines is
+/// an unambiguous quotation.
+pub fn quotation(text: &str) -> Option<Quotation> {
+    let marker = block_marker(lines(text))?;
+    let marked = |line: &str| strip(line, marker).is_some();
+    let first = lines(text).position(marked)?;
+    let last = first
+        + lines(text)
+            .skip(first)
+            .enumerate()
+            .filter(|(_, l)| marked(l))
+            .last()?
+            .0;
+    let mut quoted = String::new();
+    let mut outside = String::new();
+    for (i, line) in lines(text).enumerate() {
+        let blank_inside = line.trim().is_empty() && i > first && i < last;
+        match strip(line, marker) {
+            Some(rest) => {
+                quoted.push_str(rest);
+                quoted.push('\n');
+            }
+            None if blank_inside => quoted.push('\n'),
+            None => {
+                outside.push_str(line);
+                outside.push('\n');
+            }
+        }
     }
-    let has_outside_material = lines[..start]
-        .iter()
-        .chain(&lines[end..])
-        .any(|l| !l.trim().is_empty());
-    Some(QuotedBlock {
-        text: block,
+    Some(Quotation {
+        quoted,
+        outside,
         marker: marker.to_string(),
-        lines: (start + 1, end),
-        has_outside_material,
+        lines: (first + 1, last + 1),
     })
 }
 
@@ -110,68 +147,90 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_consistent_marker_block_is_unquoted_and_the_reply_is_outside_material() {
+    fn a_consistent_marker_block_is_the_quotation_and_the_reply_is_outside() {
         let text = "Hi, see below.\n\n> We call for the release\n> of the three lawyers.\n>\n> Contact +852 5550 0117\n";
-        let block = quoted_block(text).unwrap();
+        let q = quotation(text).unwrap();
         assert_eq!(
-            block.text,
+            q.quoted,
             "We call for the release\nof the three lawyers.\n\nContact +852 5550 0117\n"
         );
-        assert_eq!(block.marker, "> ");
-        assert_eq!(block.lines, (3, 6));
-        assert!(block.has_outside_material);
+        assert_eq!(q.outside, "Hi, see below.\n\n");
+        assert_eq!(q.marker, "> ");
+        assert_eq!(q.lines, (3, 6));
+        assert!(q.has_outside_material());
     }
 
     #[test]
     fn markers_without_their_space_are_content_not_quoting() {
         // ">100 people detained" may mean "more than 100".
         assert_eq!(
-            quoted_block("Figures:\n>100 people detained\n>12 people released\n"),
+            quotation("Figures:\n>100 people detained\n>12 people released\n"),
             None
         );
     }
 
     #[test]
-    fn a_changed_marker_ends_the_block_and_is_kept_as_content() {
+    fn a_line_at_another_depth_stays_outside_as_content() {
         let text = "> We call for the release\n> of the three lawyers\n>> and their families.\n";
-        let block = quoted_block(text).unwrap();
-        assert_eq!(
-            block.text,
-            "We call for the release\nof the three lawyers\n"
-        );
-        assert!(block.has_outside_material);
+        let q = quotation(text).unwrap();
+        assert_eq!(q.quoted, "We call for the release\nof the three lawyers\n");
+        assert_eq!(q.outside, ">> and their families.\n");
     }
 
     #[test]
     fn nested_markers_are_one_marker() {
-        let block = quoted_block("> > First line\n> > second line\n").unwrap();
-        assert_eq!(block.marker, "> > ");
-        assert_eq!(block.text, "First line\nsecond line\n");
-        assert!(!block.has_outside_material);
-        let block = quoted_block(">> First line\n>> second line\n").unwrap();
-        assert_eq!(block.marker, ">> ");
+        let q = quotation("> > First line\n> > second line\n").unwrap();
+        assert_eq!(q.marker, "> > ");
+        assert_eq!(q.quoted, "First line\nsecond line\n");
+        assert!(!q.has_outside_material());
+        assert_eq!(
+            quotation(">> First line\n>> second line\n").unwrap().marker,
+            ">> "
+        );
     }
 
     #[test]
     fn a_single_quoted_line_is_not_an_email_quotation() {
         assert_eq!(
-            quoted_block("Prices rose > 5% this year.\n> one line\nplain\nplain\nplain\n"),
+            quotation("Prices rose > 5% this year.\n> one line\nplain\nplain\nplain\n"),
             None
         );
-        assert_eq!(quoted_block("No quoting here.\n"), None);
+        assert_eq!(quotation("No quoting here.\n"), None);
     }
 
     #[test]
     fn only_the_marker_is_removed_never_more_spaces_or_characters() {
-        let block = quoted_block(">   indented\n> >not a marker here\n").unwrap();
-        assert_eq!(block.text, "  indented\n>not a marker here\n");
+        let q = quotation(">   indented\n> >not a marker here\n").unwrap();
+        assert_eq!(q.quoted, "  indented\n>not a marker here\n");
+    }
+
+    /// Mail programs often leave the blank lines of a quotation without a marker: they belong to
+    /// the quotation, so a quoted statement is whole (and a change in it is shown as a change).
+    #[test]
+    fn unmarked_blank_lines_between_quoted_lines_belong_to_the_quotation() {
+        let q = quotation("> First paragraph.\n> Still first.\n\n> Second paragraph.\n").unwrap();
+        assert_eq!(
+            q.quoted,
+            "First paragraph.\nStill first.\n\nSecond paragraph.\n"
+        );
+        assert_eq!(q.outside, "");
+    }
+
+    /// A huge copy of line breaks is scanned without a list of its lines.
+    #[test]
+    fn many_lines_are_scanned_without_collecting_them() {
+        let text = "\n".repeat(1 << 20) + "> a b\n> c d\n";
+        let q = quotation(&text).unwrap();
+        assert_eq!(q.quoted, "a b\nc d\n");
+        assert_eq!(q.lines, ((1 << 20) + 1, (1 << 20) + 2));
     }
 
     #[test]
-    fn the_largest_block_wins() {
-        let text = "> a\n> b\n\nreply\n\n> c\n> d\n> e\n";
-        let block = quoted_block(text).unwrap();
-        assert_eq!(block.text, "c\nd\ne\n");
-        assert_eq!(block.lines, (6, 8));
+    fn every_block_with_the_marker_is_quoted_and_the_reply_between_is_outside() {
+        let text = "> a b\n> c d\n\nmy reply\n\n> e f\n";
+        let q = quotation(text).unwrap();
+        assert_eq!(q.quoted, "a b\nc d\n\n\ne f\n");
+        assert_eq!(q.outside, "my reply\n");
+        assert_eq!(q.lines, (1, 6));
     }
 }

@@ -190,7 +190,7 @@ pub enum KeyError {
     },
     /// There is no user trust store location: neither `ATTEST_KEYS`, `XDG_CONFIG_HOME` nor `HOME` is
     /// set.
-    #[error("there is no trust store location: set ATTEST_KEYS (or HOME), or pass --keys DIR")]
+    #[error("there is no trust store location (ATTEST_KEYS, XDG_CONFIG_HOME and HOME are unset, or not absolute paths); set ATTEST_KEYS, or pass --keys DIR")]
     NoTrustStoreLocation,
     /// A key file could not be written.
     #[error(transparent)]

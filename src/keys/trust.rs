@@ -41,11 +41,12 @@ pub fn user_trust_store_dir(
             return Ok(config.join("attest").join("keys"));
         }
     }
-    let home = set("HOME").ok_or(KeyError::NoTrustStoreLocation)?;
-    Ok(PathBuf::from(home)
-        .join(".config")
-        .join("attest")
-        .join("keys"))
+    // A relative HOME would make the current directory's `.config` the trust store.
+    let home = set("HOME")
+        .map(PathBuf::from)
+        .filter(|h| h.is_absolute())
+        .ok_or(KeyError::NoTrustStoreLocation)?;
+    Ok(home.join(".config").join("attest").join("keys"))
 }
 
 impl TrustStore {
@@ -54,11 +55,16 @@ impl TrustStore {
         self.dir.as_deref()
     }
 
-    /// Add `key` to the trust store directory `dir` (created if missing) as `<key id>.pub`, written
+    /// Add `key` (read from `source`, named in messages) to the trust store directory `dir`
+    /// (created if missing) as `<key id>.pub`, written
     /// atomically. Returns the file written, or `None` when the same key is already trusted for the
     /// same issuer there. A key already trusted there for another issuer is an error: a key speaks
     /// for one issuer only.
-    pub fn install(dir: &Path, key: &IssuerKey) -> Result<Option<PathBuf>, KeyError> {
+    pub fn install(
+        dir: &Path,
+        key: &IssuerKey,
+        source: &Path,
+    ) -> Result<Option<PathBuf>, KeyError> {
         let shown = dir.display().to_string();
         let write_error = |source| KeyError::TrustStoreWrite {
             path: shown.clone(),
@@ -76,7 +82,7 @@ impl TrustStore {
                             first_issuer: existing.key.issuer.clone(),
                             first_path: existing.path.display().to_string(),
                             second_issuer: key.issuer.clone(),
-                            second_path: "the key being added".into(),
+                            second_path: source.display().to_string(),
                         });
                     }
                 }
@@ -202,5 +208,50 @@ mod tests {
             Err(KeyError::UnknownForm { path }) => assert!(path.ends_with("broken.pub"), "{path}"),
             other => panic!("expected UnknownForm for broken.pub, got {other:?}"),
         }
+    }
+}
+
+#[cfg(test)]
+mod location_tests {
+    use super::*;
+    use std::ffi::OsString;
+
+    fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<OsString> + 'a {
+        move |name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| OsString::from(v))
+        }
+    }
+
+    #[test]
+    fn attest_keys_then_xdg_then_home_and_never_a_relative_path() {
+        let dir = |vars| user_trust_store_dir(env(vars)).ok();
+        assert_eq!(
+            dir(&[("ATTEST_KEYS", "/s"), ("HOME", "/h")]),
+            Some(PathBuf::from("/s"))
+        );
+        assert_eq!(
+            dir(&[("XDG_CONFIG_HOME", "/c"), ("HOME", "/h")]),
+            Some(PathBuf::from("/c/attest/keys"))
+        );
+        // An empty ATTEST_KEYS and a relative XDG_CONFIG_HOME are ignored.
+        assert_eq!(
+            dir(&[
+                ("ATTEST_KEYS", ""),
+                ("XDG_CONFIG_HOME", "c"),
+                ("HOME", "/h")
+            ]),
+            Some(PathBuf::from("/h/.config/attest/keys"))
+        );
+        // A relative HOME would make the current directory vouch for itself.
+        assert!(matches!(
+            user_trust_store_dir(env(&[("HOME", ".")])),
+            Err(KeyError::NoTrustStoreLocation)
+        ));
+        assert!(matches!(
+            user_trust_store_dir(env(&[])),
+            Err(KeyError::NoTrustStoreLocation)
+        ));
     }
 }

@@ -18,6 +18,7 @@
 //! The light scans are hints: nothing they report is trusted before the manifest is read, parsed
 //! and its signatures checked.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 
 use crate::archive::{self, Archive, ArchiveError};
@@ -41,14 +42,25 @@ pub fn verify(
     options: &Options,
 ) -> Result<VerifyReport, ArchiveError> {
     let listing = archive.list()?;
+    if listing.files.is_empty() && listing.problems.is_empty() {
+        // Fail closed, as audit does: an empty archive is more likely a wrong path than a sign
+        // that nothing was ever signed.
+        return Err(ArchiveError::Empty {
+            path: archive.name(),
+        });
+    }
     let files = &listing.files;
-    let mut paths = archive::find_by_digest(
+    let paths = archive::find_by_digest(
         archive,
         files,
         &copy.exact_digest(),
         &copy.canonical_digests(),
     );
-    let (mut entries, mut problems) = archive::read_entries(archive, paths.clone());
+    let mut seen: HashSet<PathBuf> = paths.iter().cloned().collect();
+    let (mut entries, mut problems) = archive::read_entries(archive, paths);
+    // Files the listing skipped (such as those over the manifest size limit) are warned about
+    // whatever the verdict.
+    problems.extend(listing.problems);
     if !entries.is_empty() {
         let report = verify_against(copy, &entries, &problems, trust, options);
         if report.verdict.is_authentic() {
@@ -62,43 +74,64 @@ pub fn verify(
             .and_then(|id| trust.get(&id))
             .is_some_and(|t| t.key.issuer == issuer)
     };
-    for text in copy.canonical_texts() {
+    // A text too long to compare word by word is not ranked either (verify_against says so).
+    for text in copy
+        .canonical_texts()
+        .filter(|t| t.len() <= super::MAX_COMPARED_BYTES)
+    {
         let (claim_trusted, others) = archive::most_similar(archive, files, text, trusted);
         // Read the statements that name a trusted key, most similar first, until
-        // SIMILAR_SHORTLIST of them really are trusted (their issuer's signature verifies):
-        // forgeries that only name a trusted key id cannot push the genuine statement out.
-        let mut verified = 0;
+        // SIMILAR_SHORTLIST distinct texts among them really are trusted (their issuer's signature
+        // verifies), then every other manifest of those texts: forgeries that only name a trusted
+        // key id cannot push the genuine statement out, and reposts of one text cannot hide the
+        // other groups that signed it.
+        let mut verified: Vec<&str> = Vec::new();
+        let mut unusable_kept = 0;
         for chunk in claim_trusted.chunks(SIMILAR_SHORTLIST) {
-            if verified >= SIMILAR_SHORTLIST {
+            if verified.len() >= SIMILAR_SHORTLIST {
                 break;
             }
-            let fresh: Vec<PathBuf> = chunk
-                .iter()
-                .filter(|p| !paths.contains(p))
-                .cloned()
-                .collect();
-            paths.extend(fresh.iter().cloned());
+            let fresh = new_paths(&mut seen, chunk.iter());
             let (read, unusable) = archive::read_entries(archive, fresh);
             for entry in read {
                 if entry.manifest.assess(trust).issuer_signed {
-                    verified += 1;
+                    let digest = chunk
+                        .iter()
+                        .find(|s| s.path == entry.path)
+                        .map_or("", |s| s.digest.as_str());
+                    if !verified.contains(&digest) {
+                        verified.push(digest);
+                    }
                     entries.push(entry);
-                } else if entries.len() < 4 * SIMILAR_SHORTLIST {
+                } else if unusable_kept < 4 * SIMILAR_SHORTLIST {
+                    unusable_kept += 1;
                     entries.push(entry);
                 }
             }
             problems.extend(unusable);
         }
-        let fresh: Vec<PathBuf> = others
-            .into_iter()
-            .filter(|p| !paths.contains(p))
-            .take(SIMILAR_SHORTLIST)
-            .collect();
-        paths.extend(fresh.iter().cloned());
+        let same_texts = claim_trusted
+            .iter()
+            .filter(|s| verified.contains(&s.digest.as_str()));
+        let fresh = new_paths(&mut seen, same_texts);
+        let (read, unusable) = archive::read_entries(archive, fresh);
+        entries.extend(read);
+        problems.extend(unusable);
+        let fresh = new_paths(&mut seen, others.iter().take(SIMILAR_SHORTLIST));
         let (read, unusable) = archive::read_entries(archive, fresh);
         entries.extend(read);
         problems.extend(unusable);
     }
-    problems.extend(listing.problems);
     Ok(verify_against(copy, &entries, &problems, trust, options))
+}
+
+/// The paths of `found` not yet `seen`, which records them.
+fn new_paths<'a>(
+    seen: &mut HashSet<PathBuf>,
+    found: impl Iterator<Item = &'a archive::Similar>,
+) -> Vec<PathBuf> {
+    found
+        .filter(|s| seen.insert(s.path.clone()))
+        .map(|s| s.path.clone())
+        .collect()
 }

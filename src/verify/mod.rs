@@ -17,7 +17,7 @@ use crate::archive::{Entry, LoadProblem};
 use crate::canon::{Canonical, SuspiciousKind};
 use crate::diff::{self, Comparison, Relation};
 use crate::digest::Digest;
-use crate::input::email::QuotedBlock;
+use crate::input::email::Quotation;
 use crate::input::{Decoded, InputError};
 use crate::keys::TrustStore;
 use crate::manifest::TrustAssessment;
@@ -26,8 +26,23 @@ use crate::report::{
     WarningKind,
 };
 
+/// At most this many changes are listed in a report (the rest are counted in a warning).
+const MAX_LISTED_CHANGES: usize = 200;
+
 /// At most this many archive load problems are listed one by one in a report.
 const MAX_LISTED_ARCHIVE_PROBLEMS: usize = 10;
+
+/// Longest canonical text, of a copy or of a statement, that is compared word by word (4 MiB,
+/// `docs/SPEC.md` §1): at most about two million units, so that the units, the three-unit runs and
+/// the alignment of a copy stay within tens of megabytes. A longer copy is still found by its
+/// digests (`exact`, `reformatted`); otherwise it is `unknown`, with a `not_compared` warning.
+pub const MAX_COMPARED_BYTES: usize = 4 * 1024 * 1024;
+
+/// Time for the word-by-word comparisons of one verify, shared by every reading of the copy and
+/// every similar statement. No comparison starts once it has run out (each one that has started
+/// is bounded by the aligner's own deadline), so a hostile copy cannot multiply the time by the
+/// number of similar statements.
+pub const COMPARE_BUDGET: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// A received copy, read and decoded, with the digests and canonical text that every look-up
 /// and comparison uses (computed once).
@@ -37,9 +52,9 @@ pub struct ReceivedCopy {
     encoding: &'static str,
     exact: Digest,
     canonical: Canonical,
-    /// The copy's largest email quotation without its markers, when it has one
-    /// ([`crate::input::email`]): compared on its own when the copy as received is not authentic.
-    quoted: Option<(QuotedBlock, Canonical)>,
+    /// The copy's email quotation, when it has one ([`crate::input::email`]): the quotation
+    /// without its markers, and the copy's lines outside it, canonicalized.
+    quoted: Option<Quoted>,
 }
 
 impl ReceivedCopy {
@@ -48,13 +63,20 @@ impl ReceivedCopy {
         let name = name.into();
         let decoded = crate::input::decode(bytes, &name)?;
         let canonical = decoded.canonicalize();
-        let quoted = crate::input::email::quoted_block(&decoded.text).map(|block| {
-            let canonical = Decoded {
-                text: block.text.clone(),
-                ..decoded.clone()
+        let quoted = crate::input::email::quotation(&decoded.text).map(|quotation| {
+            let canonical = |text: &str| {
+                Decoded {
+                    text: text.to_string(),
+                    encoding: decoded.encoding,
+                    bom: decoded.bom,
+                }
+                .canonicalize()
+            };
+            Quoted {
+                quoted: canonical(&quotation.quoted),
+                outside: canonical(&quotation.outside),
+                quotation,
             }
-            .canonicalize();
-            (block, canonical)
         });
         Ok(ReceivedCopy {
             name,
@@ -86,9 +108,11 @@ impl ReceivedCopy {
         &self.canonical
     }
 
-    /// The copy's readings: as received, and its email quotation alone without the markers.
+    /// The copy's readings: as received, its email quotation alone without the markers, and its
+    /// words outside the quotation.
     fn readings(&self) -> impl Iterator<Item = &Canonical> {
-        std::iter::once(&self.canonical).chain(self.quoted.as_ref().map(|(_, c)| c))
+        let quoted = self.quoted.iter().flat_map(|q| [&q.quoted, &q.outside]);
+        std::iter::once(&self.canonical).chain(quoted.filter(|c| !c.text.is_empty()))
     }
 
     /// The canonical digests to look the copy up by, one per reading.
@@ -100,6 +124,14 @@ impl ReceivedCopy {
     pub(crate) fn canonical_texts(&self) -> impl Iterator<Item = &str> {
         self.readings().map(|c| c.text.as_str())
     }
+}
+
+/// A copy's email quotation, split from the rest and canonicalized.
+#[derive(Debug, Clone)]
+struct Quoted {
+    quotation: Quotation,
+    quoted: Canonical,
+    outside: Canonical,
 }
 
 /// One reading of a copy: as received, or without its email reply markers.
@@ -182,44 +214,71 @@ pub fn verify_against(
     trust: &TrustStore,
     options: &Options,
 ) -> VerifyReport {
+    let deadline = std::time::Instant::now() + COMPARE_BUDGET;
     let as_received = Reading {
         copy,
         canonical: &copy.canonical,
     };
-    let report = verify_reading(as_received, entries, archive_problems, trust, options);
+    let report = verify_reading(
+        as_received,
+        entries,
+        archive_problems,
+        trust,
+        options,
+        deadline,
+    );
     if report.verdict.is_authentic() {
         return report;
     }
-    let Some((block, unquoted)) = &copy.quoted else {
+    let Some(quoted) = &copy.quoted else {
         return report;
     };
-    let unquoted = Reading {
+    // The copy's own words outside the quotation must not correspond to a statement: if they do,
+    // the copy is judged as received (a modified statement with a genuine one quoted below it is
+    // still a modified statement).
+    if quoted.quotation.has_outside_material() {
+        let outside = Reading {
+            copy,
+            canonical: &quoted.outside,
+        };
+        let outside = verify_reading(outside, entries, &[], trust, options, deadline);
+        if outside.verdict != Verdict::Unknown {
+            return report;
+        }
+    }
+    let reading = Reading {
         copy,
-        canonical: unquoted,
+        canonical: &quoted.quoted,
     };
-    let mut alternative = verify_reading(unquoted, entries, archive_problems, trust, options);
+    let mut alternative =
+        verify_reading(reading, entries, archive_problems, trust, options, deadline);
     // A statement found only inside a quotation is quoted in a reply: at best `embedded`, never
     // authentic (docs/SPEC.md §6.1). The markers were not part of what was signed.
     if alternative.verdict.is_authentic() {
         alternative.verdict = Verdict::Embedded;
         alternative.differences.clear();
     }
+    // The quotation may only sharpen the verdict about the statement the copy as received was
+    // found to correspond to, never swap it for another.
+    let found_nothing = matches!(report.verdict, Verdict::Unknown | Verdict::Untrusted);
+    let same_statement = report.manifest.as_ref().map(|m| &m.digest)
+        == alternative.manifest.as_ref().map(|m| &m.digest);
     let better = verdict_rank(alternative.verdict) < verdict_rank(report.verdict)
         || (alternative.verdict == Verdict::Modified
             && report.verdict == Verdict::Modified
             && alternative.changes.len() < report.changes.len());
-    if !better {
+    if !better || !(found_nothing || same_statement) {
         return report;
     }
-    let (first, last) = block.lines;
+    let (first, last) = quoted.quotation.lines;
     let mut note = vec![Warning {
         kind: WarningKind::EmailQuoting,
         message: format!(
-            "lines {first} to {last} of the copy are an email quotation (each begins with {:?}); the statement was compared with that quotation alone, without the markers",
-            block.marker
+            "lines {first} to {last} of the copy are an email quotation (lines beginning with {:?}); the statement was compared with that quotation alone, without the markers",
+            quoted.quotation.marker
         ),
     }];
-    if block.has_outside_material
+    if quoted.quotation.has_outside_material()
         && !alternative
             .warnings
             .iter()
@@ -227,9 +286,8 @@ pub fn verify_against(
     {
         note.push(Warning {
             kind: WarningKind::UnsignedMaterial,
-            message: format!(
-                "the copy's lines outside the quotation (before line {first} or after line {last}) are not part of what was signed"
-            ),
+            message: "the copy's lines outside the quotation are not part of what was signed"
+                .into(),
         });
     }
     alternative.warnings.splice(0..0, note);
@@ -258,6 +316,7 @@ fn verify_reading(
     archive_problems: &[LoadProblem],
     trust: &TrustStore,
     options: &Options,
+    deadline: std::time::Instant,
 ) -> VerifyReport {
     let canonical = reading.canonical;
     let exact = reading.copy.exact;
@@ -289,6 +348,7 @@ fn verify_reading(
         manifest: None,
         differences: Vec::new(),
         changes: Vec::new(),
+        matched: Vec::new(),
         warnings: Vec::new(),
         other_matches: Vec::new(),
         copy: CopyInfo {
@@ -322,7 +382,14 @@ fn verify_reading(
     } else {
         // No trusted statement has the copy's digests: compare word by word, trusted statements
         // first. An untrusted exact match never beats a trusted approximate one.
-        let approximate = approximate_candidates(canonical, entries, &candidates, trust);
+        let approximate = approximate_candidates(
+            canonical,
+            entries,
+            &candidates,
+            trust,
+            deadline,
+            &mut report.warnings,
+        );
         let usable_approx: Vec<&Candidate<'_>> = approximate
             .iter()
             .filter(|c| c.usable() && c.relation() != Relation::Unrelated)
@@ -356,6 +423,18 @@ fn verify_reading(
                 _ => Verdict::Modified,
             };
             report.changes = comparison.changes.clone();
+            if report.changes.len() > MAX_LISTED_CHANGES {
+                let more = report.changes.len() - MAX_LISTED_CHANGES;
+                report.changes.truncate(MAX_LISTED_CHANGES);
+                report.warnings.push(Warning {
+                    kind: WarningKind::MoreChanges,
+                    message: format!(
+                        "{more} more changes are not listed; the copy differs from the statement in {} places",
+                        MAX_LISTED_CHANGES + more
+                    ),
+                });
+            }
+            report.matched = comparison.matched.clone();
             add_comparison_warnings(&mut report, comparison);
             let unaltered = report.verdict != Verdict::Modified;
             adopt(&mut report, best, options, unaltered);
@@ -381,6 +460,9 @@ fn verify_reading(
                 matched: MatchKind::Approximate,
                 reasons: c.reasons(),
             });
+        }
+        if report.verdict == Verdict::Unknown {
+            add_similar_phrase_warnings(&mut report, &approximate);
         }
     }
 
@@ -520,13 +602,28 @@ fn set_untrusted(report: &mut VerifyReport, first: &Candidate<'_>, how: &str) {
     });
 }
 
-/// The manifests most similar to the copy (by shared three-unit runs), compared word by word.
+/// The manifests most similar to the copy (by shared three-unit runs), compared word by word:
+/// texts of at most [`MAX_COMPARED_BYTES`], while the `deadline` lasts (a `not_compared` warning
+/// says what was left out).
 fn approximate_candidates<'a>(
     canonical: &Canonical,
     entries: &'a [Entry],
     digest_matches: &[Candidate<'a>],
     trust: &TrustStore,
+    deadline: std::time::Instant,
+    warnings: &mut Vec<Warning>,
 ) -> Vec<Candidate<'a>> {
+    if canonical.text.len() > MAX_COMPARED_BYTES {
+        warnings.push(Warning {
+            kind: WarningKind::NotCompared,
+            message: format!(
+                "the copy's text is {} bytes long, more than the {} bytes attest compares word by word, so it was only looked up by its digests; to check a statement inside it, verify that part on its own",
+                grouped(canonical.text.len() as u64),
+                grouped(MAX_COMPARED_BYTES as u64)
+            ),
+        });
+        return Vec::new();
+    }
     let copy_units = diff::units(&canonical.text);
     if copy_units.is_empty() {
         return Vec::new();
@@ -538,6 +635,9 @@ fn approximate_candidates<'a>(
         .filter(|e| !digest_matches.iter().any(|c| std::ptr::eq(c.entry, *e)))
         .filter_map(|e| {
             let text = e.manifest.canonical_text();
+            if text.len() > MAX_COMPARED_BYTES {
+                return None;
+            }
             let shared = diff::similarity(&text, &copy_shingles);
             (shared > 0).then(|| (Candidate::new(e, trust, false), shared, text))
         })
@@ -547,6 +647,7 @@ fn approximate_candidates<'a>(
     // with a signature that does not verify) can never crowd out a trusted statement.
     let (mut usable, mut others): (Vec<_>, Vec<_>) = scored.into_iter().partition(|s| s.0.usable());
     let mut out: Vec<Candidate<'a>> = Vec::new();
+    let mut not_compared = 0;
     for kind in [&mut usable, &mut others] {
         kind.sort_by(|(a, a_shared, _), (b, b_shared, _)| {
             let (a, b) = (a.entry, b.entry);
@@ -556,10 +657,42 @@ fn approximate_candidates<'a>(
                 .then_with(|| b.manifest.seq().cmp(&a.manifest.seq()))
                 .then_with(|| a.path.cmp(&b.path))
         });
-        for (mut c, _, text) in kind.drain(..).take(MAX_APPROXIMATE_CANDIDATES) {
-            c.comparison = Some(diff::compare(&text, &canonical.text));
+        // The closest distinct texts, with every manifest of each: reposts of one text by one
+        // group cannot fill the shortlist and hide the other groups that signed it.
+        let mut compared: Vec<(Digest, Comparison)> = Vec::new();
+        for (mut c, _, text) in kind.drain(..) {
+            let digest = c.entry.manifest.wire().canonical.digest;
+            let comparison = match compared.iter().find(|(d, _)| *d == digest) {
+                Some((_, known)) => known.clone(),
+                None if compared.len() < MAX_APPROXIMATE_CANDIDATES => {
+                    if std::time::Instant::now() >= deadline {
+                        not_compared += 1;
+                        continue;
+                    }
+                    let mut fresh = diff::compare(&text, &canonical.text);
+                    if !c.usable() {
+                        // Only a trusted statement's changes are ever shown. An untrusted one,
+                        // which anybody can write at any length, keeps only its relation, so that
+                        // hundreds of thousands of changes per look-alike cannot pile up.
+                        fresh.changes = Vec::new();
+                    }
+                    compared.push((digest, fresh.clone()));
+                    fresh
+                }
+                None => continue,
+            };
+            c.comparison = Some(comparison);
             out.push(c);
         }
+    }
+    if not_compared > 0 {
+        warnings.push(Warning {
+            kind: WarningKind::NotCompared,
+            message: format!(
+                "the time for comparing ran out ({} s) before {not_compared} similar statements were compared word by word; the verdict is about those that were",
+                COMPARE_BUDGET.as_secs()
+            ),
+        });
     }
     // Trusted first, then the closest correspondence.
     out.sort_by_key(|c| {
@@ -594,39 +727,115 @@ fn add_comparison_warnings(report: &mut VerifyReport, c: &Comparison) {
     }
 }
 
-/// One warning per distinct suspicious character, with how often and where it first occurs (a copy
-/// stuffed with escape characters gets a few lines, not thousands).
-fn add_suspicious_warnings(report: &mut VerifyReport, canonical: &Canonical) {
-    let mut seen: Vec<(&str, usize, &crate::canon::Suspicious)> = Vec::new();
-    for s in &canonical.suspicious {
-        match seen.iter_mut().find(|(cp, _, _)| *cp == s.codepoint) {
-            Some(entry) => entry.1 += 1,
-            None => seen.push((&s.codepoint, 1, s)),
-        }
-    }
-    for (_, count, s) in seen {
-        let (kind, why) = match s.kind {
-            SuspiciousKind::Bidi => (
-                WarningKind::BidiControl,
-                "it can make the displayed text differ from the stored text",
-            ),
-            SuspiciousKind::Tag => (
-                WarningKind::TagCharacter,
-                "it is invisible and can hide text",
-            ),
-            SuspiciousKind::Invisible => (WarningKind::InvisibleCharacter, "it is invisible"),
-            SuspiciousKind::Control => (WarningKind::ControlCharacter, "it is a control character"),
-        };
-        let times = if count > 1 {
-            format!(" ({count} times, first at line {})", s.line)
+/// At most this many statements are named in `similar_phrases` warnings.
+const MAX_SIMILAR_PHRASE_WARNINGS: usize = 3;
+
+/// For an `unknown` copy, name the statements it shares a phrase of at least
+/// [`diff::MIN_SIMILAR_PHRASE_UNITS`] with, longest phrase first, and show the phrase: too little
+/// to correspond, but the reader should know where the words come from.
+fn add_similar_phrase_warnings(report: &mut VerifyReport, approximate: &[Candidate<'_>]) {
+    let mut similar: Vec<(&Candidate<'_>, &Comparison, &diff::MatchedPassage)> = approximate
+        .iter()
+        .filter_map(|c| {
+            let k = c.comparison.as_ref()?;
+            let phrase = k.shared_phrase.as_ref()?;
+            (k.relation == Relation::Unrelated && phrase.units >= diff::MIN_SIMILAR_PHRASE_UNITS)
+                .then_some((c, k, phrase))
+        })
+        .collect();
+    similar.sort_by_key(|(c, _, p)| (!c.usable(), std::cmp::Reverse(p.units)));
+    for (c, k, phrase) in similar.into_iter().take(MAX_SIMILAR_PHRASE_WARNINGS) {
+        let whose = if c.usable() {
+            format!(
+                "{} (signed by {:?})",
+                c.entry.path.display(),
+                c.entry.manifest.issuer()
+            )
         } else {
-            format!(" at line {}", s.line)
+            c.claim()
         };
         report.warnings.push(Warning {
-            kind,
-            message: format!("the copy contains {} {}{times}: {why}", s.codepoint, s.name),
+            kind: WarningKind::SimilarPhrases,
+            message: format!(
+                "similar phrases found in {whose}, paragraph {}: \"{}\"; too little in common to correspond to it ({} of its {} and of the copy's {} words or characters unaltered, longest run {})",
+                phrase.paragraph, phrase.text, k.unaltered_units, k.statement_units, k.copy_units, k.longest_run
+            ),
         });
     }
+}
+
+/// One warning per kind of suspicious character the copy holds, naming each distinct character
+/// among those listed (`docs/SPEC.md` §2.6: the first [`crate::canon::MAX_LISTED_SUSPICIOUS`]) with
+/// the line where it first occurs, and counting the rest: a copy stuffed with millions of escape
+/// characters gets one line ("… and 4,194,303 more control characters"), and a character of
+/// another kind hidden after them is still warned about, by its count.
+fn add_suspicious_warnings(report: &mut VerifyReport, canonical: &Canonical) {
+    use SuspiciousKind::{Bidi, Control, Invisible, Tag};
+    for kind in [Bidi, Tag, Invisible, Control] {
+        let count = canonical.suspicious_counts.of(kind);
+        if count == 0 {
+            continue;
+        }
+        let (warning, plural, why) = match kind {
+            Bidi => (
+                WarningKind::BidiControl,
+                "bidirectional control characters",
+                "they can make the displayed text differ from the stored text",
+            ),
+            Tag => (
+                WarningKind::TagCharacter,
+                "tag characters",
+                "they are invisible and can hide text",
+            ),
+            Invisible => (
+                WarningKind::InvisibleCharacter,
+                "invisible format characters",
+                "they are invisible",
+            ),
+            Control => (
+                WarningKind::ControlCharacter,
+                "control characters",
+                "they are control characters",
+            ),
+        };
+        let mut named: Vec<&crate::canon::Suspicious> = Vec::new();
+        for s in canonical.suspicious.iter().filter(|s| s.kind == kind) {
+            if !named.iter().any(|n| n.codepoint == s.codepoint) {
+                named.push(s);
+            }
+        }
+        let mut parts: Vec<String> = named
+            .iter()
+            .map(|s| format!("{} {} at line {}", s.codepoint, s.name, s.line))
+            .collect();
+        let more = count - named.len() as u64;
+        if parts.is_empty() {
+            parts.push(format!(
+                "{} {plural} (after the {} suspicious characters listed)",
+                grouped(count),
+                canonical.suspicious.len()
+            ));
+        } else if more > 0 {
+            parts.push(format!("and {} more {plural}", grouped(more)));
+        }
+        report.warnings.push(Warning {
+            kind: warning,
+            message: format!("the copy contains {}: {why}", parts.join(", ")),
+        });
+    }
+}
+
+/// `n` with its thousands separated by commas: `4,194,303`.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
 }
 
 fn add_archive_warnings(report: &mut VerifyReport, problems: &[LoadProblem]) {
