@@ -42,14 +42,15 @@ pub fn decode(data: &[u8]) {
             check_canonical(&d.text);
             let c = d.canonicalize();
             assert_eq!(c.layout.encoding, d.encoding);
-            if let Some(block) = input::email::quoted_block(&d.text) {
-                let (first, last) = block.lines;
+            if let Some(q) = input::email::quotation(&d.text) {
+                let (first, last) = q.lines;
                 let lines = d.text.split('\n').count();
                 assert!(
                     1 <= first && first <= last && last <= lines,
-                    "quoted block lines out of range"
+                    "quotation lines out of range"
                 );
-                check_canonical(&block.text);
+                check_canonical(&q.quoted);
+                check_canonical(&q.outside);
             }
         }
         Err(e) => check_error_offset(e, data),
