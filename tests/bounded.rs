@@ -5,16 +5,18 @@
 //! 1 to 5 MiB, to keep debug-build test runs quick; bench/hostile.sh runs the 64 MiB ones (and fails
 //! if one of them is authentic) and measures time and memory, which no test here asserts.
 
+mod common;
+use common::signed;
+
 use std::path::PathBuf;
 
 use attest::archive::MAX_MANIFEST_BYTES;
 use attest::canon::{SuspiciousKind, MAX_LISTED_SUSPICIOUS};
-use attest::manifest::{sign_statement, NewStatement};
 use attest::report::Verdict;
 use attest::verify::MAX_COMPARED_BYTES;
 use attest::{
-    AuditOptions, DirArchive, Manifest, MemoryArchive, ProblemKind, ReceivedCopy, SecretKey,
-    TrustStore, VerifyOptions, VerifyReport, WarningKind,
+    AuditOptions, DirArchive, MemoryArchive, ProblemKind, ReceivedCopy, SecretKey, TrustStore,
+    VerifyOptions, VerifyReport, WarningKind,
 };
 
 const ISSUER: &str = "Lantern Coast Legal Aid Collective";
@@ -28,19 +30,6 @@ Contact: Mei Ling Tan, +852 5550 0117\n";
 
 const MIB: usize = 1024 * 1024;
 
-fn signed(key: &SecretKey, text: &str) -> Manifest {
-    let canonical = attest::canon::canonicalize(text);
-    let statement = NewStatement {
-        bytes: text.as_bytes(),
-        canonical: &canonical,
-        title: "Open letter".into(),
-        date: "2026-03-08".into(),
-        languages: vec!["en".into(), "zh".into()],
-        file_name: "letter.txt".into(),
-    };
-    sign_statement(key, &statement, 1, None).unwrap()
-}
-
 struct World {
     archive: MemoryArchive,
     trust: TrustStore,
@@ -51,7 +40,7 @@ struct World {
 /// The letter signed by its issuer, in an archive held in memory, with the issuer's key trusted.
 fn world() -> World {
     let key = SecretKey::generate(ISSUER).unwrap();
-    let manifest = signed(&key, LETTER).to_json();
+    let manifest = signed(&key, LETTER, 1, None).to_json();
     let mut archive = MemoryArchive::new("memory");
     archive.insert("lantern/000001.json", manifest.clone());
     let mut trust = TrustStore::default();

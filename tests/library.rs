@@ -2,10 +2,12 @@
 //! `attest::audit`), over an archive held in memory and one on disk. A browser verifier or a server
 //! will call exactly these.
 
+mod common;
+use common::signed;
+
 use std::path::PathBuf;
 
 use attest::archive::{Archive, FileProblem};
-use attest::manifest::{sign_statement, NewStatement};
 use attest::report::{ChangeKind, MatchKind};
 use attest::{
     AuditOptions, DirArchive, Manifest, MemoryArchive, ProblemKind, ReceivedCopy, SecretKey,
@@ -25,20 +27,6 @@ const SECOND: &str = "Statement on the closure of the Harbourside legal clinic\n
 The closure of the Harbourside legal clinic leaves four thousand residents without free legal \
 advice. We ask the city council to reverse its decision before the end of the year.\n\n\
 Contact: Arun Pillai, +852 5550 0242\n";
-
-/// A signed manifest of `text` at `seq` after `prev`, as JSON.
-fn signed(key: &SecretKey, text: &str, seq: u64, prev: Option<&Manifest>) -> Manifest {
-    let canonical = attest::canon::canonicalize(text);
-    let statement = NewStatement {
-        bytes: text.as_bytes(),
-        canonical: &canonical,
-        title: format!("Statement {seq}"),
-        date: "2026-03-08".into(),
-        languages: vec!["en".into(), "zh".into()],
-        file_name: format!("statement-{seq}.txt"),
-    };
-    sign_statement(key, &statement, seq, prev.map(Manifest::digest)).unwrap()
-}
 
 struct World {
     archive: MemoryArchive,

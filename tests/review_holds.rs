@@ -8,13 +8,15 @@
 //! - a forged manifest that names the signer's key id at a higher seq neither moves nor blocks
 //!   the chain when signing into a directory archive.
 
+mod common;
+use common::signed;
+
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use attest::manifest::{sign_statement, NewStatement};
 use attest::{
-    Destination, Manifest, MemoryArchive, ReceivedCopy, SecretKey, SignRequest, TrustStore,
-    Verdict, VerifyOptions,
+    Destination, MemoryArchive, ReceivedCopy, SecretKey, SignRequest, TrustStore, Verdict,
+    VerifyOptions,
 };
 
 const ISSUER: &str = "Lantern Lawyers Group";
@@ -24,19 +26,6 @@ We call for the immediate release of the lawyers Wen Shuhan and Qi Zhengyang, de
 3 March 2026 without charge.\n\n\
 联署人：\n王力\n宏伟\n\n\
 Contact: Alice Wong, +852 5550 0117\n";
-
-fn signed(key: &SecretKey, text: &str, seq: u64, prev: Option<&Manifest>) -> Manifest {
-    let canonical = attest::canon::canonicalize(text);
-    let statement = NewStatement {
-        bytes: text.as_bytes(),
-        canonical: &canonical,
-        title: format!("Statement {seq}"),
-        date: "2026-03-08".into(),
-        languages: vec!["en".into(), "zh".into()],
-        file_name: format!("statement-{seq}.txt"),
-    };
-    sign_statement(key, &statement, seq, prev.map(Manifest::digest)).unwrap()
-}
 
 fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<OsString> + 'a {
     move |name| {

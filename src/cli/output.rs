@@ -151,21 +151,6 @@ pub fn print_bytes(bytes: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Whether `err` was caused by a closed pipe. Output written through [`stdout`] never fails this
-/// way (a closed standard output ends the output quietly), so a command needs this only for a pipe
-/// it opened itself.
-#[allow(dead_code)]
-pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|cause| {
-        cause
-            .downcast_ref::<io::Error>()
-            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
-            || cause
-                .downcast_ref::<serde_json::Error>()
-                .is_some_and(|e| e.io_error_kind() == Some(io::ErrorKind::BrokenPipe))
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,17 +201,10 @@ mod tests {
         let failed = err.get_ref().and_then(|e| e.downcast_ref::<WriteFailed>());
         assert!(failed.is_some_and(|f| f.cause.kind() == io::ErrorKind::StorageFull));
         let err = anyhow::Error::new(err);
-        assert!(!is_broken_pipe(&err));
         let full = io::Error::from(io::ErrorKind::StorageFull);
         assert_eq!(
             super::super::diagnostics::message(&err),
             format!("cannot write to standard output: {full}")
         );
-    }
-
-    #[test]
-    fn broken_pipe_is_recognised_inside_a_context_chain() {
-        let err = anyhow::Error::new(io::Error::from(io::ErrorKind::BrokenPipe)).context("writing");
-        assert!(is_broken_pipe(&err));
     }
 }
