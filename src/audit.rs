@@ -76,13 +76,11 @@ pub fn audit(
         problems: Vec::new(),
     };
     for p in load_problems {
-        let kind = match p.problem {
-            FileProblem::TooLarge { .. } => ProblemKind::Malformed,
-            _ => ProblemKind::Unreadable,
-        };
-        report
-            .problems
-            .push(problem(&p.path, kind, p.problem.to_string()));
+        report.problems.push(problem(
+            &p.path,
+            problem_kind(&p.problem),
+            with_causes(&p.problem),
+        ));
     }
     let mut chains: BTreeMap<String, Vec<ChainLink>> = BTreeMap::new();
     let mut counts: BTreeMap<String, (usize, u64)> = BTreeMap::new();
@@ -151,10 +149,7 @@ fn check_file(
     let manifest = match archive::read_entry(archive, path) {
         Ok(m) => m,
         Err(file_problem) => {
-            let kind = match file_problem {
-                FileProblem::Malformed(_) | FileProblem::TooLarge { .. } => ProblemKind::Malformed,
-                _ => ProblemKind::Unreadable,
-            };
+            let kind = problem_kind(&file_problem);
             return FileResult {
                 problems: vec![problem(
                     path,
@@ -188,6 +183,15 @@ fn check_file(
             prev: manifest.prev(),
             digest: manifest.digest(),
         }),
+    }
+}
+
+/// How audit names a file it could not use: `malformed` when it is not a manifest (too large, or
+/// fails the format), `unreadable` when it could not be read at all (or is a link).
+fn problem_kind(file_problem: &FileProblem) -> ProblemKind {
+    match file_problem {
+        FileProblem::Malformed(_) | FileProblem::TooLarge { .. } => ProblemKind::Malformed,
+        _ => ProblemKind::Unreadable,
     }
 }
 

@@ -1000,3 +1000,80 @@ fn trust_add_refuses_a_key_already_trusted_for_another_issuer() {
     // A one-line key whose issuer was edited still has the same key id: refused.
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
 }
+
+/// `--quiet` prints nothing at all; the exit code alone gives the verdict or the audit's result.
+#[test]
+fn quiet_verify_and_audit_print_nothing_and_keep_their_exit_codes() {
+    let sb = Sandbox::signed();
+    let out = sb.run(&["verify", "-q", "letter.txt"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stdout.is_empty() && out.stderr.is_empty(),
+        "{}",
+        stderr(&out)
+    );
+    sb.write("changed.txt", LETTER.replace("0117", "0171").as_bytes());
+    let out = sb.run(&["verify", "--quiet", "changed.txt"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        out.stdout.is_empty() && out.stderr.is_empty(),
+        "{}",
+        stderr(&out)
+    );
+    let out = sb.run(&["audit", "-q"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stdout.is_empty() && out.stderr.is_empty(),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// The names kinds print by (`name()`, used in human output) are the names JSON gives them.
+#[test]
+fn kind_names_are_their_json_names() {
+    use attest::report::ProblemKind::*;
+    for kind in [
+        Unreadable,
+        Malformed,
+        BadSignature,
+        UnknownKey,
+        NotSignedByIssuer,
+        CanonicalMismatch,
+        StatementMismatch,
+        ChainGap,
+        ChainFork,
+        ChainBroken,
+        Duplicate,
+    ] {
+        assert_eq!(
+            serde_json::to_value(kind).unwrap(),
+            serde_json::Value::String(kind.name().to_string())
+        );
+    }
+    for verdict in [
+        Verdict::Exact,
+        Verdict::Reformatted,
+        Verdict::Embedded,
+        Verdict::Excerpt,
+        Verdict::Modified,
+        Verdict::Unknown,
+        Verdict::Untrusted,
+        Verdict::Misattributed,
+    ] {
+        assert_eq!(
+            serde_json::to_value(verdict).unwrap(),
+            serde_json::Value::String(verdict.name().to_string())
+        );
+    }
+    for kind in [
+        ChangeKind::Altered,
+        ChangeKind::Inserted,
+        ChangeKind::Removed,
+    ] {
+        assert_eq!(
+            serde_json::to_value(kind).unwrap(),
+            serde_json::Value::String(kind.name().to_string())
+        );
+    }
+}

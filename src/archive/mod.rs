@@ -322,18 +322,6 @@ pub fn read_entry(archive: &dyn Archive, path: &Path) -> Result<Manifest, FilePr
     Manifest::parse(&archive.read(path)?).map_err(FileProblem::Malformed)
 }
 
-/// All manifests of `archive`, and the files that could not be used. Files are read and checked
-/// in parallel.
-pub fn load(archive: &dyn Archive) -> Result<(Vec<Entry>, Vec<LoadProblem>), ArchiveError> {
-    let Listing {
-        files,
-        mut problems,
-    } = archive.list()?;
-    let (entries, read_problems) = read_entries(archive, files);
-    problems.extend(read_problems);
-    Ok((entries, problems))
-}
-
 /// Read and check the given manifest files in parallel: the usable ones, and the others with why.
 pub(crate) fn read_entries(
     archive: &dyn Archive,

@@ -7,14 +7,16 @@
 //! `embedded` (quoted in a reply), never authentic.
 //!
 //! The rule: a *marker* is one or more `>`, each followed by exactly one space (`> `, `> > `) or
-//! written together (`>> `), the whole marker followed by one space. A *quoted block* is a run of
-//! consecutive lines that all begin with the same marker, or are that marker without its final
-//! space (an empty quoted line), with at least [`MIN_QUOTED_LINES`] lines holding more than the
-//! marker. The marker of the largest block is *the* marker of the copy; the *quotation* is every
-//! line that carries it (in every block), plus the blank lines lying between two such lines, with
-//! exactly the marker removed. Every other line (the reply's own words, a line quoted at another
-//! depth, `>100`) is *outside* the quotation, and stays as it is. Only the marker is removed from
-//! each line; every other character stays, so a change inside the quotation is still a change.
+//! written together (`>> `), the whole marker followed by one space. A line *carries* a marker when
+//! it begins with it, or is the marker without its final space (an empty quoted line). A *quoted
+//! block* is a run of consecutive lines that carry the same marker, with at least
+//! [`MIN_QUOTED_LINES`] lines holding more than the marker. The marker of the largest block is
+//! *the* marker of the copy; the *quotation* is every line that carries it (in every block), plus
+//! the blank lines lying between two such lines, with exactly the marker removed (`> > x` carries
+//! `> `, leaving `> x`). Every other line (the reply's own words, `>> x` in a `> ` quotation,
+//! `>100`) is *outside* the quotation, and stays as it is. `verify` does not use a quotation that
+//! other words interrupt ([`Quotation::interrupted`]). Only the marker is removed from each line;
+//! every other character stays, so a change inside the quotation is still a change.
 
 /// Fewest lines holding more than the marker that make a quoted block: a single `> ` line is more
 /// likely content than a quotation.
@@ -31,6 +33,9 @@ pub struct Quotation {
     pub marker: String,
     /// 1-based first and last line of the quotation in the copy.
     pub lines: (usize, usize),
+    /// Whether non-blank lines outside the quotation lie between its first and last line (a reply
+    /// written into the quotation, or a sentence inserted between two quoted blocks).
+    pub interrupted: bool,
 }
 
 impl Quotation {
@@ -120,8 +125,11 @@ pub fn quotation(text: &str) -> Option<Quotation> {
             .0;
     let mut quoted = String::new();
     let mut outside = String::new();
+    let mut interrupted = false;
     for (i, line) in lines(text).enumerate() {
-        let blank_inside = line.trim().is_empty() && i > first && i < last;
+        let inside = i > first && i < last;
+        let blank_inside = line.trim().is_empty() && inside;
+        interrupted |= inside && !line.trim().is_empty() && !marked(line);
         match strip(line, marker) {
             Some(rest) => {
                 quoted.push_str(rest);
@@ -139,6 +147,7 @@ pub fn quotation(text: &str) -> Option<Quotation> {
         outside,
         marker: marker.to_string(),
         lines: (first + 1, last + 1),
+        interrupted,
     })
 }
 
@@ -232,5 +241,7 @@ mod tests {
         assert_eq!(q.quoted, "a b\nc d\n\n\ne f\n");
         assert_eq!(q.outside, "my reply\n");
         assert_eq!(q.lines, (1, 6));
+        assert!(q.interrupted);
+        assert!(!quotation("intro\n> a b\n> c d\n").unwrap().interrupted);
     }
 }

@@ -233,6 +233,11 @@ pub fn verify_against(
     let Some(quoted) = &copy.quoted else {
         return report;
     };
+    // Words written between quoted lines may be an insertion into the statement: the quotation
+    // alone would hide them, so such a copy is judged as received.
+    if quoted.quotation.interrupted {
+        return report;
+    }
     // The copy's own words outside the quotation must not correspond to a statement: if they do,
     // the copy is judged as received (a modified statement with a genuine one quoted below it is
     // still a modified statement).
