@@ -335,24 +335,52 @@ fn quoted_opening(copy_unit: &str, statement_unit: &str) -> bool {
     inner.len() < copy_unit.len() && inner == statement_unit
 }
 
-/// Whether `copy_unit` is `statement_unit` with closing quotation marks after it, the statement's
-/// own final punctuation mark allowed to differ or be left out inside the quotation (`delay."`,
-/// `delay"` and `delay,"` all close a quotation of `delay.`).
+/// Whether `copy_unit` is `statement_unit` with closing quotation marks after it, where inside the
+/// quotation the statement's sentence-ending mark may be left out, or a full stop written as a
+/// comma (`delay."`, `delay"` and `delay,"` all close a quotation of `delay.`). No other mark may
+/// differ: `delay?"` does not close `delay.`, and `100"` does not close `100%`.
 fn quoted_closing(copy_unit: &str, statement_unit: &str) -> bool {
     let inner = copy_unit.trim_end_matches(CLOSING_QUOTES);
-    if inner.len() == copy_unit.len() {
+    if inner.len() == copy_unit.len() || inner.is_empty() {
         return false;
     }
-    let strip = |s: &str| {
-        let mut chars = s.chars();
-        match chars.next_back() {
-            Some(c) if c.is_ascii_punctuation() || SENTENCE_ENDS.contains(&c) || c == '，' => {
-                chars.as_str().to_string()
-            }
-            _ => s.to_string(),
-        }
+    if inner == statement_unit {
+        return true;
+    }
+    let Some(last) = statement_unit.chars().next_back() else {
+        return false;
     };
-    !inner.is_empty() && (inner == statement_unit || strip(inner) == strip(statement_unit))
+    if !SENTENCE_ENDS.contains(&last) {
+        return false;
+    }
+    let base = &statement_unit[..statement_unit.len() - last.len_utf8()];
+    let comma = match last {
+        '.' => Some(','),
+        '。' => Some('，'),
+        _ => None,
+    };
+    inner == base || comma.is_some_and(|c| inner.strip_suffix(c) == Some(base))
+}
+
+#[cfg(test)]
+mod quoted_closing_tests {
+    use super::quoted_closing;
+
+    #[test]
+    fn only_a_dropped_end_mark_or_a_comma_for_a_full_stop_closes_a_quotation() {
+        for copy in ["delay.\"", "delay\"", "delay,\""] {
+            assert!(quoted_closing(copy, "delay."), "{copy}");
+        }
+        for copy in ["delay?\"", "delay!\"", "delay;\""] {
+            assert!(!quoted_closing(copy, "delay."), "{copy}");
+        }
+        assert!(!quoted_closing("100\"", "100%"));
+        assert!(quoted_closing("释放，」", "释放。"));
+        assert!(
+            !quoted_closing("delay.", "delay."),
+            "no closing quotation mark"
+        );
+    }
 }
 
 fn only_quotes(unit: &str, quotes: &[char]) -> bool {
