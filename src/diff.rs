@@ -266,7 +266,7 @@ impl Comparison {
 }
 
 /// Whether a copy that shares `unaltered` units with a statement, `longest_run` of them in one run,
-/// corresponds to it (SPEC §6 step 7.6): the run is long enough to be a quotation and not a stock
+/// corresponds to it (SPEC §6 step 7.8): the run is long enough to be a quotation and not a stock
 /// phrase, the shared text is a large enough share of the statement and of the copy, and one of
 /// the two is mostly made of it.
 pub fn corresponds(
@@ -460,7 +460,7 @@ pub fn compare(statement: &str, copy: &str) -> Comparison {
     result.longest_run = runs.iter().map(|r| r.len()).max().unwrap_or(0);
 
     // The edges: what each text has beyond the covered part, and whether the copy's material there
-    // is clearly separate from the passage (SPEC §6 step 7.4).
+    // is clearly separate from the passage (SPEC §6 step 7.6).
     let (s, c) = (old.len(), new.len());
     let share = result.statement_share();
     let separate_before = x == 0
