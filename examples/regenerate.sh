@@ -33,10 +33,33 @@ s = "examples/statements/"
 c = "examples/copies/"
 letter = open(s + "2026-03-08-open-letter-detained-lawyers.txt", encoding="utf-8").read()
 
-# As pasted from a web page into an email: straight quotes, re-wrapped at 60 columns, CRLF.
+# As pasted from a web page into an email: straight quotes, CRLF, the prose re-flowed and wrapped
+# at 60 columns. The page showed each numbered paragraph as running text and each list item,
+# heading, address and signature line on a line of its own, so those line breaks stay (they are
+# hard separators, docs/SPEC.md §2.10).
+import re
 straight = (letter.replace("\u201c", '"').replace("\u201d", '"')
                   .replace("\u2018", "'").replace("\u2019", "'"))
-blocks = [textwrap.fill(" ".join(b.split()), width=60, break_long_words=False, break_on_hyphens=False) for b in straight.split("\n\n") if b.strip()]
+prose_start = re.compile(r"^(\d+\.|[一二三四五六七八九十]、|This letter|本函以)")
+item_start = re.compile(r"^\s*(\([a-z]\)|（[一二三四五六七八九十]）)")
+def fill(line):
+    return textwrap.fill(line, width=60, break_long_words=False, break_on_hyphens=False)
+blocks = []
+for b in straight.split("\n\n"):
+    if not b.strip():
+        continue
+    lines = b.split("\n")
+    if prose_start.match(lines[0]):
+        # Running text, except that each list item starts a new line.
+        items = []
+        for line in lines:
+            if item_start.match(line) or not items:
+                items.append(line.strip())
+            else:
+                items[-1] += " " + line.strip()
+        blocks.append("\n".join(fill(i) for i in items))
+    else:
+        blocks.append("\n".join(fill(" ".join(line.split())) for line in lines))
 with open(c + "open-letter-reformatted.txt", "w", encoding="utf-8", newline="\r\n") as f:
     f.write("\n\n".join(blocks) + "\n")
 

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use similar::{Algorithm, DiffTag};
 
+use crate::canon::separators::{mismatches, Gap, Separators};
 use crate::canon::{is_unspaced, paragraph_ranges};
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +28,9 @@ pub enum ChangeKind {
     Inserted,
     /// The copy lacks signed text.
     Removed,
+    /// The copy has the signed words, but a separator between names, numbers or items has moved,
+    /// vanished or appeared (docs/SPEC.md §2.10): `王力|宏伟` against `王力宏|伟`.
+    Separator,
 }
 
 impl ChangeKind {
@@ -36,6 +40,7 @@ impl ChangeKind {
             ChangeKind::Altered => "altered",
             ChangeKind::Inserted => "inserted",
             ChangeKind::Removed => "removed",
+            ChangeKind::Separator => "separator",
         }
     }
 }
@@ -1009,4 +1014,165 @@ mod tests {
         );
         assert_eq!(c.relation, Relation::Unrelated);
     }
+}
+
+/// Mismatched separators closer than this many token characters are one change.
+const SEPARATOR_CLUSTER: u64 = 8;
+/// Token characters of context shown on each side of a separator change (whole words for spaced
+/// scripts, up to [`MAX_WORD_CONTEXT`] more characters).
+const SEPARATOR_CONTEXT: u64 = 6;
+const MAX_WORD_CONTEXT: u64 = 24;
+
+/// The separator changes of a copy that has a statement's canonical text (docs/SPEC.md §2.10):
+/// one [`ChangeKind::Separator`] change per cluster of mismatches, showing both texts with `|`
+/// for a line break and a space for a space, e.g. `王力|宏伟` against `王力宏|伟`. Empty when
+/// the copy respects every separator.
+pub fn separator_changes(
+    statement_text: &str,
+    separators: &Separators,
+    copy_gaps: &[Gap],
+) -> Vec<Change> {
+    let found = mismatches(statement_text, separators, copy_gaps);
+    if found.is_empty() {
+        return Vec::new();
+    }
+    let tokens = Tokens::of(statement_text);
+    let mut clusters: Vec<(u64, u64)> = Vec::new();
+    for &(p, _) in &found {
+        match clusters.last_mut() {
+            Some((_, hi)) if p - *hi <= SEPARATOR_CLUSTER => *hi = p,
+            _ => clusters.push((p, p)),
+        }
+    }
+    let copy_gap = |p: u64| -> &'static str {
+        match copy_gaps.binary_search_by_key(&p, |g| g.pos) {
+            Ok(i) if copy_gaps[i].line_break => "|",
+            Ok(_) => " ",
+            Err(_) => "",
+        }
+    };
+    let statement_gap = |p: u64, shown: Option<&'static str>| -> &'static str {
+        if shown == Some("\n\n") || separators.hard_line_breaks.binary_search(&p).is_ok() {
+            "|"
+        } else if shown.is_some() || separators.hard_spaces.binary_search(&p).is_ok() {
+            " "
+        } else {
+            ""
+        }
+    };
+    clusters
+        .into_iter()
+        .map(|(lo, hi)| {
+            let (from, to) = tokens.window(lo, hi);
+            Change {
+                kind: ChangeKind::Separator,
+                original: tokens.render(from, to, &statement_gap),
+                copy: tokens.render(from, to, |p, _| copy_gap(p)),
+                paragraph: tokens.paragraph_of(lo),
+                before: String::new(),
+                after: String::new(),
+            }
+        })
+        .collect()
+}
+
+/// The token characters of a canonical text (each with the combining marks that follow it), and
+/// the whitespace the text shows before each.
+struct Tokens<'a> {
+    /// (the token character and its marks, the whitespace before it: `" "`, `"\n\n"` or none).
+    chars: Vec<(&'a str, Option<&'static str>)>,
+}
+
+impl<'a> Tokens<'a> {
+    fn of(text: &'a str) -> Tokens<'a> {
+        let mut chars: Vec<(&'a str, Option<&'static str>)> = Vec::new();
+        let mut shown = None;
+        let mut start = None;
+        for (i, c) in text.char_indices() {
+            let is_token = c != ' ' && c != '\n' && canonical_starter(c);
+            if c == ' ' || c == '\n' || is_token {
+                if let Some((s, before)) = start.take() {
+                    chars.push((&text[s..i], before));
+                }
+            }
+            if c == ' ' {
+                shown = Some(" ");
+            } else if c == '\n' {
+                shown = Some("\n\n");
+            } else if is_token {
+                start = Some((i, shown.take()));
+            }
+        }
+        if let Some((s, before)) = start {
+            chars.push((&text[s..], before));
+        }
+        Tokens { chars }
+    }
+
+    fn is_spaced_letter(&self, i: u64) -> bool {
+        self.chars
+            .get(i as usize)
+            .and_then(|(t, _)| t.chars().next())
+            .is_some_and(|c| !is_unspaced(c))
+    }
+
+    /// Token characters `from..to` around mismatches at `lo..=hi`: a few characters of context,
+    /// widened to whole words of spaced scripts.
+    fn window(&self, lo: u64, hi: u64) -> (u64, u64) {
+        let n = self.chars.len() as u64;
+        let mut from = lo.saturating_sub(SEPARATOR_CONTEXT);
+        let mut to = (hi + SEPARATOR_CONTEXT).min(n);
+        let mut widened = 0;
+        while from > 0
+            && widened < MAX_WORD_CONTEXT
+            && self.chars[from as usize].1.is_none()
+            && self.is_spaced_letter(from)
+            && self.is_spaced_letter(from - 1)
+        {
+            from -= 1;
+            widened += 1;
+        }
+        widened = 0;
+        while to < n
+            && widened < MAX_WORD_CONTEXT
+            && self.chars[to as usize].1.is_none()
+            && self.is_spaced_letter(to)
+            && self.is_spaced_letter(to - 1)
+        {
+            to += 1;
+            widened += 1;
+        }
+        (from, to)
+    }
+
+    /// The token characters `from..to`, with `gap(position, whitespace shown)` between them.
+    fn render(
+        &self,
+        from: u64,
+        to: u64,
+        gap: impl Fn(u64, Option<&'static str>) -> &'static str,
+    ) -> String {
+        let mut out = String::new();
+        for p in from..to {
+            let (text, shown) = self.chars[p as usize];
+            if p > from {
+                out.push_str(gap(p, shown));
+            }
+            out.push_str(text);
+        }
+        out
+    }
+
+    /// 1-based paragraph of the token character at `pos`.
+    fn paragraph_of(&self, pos: u64) -> usize {
+        1 + self.chars[..(pos as usize).min(self.chars.len())]
+            .iter()
+            .filter(|(_, shown)| *shown == Some("\n\n"))
+            .count()
+    }
+}
+
+/// Whether `c` starts a token character (canonical combining class 0), as layout positions count.
+fn canonical_starter(c: char) -> bool {
+    unicode_normalization::char::canonical_combining_class(c) == 0
 }

@@ -12,7 +12,7 @@ use ed25519_dalek::{Signature, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::canon::{self, Layout, CANON_VERSION};
+use crate::canon::{self, Layout, Separators, CANON_VERSION};
 use crate::digest::Digest;
 use crate::keys::{
     self, IssuerError, KeyId, ParseKeyIdError, PublicKeyError, SecretKey, TrustStore,
@@ -20,7 +20,7 @@ use crate::keys::{
 use crate::wire::{self, JsonProblem};
 
 /// Format tag of a manifest.
-pub const MANIFEST_FORMAT: &str = "attest-manifest/1";
+pub const MANIFEST_FORMAT: &str = "attest-manifest/2";
 /// Domain-separation label for manifest signatures. A signature made for any other purpose (another
 /// label) never verifies as a manifest signature.
 pub const MANIFEST_SIGNING_CONTEXT: &str = "attest/v1 manifest";
@@ -88,6 +88,10 @@ pub struct CanonicalWire {
     /// Layout fingerprints of the signed bytes, so a verifier can name what a copy changed.
     #[serde(deserialize_with = "wire::object")]
     pub layout: Layout,
+    /// Where the signed text has hard separators (and soft whitespace its canonical text does not
+    /// show): a `reformatted` copy must keep them (docs/SPEC.md §2.10).
+    #[serde(deserialize_with = "wire::object")]
+    pub separators: Separators,
 }
 
 /// One signature.
@@ -122,7 +126,7 @@ pub enum ManifestError {
         #[source]
         source: serde_json::Error,
     },
-    /// A member that `attest-manifest/1` does not define.
+    /// A member that this version (`attest-manifest/2`) does not define.
     #[error("not a manifest: it has a member that {MANIFEST_FORMAT} does not define; it may come from another tool or a newer attest")]
     UnknownField {
         /// serde_json's error, naming the member.
@@ -447,7 +451,14 @@ impl TryFrom<ManifestWire> for Manifest {
 impl Manifest {
     /// Parse manifest JSON.
     pub fn parse(json: &[u8]) -> Result<Manifest, ManifestError> {
-        let wire: ManifestWire = wire::from_slice(json).map_err(ManifestError::from_json)?;
+        let wire: ManifestWire = wire::from_slice(json).map_err(|e| {
+            // A manifest of another format version has other members: say "upgrade" (or that it
+            // is an old format), not "unknown member".
+            match other_format(json) {
+                Some(found) => ManifestError::UnknownFormat { found },
+                None => ManifestError::from_json(e),
+            }
+        })?;
         Manifest::try_from(wire)
     }
 
@@ -509,6 +520,10 @@ impl Manifest {
             if Digest::of(p.as_bytes()) != *d {
                 problems.push(format!("paragraph {} does not match its digest", i + 1));
             }
+        }
+        let (tokens, shown) = canon::separators::shown_gaps(&text);
+        if let Some(problem) = c.separators.problems(tokens, &shown) {
+            problems.push(problem);
         }
         problems
     }
@@ -668,6 +683,14 @@ pub struct NewStatement<'a> {
     pub file_name: String,
 }
 
+impl NewStatement<'_> {
+    /// The statement's separators (docs/SPEC.md §2.10), from its bytes, which `sign` has checked
+    /// are UTF-8 (a BOM is an ignorable character, so it changes nothing here).
+    fn separators(&self) -> Separators {
+        canon::separators(&String::from_utf8_lossy(self.bytes))
+    }
+}
+
 /// Build and sign a manifest at position `seq` after `prev`.
 pub fn sign_statement(
     key: &SecretKey,
@@ -695,6 +718,7 @@ pub fn sign_statement(
             paragraph_digests: c.paragraph_digests(),
             paragraphs: c.paragraphs().map(str::to_string).collect(),
             layout: c.layout.clone(),
+            separators: statement.separators(),
         },
         signatures: Vec::new(),
     };
@@ -706,6 +730,16 @@ pub fn sign_statement(
         signature: BASE64.encode(key.sign(&payload).to_bytes()),
     });
     Manifest::try_from(wire)
+}
+
+/// The `format` of a JSON object that is not this version's manifest, if it names another format.
+fn other_format(json: &[u8]) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Probe {
+        format: String,
+    }
+    let probe: Probe = serde_json::from_slice(json).ok()?;
+    (probe.format != MANIFEST_FORMAT).then(|| shorten(&probe.format))
 }
 
 /// The bytes that are signed: `attest/v1 manifest` || 0x00 || JCS(manifest without `signatures`).
@@ -1102,7 +1136,7 @@ mod tests {
         let cases: Vec<(&str, ManifestError)> = vec![
             (
                 "unknown_format",
-                edit(&|v| v["format"] = "attest-manifest/2".into()),
+                edit(&|v| v["format"] = "attest-manifest/3".into()),
             ),
             ("unknown_field", edit(&|v| v["note"] = "hello".into())),
             (

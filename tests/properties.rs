@@ -1,4 +1,4 @@
-//! Property tests for canonical text v1 (`attest-canon/1`): the invariants PRODUCT.md promises.
+//! Property tests for canonical text v2 (`attest-canon/2`): the invariants PRODUCT.md promises.
 //!
 //! - the fast path and the full algorithm (`canonicalize`, `summarize`) give exactly what the
 //!   reference canonicalizer (`attest::canon::reference`, `docs/SPEC.md` §2 written out literally,

@@ -1,4 +1,4 @@
-//! Known-answer vectors for canonical text v1 (`attest-canon/1`).
+//! Known-answer vectors for canonical text v2 (`attest-canon/2`).
 //!
 //! Every file `tests/vectors/*.txt` is one case: an original (as signed), a copy (as received), and
 //! what `attest` must conclude about the copy. This one harness runs them all, and reports every

@@ -1,4 +1,4 @@
-//! The canonical text, version 1 (`attest-canon/1`): what counts as "the same words".
+//! The canonical text, version 2 (`attest-canon/2`): what counts as "the same words".
 //!
 //! This module is pure (no I/O). It implements `docs/SPEC.md` §2 exactly; the steps are:
 //!
@@ -29,6 +29,8 @@
 //! - `sink`: where the scanner's output goes (text, or the digest directly);
 //! - `layout`: the layout fingerprints;
 //! - `full`: the full algorithm the fast path falls back to;
+//! - [`separators`](mod@separators): hard and soft separators (§2.10), a separate pass that
+//!   `sign` and a canonical match in `verify` need;
 //! - [`reference`](mod@reference): `docs/SPEC.md` §2 written out literally, sharing no code with the others: the
 //!   oracle the tests compare the fast path and the full algorithm with.
 
@@ -43,10 +45,12 @@ mod full;
 mod layout;
 pub mod reference;
 mod scan;
+pub mod separators;
 mod sink;
 
 pub use classes::{is_ignorable, is_unspaced, suspicious_kind, SuspiciousKind};
 pub use layout::{Layout, LayoutDifference};
+pub use separators::{separators, Gap, Separators};
 
 use classes::join_between;
 use layout::Recorder;
@@ -54,7 +58,7 @@ use scan::{fold, Mode};
 use sink::{HashSink, TextSink};
 
 /// The name and version of this canonicalization, recorded in every manifest.
-pub const CANON_VERSION: &str = "attest-canon/1";
+pub const CANON_VERSION: &str = "attest-canon/2";
 
 /// The canonical form of a text, with everything the verifier needs to explain a comparison.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -279,7 +283,7 @@ mod layers {
     /// rest: it may name only the output types, and the digest.
     #[test]
     fn canon_modules_import_only_from_the_layers_below() {
-        let modules: [(&str, &str, &[&str]); 8] = [
+        let modules: [(&str, &str, &[&str]); 9] = [
             ("classes", include_str!("classes.rs"), &[]),
             ("bytes", include_str!("bytes.rs"), &[]),
             ("event", include_str!("event.rs"), &[]),
@@ -298,6 +302,11 @@ mod layers {
                     "super::event",
                     "super::sink",
                 ],
+            ),
+            (
+                "separators",
+                include_str!("separators.rs"),
+                &["super::classes"],
             ),
             (
                 "full",

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 
 use attest::archive::{self, DirArchive, Entry};
+use attest::diff::ChangeKind;
 use attest::keys::TrustStore;
 use attest::report::{MatchKind, Verdict, VerifyReport};
 use attest::verify::{self, Options, ReceivedCopy};
@@ -93,6 +94,12 @@ fn render(r: &VerifyReport, color: bool) -> String {
         }
         Verdict::Embedded => "the complete statement inside other, unsigned material".to_string(),
         Verdict::Excerpt => "an unaltered part of the signed statement".to_string(),
+        Verdict::Modified
+            if !r.changes.is_empty()
+                && r.changes.iter().all(|c| c.kind == ChangeKind::Separator) =>
+        {
+            "the signed words, but regrouped: a line break or space that separates names, numbers or items was moved, removed or added".to_string()
+        }
         Verdict::Modified => "words were altered, inserted or removed".to_string(),
         Verdict::Unknown => {
             "no signed statement in the archive corresponds to this copy".to_string()

@@ -14,7 +14,7 @@ mod lookup;
 pub use lookup::{verify, SIMILAR_SHORTLIST};
 
 use crate::archive::{Entry, LoadProblem};
-use crate::canon::{Canonical, SuspiciousKind};
+use crate::canon::{Canonical, Gap, SuspiciousKind};
 use crate::diff::{self, Comparison, Relation};
 use crate::digest::Digest;
 use crate::input::email::Quotation;
@@ -52,6 +52,9 @@ pub struct ReceivedCopy {
     encoding: &'static str,
     exact: Digest,
     canonical: Canonical,
+    /// Its whitespace runs, hard or soft (docs/SPEC.md §2.10), to check a canonical match against
+    /// the statement's separators.
+    gaps: Vec<Gap>,
     /// The copy's email quotation, when it has one ([`crate::input::email`]): the quotation
     /// without its markers, and the copy's lines outside it, canonicalized.
     quoted: Option<Quoted>,
@@ -73,6 +76,7 @@ impl ReceivedCopy {
                 .canonicalize()
             };
             Quoted {
+                quoted_gaps: crate::canon::separators::gaps(&quotation.quoted),
                 quoted: canonical(&quotation.quoted),
                 outside: canonical(&quotation.outside),
                 quotation,
@@ -82,6 +86,7 @@ impl ReceivedCopy {
             name,
             encoding: decoded.encoding,
             exact: Digest::of(bytes),
+            gaps: crate::canon::separators::gaps(&decoded.text),
             canonical,
             quoted,
         })
@@ -131,6 +136,7 @@ impl ReceivedCopy {
 struct Quoted {
     quotation: Quotation,
     quoted: Canonical,
+    quoted_gaps: Vec<Gap>,
     outside: Canonical,
 }
 
@@ -139,6 +145,7 @@ struct Quoted {
 struct Reading<'a> {
     copy: &'a ReceivedCopy,
     canonical: &'a Canonical,
+    gaps: &'a [Gap],
 }
 
 /// What the user asked for.
@@ -156,6 +163,9 @@ struct Candidate<'a> {
     content_problems: Vec<String>,
     /// The word-by-word comparison, for manifests that matched no digest.
     comparison: Option<Comparison>,
+    /// For a canonical match: where the copy does not respect the statement's separators
+    /// (docs/SPEC.md §2.10). A canonical match with any is `modified`, never `reformatted`.
+    separator_changes: Vec<diff::Change>,
 }
 
 impl<'a> Candidate<'a> {
@@ -166,6 +176,7 @@ impl<'a> Candidate<'a> {
             trust: entry.manifest.assess(trust),
             content_problems: entry.manifest.content_problems(),
             comparison: None,
+            separator_changes: Vec::new(),
         }
     }
 
@@ -218,6 +229,7 @@ pub fn verify_against(
     let as_received = Reading {
         copy,
         canonical: &copy.canonical,
+        gaps: &copy.gaps,
     };
     let report = verify_reading(
         as_received,
@@ -245,6 +257,9 @@ pub fn verify_against(
         let outside = Reading {
             copy,
             canonical: &quoted.outside,
+            // Only looked at for digests and words, never for a canonical match's separators
+            // (the outside words must not correspond to a statement at all).
+            gaps: &[],
         };
         let outside = verify_reading(outside, entries, &[], trust, options, deadline);
         if outside.verdict != Verdict::Unknown {
@@ -254,6 +269,7 @@ pub fn verify_against(
     let reading = Reading {
         copy,
         canonical: &quoted.quoted,
+        gaps: &quoted.quoted_gaps,
     };
     let mut alternative =
         verify_reading(reading, entries, archive_problems, trust, options, deadline);
@@ -332,14 +348,33 @@ fn verify_reading(
             let s = &entry.manifest.wire().statement;
             let is_exact = s.exact_digest == exact;
             let is_canonical = entry.manifest.wire().canonical.digest == canonical.digest;
-            (is_exact || is_canonical).then(|| Candidate::new(entry, trust, is_exact))
+            (is_exact || is_canonical).then(|| {
+                let mut c = Candidate::new(entry, trust, is_exact);
+                if !is_exact {
+                    c.separator_changes = diff::separator_changes(
+                        &entry.manifest.canonical_text(),
+                        &entry.manifest.wire().canonical.separators,
+                        reading.gaps,
+                    );
+                }
+                c
+            })
         })
         .collect();
-    // Usable first, then exact before canonical; between issuers by name (never by a date or
-    // sequence number, which an issuer writes itself), then the latest in its own chain.
+    // Usable first, then exact before canonical, then the ones whose separators the copy keeps;
+    // between issuers by name (never by a date or sequence number, which an issuer writes
+    // itself), then the latest in its own chain.
     candidates.sort_by(|a, b| {
-        (!a.usable(), !a.exact, a.entry.manifest.issuer())
-            .cmp(&(!b.usable(), !b.exact, b.entry.manifest.issuer()))
+        let key = |c: &Candidate<'_>| {
+            (
+                !c.usable(),
+                !c.exact,
+                !c.separator_changes.is_empty(),
+                c.entry.manifest.issuer().to_string(),
+            )
+        };
+        key(a)
+            .cmp(&key(b))
             .then_with(|| b.entry.manifest.seq().cmp(&a.entry.manifest.seq()))
             .then_with(|| a.entry.path.cmp(&b.entry.path))
     });
@@ -367,11 +402,19 @@ fn verify_reading(
     };
     add_suspicious_warnings(&mut report, canonical);
 
-    let usable: Vec<&Candidate<'_>> = candidates.iter().filter(|c| c.usable()).collect();
-    let chosen = prefer_claimed_issuer(&usable, options);
+    // Authentic: the same bytes, or the same canonical text with every separator kept.
+    let usable: Vec<&Candidate<'_>> = candidates
+        .iter()
+        .filter(|c| c.usable() && c.separator_changes.is_empty())
+        .collect();
+    // The same words with a separator moved: `modified`, showing where.
+    let regrouped: Vec<&Candidate<'_>> = candidates
+        .iter()
+        .filter(|c| c.usable() && !c.separator_changes.is_empty())
+        .collect();
     let mut chosen_entry: Option<&Entry> = None;
 
-    if let Some(best) = chosen {
+    if let Some(best) = prefer_claimed_issuer(&usable, options) {
         chosen_entry = Some(best.entry);
         let m = &best.entry.manifest;
         report.verdict = if best.exact {
@@ -384,6 +427,12 @@ fn verify_reading(
         }
         adopt(&mut report, best, options, true);
         add_other_signers(&mut report, best, &usable);
+    } else if let Some(best) = prefer_claimed_issuer(&regrouped, options) {
+        chosen_entry = Some(best.entry);
+        report.verdict = Verdict::Modified;
+        set_changes(&mut report, best.separator_changes.clone());
+        adopt(&mut report, best, options, false);
+        add_other_signers(&mut report, best, &regrouped);
     } else {
         // No trusted statement has the copy's digests: compare word by word, trusted statements
         // first. An untrusted exact match never beats a trusted approximate one.
@@ -427,18 +476,7 @@ fn verify_reading(
                 Relation::Excerpt => Verdict::Excerpt,
                 _ => Verdict::Modified,
             };
-            report.changes = comparison.changes.clone();
-            if report.changes.len() > MAX_LISTED_CHANGES {
-                let more = report.changes.len() - MAX_LISTED_CHANGES;
-                report.changes.truncate(MAX_LISTED_CHANGES);
-                report.warnings.push(Warning {
-                    kind: WarningKind::MoreChanges,
-                    message: format!(
-                        "{more} more changes are not listed; the copy differs from the statement in {} places",
-                        MAX_LISTED_CHANGES + more
-                    ),
-                });
-            }
+            set_changes(&mut report, comparison.changes.clone());
             report.matched = comparison.matched.clone();
             add_comparison_warnings(&mut report, comparison);
             let unaltered = report.verdict != Verdict::Modified;
@@ -497,6 +535,22 @@ fn verify_reading(
     }
     add_archive_warnings(&mut report, archive_problems);
     report
+}
+
+/// The report's changes: the first [`MAX_LISTED_CHANGES`], and a warning counting the rest.
+fn set_changes(report: &mut VerifyReport, mut changes: Vec<diff::Change>) {
+    if changes.len() > MAX_LISTED_CHANGES {
+        let more = changes.len() - MAX_LISTED_CHANGES;
+        changes.truncate(MAX_LISTED_CHANGES);
+        report.warnings.push(Warning {
+            kind: WarningKind::MoreChanges,
+            message: format!(
+                "{more} more changes are not listed; the copy differs from the statement in {} places",
+                MAX_LISTED_CHANGES + more
+            ),
+        });
+    }
+    report.changes = changes;
 }
 
 /// With `--issuer`, prefer a candidate that issuer signed; otherwise the first.

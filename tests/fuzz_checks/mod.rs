@@ -261,6 +261,9 @@ fn check_comparison(statement: &str, copy: &str) {
             diff::ChangeKind::Altered => (true, true),
             diff::ChangeKind::Inserted => (false, true),
             diff::ChangeKind::Removed => (true, false),
+            diff::ChangeKind::Separator => {
+                panic!("a word-by-word comparison made a separator change")
+            }
         };
         assert_eq!(
             sides, expected,
