@@ -1066,7 +1066,7 @@ pub fn separator_changes(
             let (from, to) = tokens.window(lo, hi);
             Change {
                 kind: ChangeKind::Separator,
-                original: tokens.render(from, to, &statement_gap),
+                original: tokens.render(from, to, statement_gap),
                 copy: tokens.render(from, to, |p, _| copy_gap(p)),
                 paragraph: tokens.paragraph_of(lo),
                 before: String::new(),
