@@ -18,8 +18,14 @@
 //!
 //! - `expect:` (required) one of
 //!   - `exact`: the copy's bytes are identical to the original's;
-//!   - `reformatted`: the bytes differ but the canonical digests are equal;
+//!   - `reformatted`: the bytes differ but the canonical digests are equal, and the copy keeps
+//!     the original's separators (§2.10);
+//!   - `regrouped`: the canonical digests are equal, but the copy moves, drops or adds a hard
+//!     separator (§2.10): `verify` calls it `modified`, with separator changes;
 //!   - `modified`: the canonical digests differ.
+//! - `separators:` the original's separators (§2.10): comma-separated `line P` (a hard line break
+//!   at position P), `space P` (a hard space) and `soft P` (a soft gap the canonical text does not
+//!   show), or `none`. The set must be equal.
 //! - `differences:` comma-separated [`LayoutDifference`] names (`encoding`, `byte_order_mark`,
 //!   `line_endings`, `wrapping`, `paragraph_breaks`, `blank_lines`, `spacing`, `quotes`,
 //!   `invisible_characters`, `unicode_normalization`). Required for `reformatted`, forbidden
@@ -87,6 +93,7 @@ const ALL_DIFFERENCES: [&str; 10] = [
 enum Expect {
     Exact,
     Reformatted,
+    Regrouped,
     Modified,
 }
 
@@ -169,6 +176,7 @@ struct Vector {
     layout: Vec<(String, String)>,
     digest: Option<Digest>,
     paragraphs: Option<usize>,
+    separators: Option<BTreeSet<String>>,
     copy_encoding: Option<CopyEncoding>,
     original: String,
     copy: String,
@@ -316,6 +324,7 @@ fn parse_vector(name: &str, content: &str) -> Result<Vector, String> {
             "layout",
             "digest",
             "paragraphs",
+            "separators",
             "copy-encoding",
             "original-line-endings",
             "copy-line-endings",
@@ -346,10 +355,11 @@ fn parse_vector(name: &str, content: &str) -> Result<Vector, String> {
     let expect = match header.get("expect").copied() {
         Some("exact") => Expect::Exact,
         Some("reformatted") => Expect::Reformatted,
+        Some("regrouped") => Expect::Regrouped,
         Some("modified") => Expect::Modified,
         Some(other) => {
             return Err(format!(
-                "`expect: {other}` is not exact, reformatted or modified"
+                "`expect: {other}` is not exact, reformatted, regrouped or modified"
             ))
         }
         None => return Err("missing `expect:`".to_string()),
@@ -369,7 +379,7 @@ fn parse_vector(name: &str, content: &str) -> Result<Vector, String> {
         (Expect::Reformatted, Some(d)) if d.is_empty() => {
             return Err("a reformatted copy differs in some way: `differences:` is empty".into())
         }
-        (Expect::Exact | Expect::Modified, Some(_)) => {
+        (Expect::Exact | Expect::Modified | Expect::Regrouped, Some(_)) => {
             return Err("`differences:` is only for `expect: reformatted`".into())
         }
         _ => {}
@@ -402,6 +412,24 @@ fn parse_vector(name: &str, content: &str) -> Result<Vector, String> {
         .get("paragraphs")
         .map(|v| v.parse::<usize>().map_err(|e| format!("paragraphs: {e}")))
         .transpose()?;
+    let separators = match header.get("separators").copied() {
+        None => None,
+        Some("none") => Some(BTreeSet::new()),
+        Some(v) => {
+            let list = comma_list(v);
+            for item in &list {
+                let ok = item.split_once(' ').is_some_and(|(kind, pos)| {
+                    matches!(kind, "line" | "space" | "soft") && pos.parse::<u64>().is_ok()
+                });
+                if !ok {
+                    return Err(format!(
+                        "separators `{item}` is not `line P`, `space P` or `soft P`"
+                    ));
+                }
+            }
+            Some(list)
+        }
+    };
     let copy_encoding = header
         .get("copy-encoding")
         .map(|v| CopyEncoding::parse(v))
@@ -456,6 +484,7 @@ fn parse_vector(name: &str, content: &str) -> Result<Vector, String> {
         layout,
         digest,
         paragraphs,
+        separators,
         copy_encoding,
         original,
         copy,
@@ -646,6 +675,23 @@ fn check_with(v: &Vector, canonicalize: Canonicalizer, fast: bool) -> Vec<String
         }
     }
 
+    if let Some(expected) = &v.separators {
+        let s = attest::canon::separators(&v.original);
+        let actual: BTreeSet<String> = [
+            ("line", &s.hard_line_breaks),
+            ("space", &s.hard_spaces),
+            ("soft", &s.soft_gaps),
+        ]
+        .into_iter()
+        .flat_map(|(kind, list)| list.iter().map(move |p| format!("{kind} {p}")))
+        .collect();
+        if &actual != expected {
+            problems.push(format!(
+                "separators of the original: expected {expected:?}, got {actual:?}"
+            ));
+        }
+    }
+
     let (copy_bytes, copy) = match v.copy_encoding {
         None => (v.copy.as_bytes().to_vec(), canonicalize(&v.copy)),
         Some(encoding) => {
@@ -693,6 +739,16 @@ fn check_with(v: &Vector, canonicalize: Canonicalizer, fast: bool) -> Vec<String
 
     let same_bytes = copy_bytes == v.original.as_bytes();
     let same_digest = copy.digest == original.digest;
+    let copy_text = String::from_utf8_lossy(&copy_bytes);
+    let copy_text = match v.copy_encoding {
+        None | Some(CopyEncoding::Utf8Bom) => copy_text.into_owned(),
+        Some(_) => v.copy.clone(),
+    };
+    let separator_changes = attest::diff::separator_changes(
+        &original.text,
+        &attest::canon::separators(&v.original),
+        &attest::canon::separators::gaps(&copy_text),
+    );
     let differences = difference_names(&original.layout.differences(&copy.layout));
     match v.expect {
         Expect::Exact => {
@@ -729,6 +785,21 @@ fn check_with(v: &Vector, canonicalize: Canonicalizer, fast: bool) -> Vec<String
                 problems.push(format!(
                     "differences: expected {expected:?}, got {differences:?}"
                 ));
+            }
+            if !separator_changes.is_empty() {
+                problems.push(format!(
+                    "expected reformatted, but the copy does not keep the separators: {separator_changes:?}"
+                ));
+            }
+        }
+        Expect::Regrouped => {
+            if !same_digest {
+                problems.push("expected regrouped, but the canonical digests differ".into());
+            }
+            if separator_changes.is_empty() {
+                problems.push(
+                    "expected regrouped, but the copy keeps every separator of the original".into(),
+                );
             }
         }
         Expect::Modified => {
