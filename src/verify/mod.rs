@@ -53,8 +53,8 @@ pub struct ReceivedCopy {
     exact: Digest,
     canonical: Canonical,
     /// Its whitespace runs, hard or soft (docs/SPEC.md §2.10), to check a canonical match against
-    /// the statement's separators.
-    gaps: Vec<Gap>,
+    /// the statement's separators: computed only when a statement has the copy's canonical digest.
+    gaps: LazyGaps,
     /// The copy's email quotation, when it has one ([`crate::input::email`]): the quotation
     /// without its markers, and the copy's lines outside it, canonicalized.
     quoted: Option<Quoted>,
@@ -76,7 +76,7 @@ impl ReceivedCopy {
                 .canonicalize()
             };
             Quoted {
-                quoted_gaps: crate::canon::separators::gaps(&quotation.quoted),
+                quoted_gaps: LazyGaps::new(quotation.quoted.clone()),
                 quoted: canonical(&quotation.quoted),
                 outside: canonical(&quotation.outside),
                 quotation,
@@ -86,7 +86,7 @@ impl ReceivedCopy {
             name,
             encoding: decoded.encoding,
             exact: Digest::of(bytes),
-            gaps: crate::canon::separators::gaps(&decoded.text),
+            gaps: LazyGaps::new(decoded.text),
             canonical,
             quoted,
         })
@@ -136,7 +136,7 @@ impl ReceivedCopy {
 struct Quoted {
     quotation: Quotation,
     quoted: Canonical,
-    quoted_gaps: Vec<Gap>,
+    quoted_gaps: LazyGaps,
     outside: Canonical,
 }
 
@@ -145,7 +145,30 @@ struct Quoted {
 struct Reading<'a> {
     copy: &'a ReceivedCopy,
     canonical: &'a Canonical,
-    gaps: &'a [Gap],
+    gaps: &'a LazyGaps,
+}
+
+/// The gaps of a text (docs/SPEC.md §2.10), computed on first use. Only a copy with a statement's
+/// canonical digest needs them, and its canonical text is then no longer than a statement's, so a
+/// hostile copy of millions of short lines never pays for them.
+#[derive(Debug, Clone, Default)]
+struct LazyGaps {
+    text: String,
+    gaps: std::sync::OnceLock<Vec<Gap>>,
+}
+
+impl LazyGaps {
+    fn new(text: String) -> LazyGaps {
+        LazyGaps {
+            text,
+            gaps: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn get(&self) -> &[Gap] {
+        self.gaps
+            .get_or_init(|| crate::canon::separators::gaps(&self.text))
+    }
 }
 
 /// What the user asked for.
@@ -259,7 +282,7 @@ pub fn verify_against(
             canonical: &quoted.outside,
             // Only looked at for digests and words, never for a canonical match's separators
             // (the outside words must not correspond to a statement at all).
-            gaps: &[],
+            gaps: &LazyGaps::default(),
         };
         let outside = verify_reading(outside, entries, &[], trust, options, deadline);
         if outside.verdict != Verdict::Unknown {
@@ -354,7 +377,7 @@ fn verify_reading(
                     c.separator_changes = diff::separator_changes(
                         &entry.manifest.canonical_text(),
                         &entry.manifest.wire().canonical.separators,
-                        reading.gaps,
+                        reading.gaps.get(),
                     );
                 }
                 c
