@@ -256,6 +256,10 @@ pub struct Comparison {
     pub missing_beginning: bool,
     /// The copy lacks the statement's end.
     pub missing_end: bool,
+    /// For `Embedded` and `Excerpt`: the byte ranges of the passage in the statement's and in the
+    /// copy's canonical text (the same units), so that the separators inside it can be checked
+    /// (docs/SPEC.md §2.10).
+    pub aligned: Option<(Range<usize>, Range<usize>)>,
 }
 
 impl Comparison {
@@ -431,11 +435,20 @@ pub fn compare(statement: &str, copy: &str) -> Comparison {
         surrounding_material: false,
         missing_beginning: false,
         missing_end: false,
+        aligned: None,
     };
     let Some((first, last)) = core_segment(&tagged) else {
         return result;
     };
     let core = &tagged[first..=last];
+    // The core's first operation is a match; for an unaltered passage it is the only one.
+    let aligned = {
+        let (st, cp) = (&core[0].1, &core[0].2);
+        (
+            old[st.start].start..old[st.end - 1].end,
+            new[cp.start].start..new[cp.end - 1].end,
+        )
+    };
     let (mut a, mut b) = (core[0].1.start, core[core.len() - 1].1.end);
     let (mut x, mut y) = (core[0].2.start, core[core.len() - 1].2.end);
     let mut runs: Vec<Range<usize>> = core
@@ -588,6 +601,9 @@ pub fn compare(statement: &str, copy: &str) -> Comparison {
     } else {
         Relation::Embedded
     };
+    if matches!(result.relation, Relation::Embedded | Relation::Excerpt) {
+        result.aligned = Some(aligned);
+    }
     if result.relation != Relation::Unrelated {
         result.matched = runs
             .into_iter()
@@ -1074,6 +1090,51 @@ pub fn separator_changes(
             }
         })
         .collect()
+}
+
+/// [`separator_changes`] for a passage: the statement's canonical text `statement_range` (bytes)
+/// is the copy's `copy_range` (the same units, from [`Comparison::aligned`]). Only the separators
+/// strictly inside the passage are checked; positions are moved into the statement's coordinates.
+pub fn separator_changes_in_passage(
+    statement_text: &str,
+    separators: &Separators,
+    copy_text: &str,
+    copy_gaps: &[Gap],
+    statement_range: Range<usize>,
+    copy_range: Range<usize>,
+) -> Vec<Change> {
+    let tokens_before = |text: &str, byte: usize| -> u64 {
+        text[..byte]
+            .chars()
+            .filter(|&c| c != ' ' && c != '\n' && canonical_starter(c))
+            .count() as u64
+    };
+    let (s_lo, s_hi) = (
+        tokens_before(statement_text, statement_range.start),
+        tokens_before(statement_text, statement_range.end),
+    );
+    let c_lo = tokens_before(copy_text, copy_range.start);
+    let c_hi = c_lo + (s_hi - s_lo);
+    let inside = |list: &[u64]| -> Vec<u64> {
+        list.iter()
+            .copied()
+            .filter(|&p| p > s_lo && p < s_hi)
+            .collect()
+    };
+    let within = Separators {
+        hard_line_breaks: inside(&separators.hard_line_breaks),
+        hard_spaces: inside(&separators.hard_spaces),
+        soft_gaps: inside(&separators.soft_gaps),
+    };
+    let shifted: Vec<Gap> = copy_gaps
+        .iter()
+        .filter(|g| g.pos > c_lo && g.pos < c_hi)
+        .map(|g| Gap {
+            pos: g.pos - c_lo + s_lo,
+            ..*g
+        })
+        .collect();
+    separator_changes(statement_text, &within, &shifted)
 }
 
 /// The token characters of a canonical text (each with the combining marks that follow it), and

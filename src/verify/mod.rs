@@ -500,6 +500,22 @@ fn verify_reading(
                 _ => Verdict::Modified,
             };
             set_changes(&mut report, comparison.changes.clone());
+            // An unaltered passage must also keep the statement's separators (SPEC §2.10): the
+            // signatory list of a forwarded statement, re-broken, is not the statement.
+            if let Some((in_statement, in_copy)) = &comparison.aligned {
+                let regrouped = diff::separator_changes_in_passage(
+                    &best.entry.manifest.canonical_text(),
+                    &best.entry.manifest.wire().canonical.separators,
+                    &canonical.text,
+                    reading.gaps.get(),
+                    in_statement.clone(),
+                    in_copy.clone(),
+                );
+                if !regrouped.is_empty() {
+                    report.verdict = Verdict::Modified;
+                    set_changes(&mut report, regrouped);
+                }
+            }
             report.matched = comparison.matched.clone();
             add_comparison_warnings(&mut report, comparison);
             let unaltered = report.verdict != Verdict::Modified;
