@@ -45,7 +45,7 @@ pub mod reference;
 mod scan;
 mod sink;
 
-pub use classes::{is_ignorable, is_unspaced, suspicious_kind, SuspiciousKind};
+pub use classes::{is_hidden_in_name, is_ignorable, is_unspaced, suspicious_kind, SuspiciousKind};
 pub use layout::{Layout, LayoutDifference};
 
 use classes::join_between;
