@@ -140,6 +140,34 @@ const DEFAULT_IGNORABLE: &[(char, char)] = &[
     ('\u{E0000}', '\u{E0FFF}'),
 ];
 
+/// General category Cf (format characters), as sorted, merged ranges. Generated from the UCD data
+/// of `regex-syntax`; a unit test checks it at every code point against that data and against the
+/// general categories of `unicode-properties` (a table lookup here is several times faster than
+/// the general-category search, and every character outside the fast path meets it).
+const FORMAT: &[(char, char)] = &[
+    ('\u{00AD}', '\u{00AD}'),
+    ('\u{0600}', '\u{0605}'),
+    ('\u{061C}', '\u{061C}'),
+    ('\u{06DD}', '\u{06DD}'),
+    ('\u{070F}', '\u{070F}'),
+    ('\u{0890}', '\u{0891}'),
+    ('\u{08E2}', '\u{08E2}'),
+    ('\u{180E}', '\u{180E}'),
+    ('\u{200B}', '\u{200F}'),
+    ('\u{202A}', '\u{202E}'),
+    ('\u{2060}', '\u{2064}'),
+    ('\u{2066}', '\u{206F}'),
+    ('\u{FEFF}', '\u{FEFF}'),
+    ('\u{FFF9}', '\u{FFFB}'),
+    ('\u{110BD}', '\u{110BD}'),
+    ('\u{110CD}', '\u{110CD}'),
+    ('\u{13430}', '\u{1343F}'),
+    ('\u{1BCA0}', '\u{1BCA3}'),
+    ('\u{1D173}', '\u{1D17A}'),
+    ('\u{E0001}', '\u{E0001}'),
+    ('\u{E0020}', '\u{E007F}'),
+];
+
 /// Whether `c` is in a sorted table of disjoint ranges.
 fn in_ranges(c: char, ranges: &[(char, char)]) -> bool {
     ranges
@@ -158,6 +186,11 @@ fn in_ranges(c: char, ranges: &[(char, char)]) -> bool {
 /// The Default_Ignorable_Code_Point property.
 pub(crate) fn is_default_ignorable(c: char) -> bool {
     c >= '\u{00AD}' && in_ranges(c, DEFAULT_IGNORABLE)
+}
+
+/// General category Cf.
+fn is_format(c: char) -> bool {
+    c >= '\u{00AD}' && in_ranges(c, FORMAT)
 }
 
 /// The Bidi_Control property, with the characters' Unicode names (a unit test checks the list
@@ -226,32 +259,31 @@ pub fn suspicious_kind(c: char) -> Option<(SuspiciousKind, &'static str)> {
     classify(c)
 }
 
-/// [`suspicious_kind`] without the shortcut for NFC-safe characters.
+/// [`suspicious_kind`] without the shortcut for NFC-safe characters. (General categories Zl and
+/// Zp hold only U+2028 and U+2029, which are whitespace.)
 fn classify(c: char) -> Option<(SuspiciousKind, &'static str)> {
-    use unicode_properties::{GeneralCategory as Gc, UnicodeGeneralCategory};
     use SuspiciousKind::*;
     if is_whitespace(c) || is_ignorable(c) {
         return None;
     }
-    if let Some(&(_, name)) = BIDI_CONTROLS.iter().find(|&&(b, _)| b == c) {
-        return Some((Bidi, name));
+    // General category Cc, which `char::is_control` tests without a table.
+    if c.is_control() {
+        return Some((Control, "CONTROL CHARACTER"));
     }
     if ('\u{E0000}'..='\u{E007F}').contains(&c) {
         return Some((Tag, "TAG CHARACTER"));
     }
-    if let Some(&(_, name)) = BLANKS.iter().find(|&&(b, _)| b == c) {
-        return Some((Invisible, name));
-    }
-    let category = c.general_category();
-    if category == Gc::Control {
-        return Some((Control, "CONTROL CHARACTER"));
-    }
-    let format = matches!(
-        category,
-        Gc::Format | Gc::LineSeparator | Gc::ParagraphSeparator
-    );
-    if !format && !is_default_ignorable(c) {
-        return None;
+    let format = is_format(c);
+    if format {
+        // Every Bidi_Control character is a format character.
+        if let Some(&(_, name)) = BIDI_CONTROLS.iter().find(|&&(b, _)| b == c) {
+            return Some((Bidi, name));
+        }
+    } else if !is_default_ignorable(c) {
+        return BLANKS
+            .iter()
+            .find(|&&(b, _)| b == c)
+            .map(|&(_, name)| (Invisible, name));
     }
     Some((
         Invisible,
@@ -362,6 +394,24 @@ mod tests {
                 "U+{:04X}",
                 c as u32
             );
+        }
+    }
+
+    /// Two sources of general categories, `regex-syntax` (UCD 16.0) and `unicode-properties`
+    /// (UCD 18.0), agree with the Cf table, and with each other on Cc, Zl and Zp and `char`'s
+    /// `is_control`.
+    #[test]
+    fn format_table_is_general_category_cf() {
+        use unicode_properties::{GeneralCategory as Gc, UnicodeGeneralCategory};
+        let (cf, cc, zl, zp) = (ucd("Cf"), ucd("Cc"), ucd("Zl"), ucd("Zp"));
+        for c in chars() {
+            let (i, category) = (c as usize, c.general_category());
+            assert_eq!(is_format(c), cf[i], "U+{i:04X}");
+            assert_eq!(is_format(c), category == Gc::Format, "U+{i:04X}");
+            assert_eq!(c.is_control(), cc[i], "U+{i:04X}");
+            assert_eq!(category == Gc::Control, cc[i], "U+{i:04X}");
+            assert_eq!(category == Gc::LineSeparator, zl[i], "U+{i:04X}");
+            assert_eq!(category == Gc::ParagraphSeparator, zp[i], "U+{i:04X}");
         }
     }
 
