@@ -8,7 +8,8 @@
 //! point: a slip in one copy shows up as a disagreement), its own step 3, its own layout records
 //! and fingerprints. It uses only the output types ([`Canonical`], [`Layout`], [`Suspicious`],
 //! [`SuspiciousCounts`]),
-//! `unicode-normalization` for NFC and canonical combining classes, and [`Digest`] for SHA-256.
+//! `unicode-normalization` for NFC and canonical combining classes, `unicode-properties` for
+//! general categories, `char::is_whitespace` for White_Space, and [`Digest`] for SHA-256.
 //!
 //! It is slow (it builds every intermediate string) and is not used by `sign`, `verify` or `audit`.
 //! The property tests, the known-answer vectors and the `canonicalize` fuzz target check that
