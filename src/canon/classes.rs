@@ -14,9 +14,10 @@ pub enum SuspiciousKind {
     Bidi,
     /// A Unicode tag character (U+E0000–U+E007F): invisible, can smuggle text.
     Tag,
-    /// Another invisible format character.
+    /// Another invisible or blank character: default-ignorable, a format character (Cf), or a
+    /// blank character (docs/SPEC.md §2.6).
     Invisible,
-    /// A control character.
+    /// A control character (Cc) that is not whitespace.
     Control,
 }
 
@@ -119,7 +120,8 @@ pub(crate) fn is_nfc_safe(c: char) -> bool {
 
 /// Default_Ignorable_Code_Point (UCD `DerivedCoreProperties.txt`), as sorted, merged ranges:
 /// characters that are invisible unless a renderer supports them. Generated from the UCD data of
-/// `regex-syntax`; a unit test checks it against that data for every code point.
+/// `regex-syntax` (`cargo test print_generated_tables -- --ignored --nocapture`); a unit test
+/// checks it against that data for every code point.
 const DEFAULT_IGNORABLE: &[(char, char)] = &[
     ('\u{00AD}', '\u{00AD}'),
     ('\u{034F}', '\u{034F}'),
@@ -141,7 +143,7 @@ const DEFAULT_IGNORABLE: &[(char, char)] = &[
 ];
 
 /// General category Cf (format characters), as sorted, merged ranges. Generated from the UCD data
-/// of `regex-syntax`; a unit test checks it at every code point against that data and against the
+/// of `regex-syntax`, as [`DEFAULT_IGNORABLE`] is; a unit test checks it at every code point against that data and against the
 /// general categories of `unicode-properties` (a table lookup here is several times faster than
 /// the general-category search, and every character outside the fast path meets it).
 const FORMAT: &[(char, char)] = &[
@@ -184,7 +186,7 @@ fn in_ranges(c: char, ranges: &[(char, char)]) -> bool {
 }
 
 /// The Default_Ignorable_Code_Point property.
-pub(crate) fn is_default_ignorable(c: char) -> bool {
+fn is_default_ignorable(c: char) -> bool {
     c >= '\u{00AD}' && in_ranges(c, DEFAULT_IGNORABLE)
 }
 
@@ -250,7 +252,8 @@ fn invisible_name(c: char) -> Option<&'static str> {
 /// its kind and the name reported, or `None` for ordinary characters (docs/SPEC.md §2.6).
 ///
 /// Suspicious are the characters that are neither whitespace nor ignorable and are
-/// Default_Ignorable_Code_Point, of general category Cc, Cf, Zl or Zp, or blank ([`BLANKS`]).
+/// Default_Ignorable_Code_Point, of general category Cc, Cf, Zl or Zp, or blank (U+2800 BRAILLE
+/// PATTERN BLANK, U+1D159 MUSICAL SYMBOL NULL NOTEHEAD).
 pub fn suspicious_kind(c: char) -> Option<(SuspiciousKind, &'static str)> {
     // NFC-safe characters are never suspicious (a unit test checks it), and they are most text.
     if is_nfc_safe(c) {
@@ -378,6 +381,32 @@ mod tests {
             other => panic!("\\p{{{property}}} parsed as {other:?}"),
         }
         set
+    }
+
+    /// Prints [`DEFAULT_IGNORABLE`] and [`FORMAT`] as source, from the UCD data, to regenerate them
+    /// for a new Unicode version.
+    #[test]
+    #[ignore = "a generator, not a check"]
+    fn print_generated_tables() {
+        for (name, property) in [
+            ("DEFAULT_IGNORABLE", "Default_Ignorable_Code_Point"),
+            ("FORMAT", "Cf"),
+        ] {
+            println!("const {name}: &[(char, char)] = &[");
+            let set = ucd(property);
+            let mut cp = 0;
+            while cp < set.len() {
+                if set[cp] {
+                    let first = cp;
+                    while cp + 1 < set.len() && set[cp + 1] {
+                        cp += 1;
+                    }
+                    println!("    ('\\u{{{first:04X}}}', '\\u{{{cp:04X}}}'),");
+                }
+                cp += 1;
+            }
+            println!("];");
+        }
     }
 
     fn chars() -> impl Iterator<Item = char> {
