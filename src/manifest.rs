@@ -828,8 +828,9 @@ pub enum TitleError {
     /// Longer than [`MAX_TITLE_LEN`] characters.
     #[error("the title is longer than {MAX_TITLE_LEN} characters; shorten it")]
     TooLong,
-    /// A line break, control, bidirectional or invisible character.
-    #[error("the title contains line breaks, control, bidirectional or invisible characters; retype it on one line without them")]
+    /// A line break, control, bidirectional, invisible or blank character, or whitespace other
+    /// than U+0020.
+    #[error("the title contains line breaks, control, bidirectional, invisible or blank characters, or unusual spaces; retype it on one line with ordinary spaces")]
     HiddenCharacters,
 }
 
@@ -857,8 +858,9 @@ pub struct FileNameError {
     pub name: String,
 }
 
-/// A title: not empty, at most 500 characters, one line, and no control, bidirectional or invisible
-/// characters (a title is shown to people verifying copies and must display as what it is).
+/// A title: not empty, at most 500 characters, one line, and no control, bidirectional, invisible
+/// or blank characters, nor whitespace but U+0020 (a title is shown to people verifying copies and
+/// must display as what it is; the rule is the issuer name's, `canon::is_hidden_in_name`).
 pub fn check_title(title: &str) -> Result<(), TitleError> {
     if title.trim().is_empty() {
         return Err(TitleError::Empty);
@@ -866,10 +868,7 @@ pub fn check_title(title: &str) -> Result<(), TitleError> {
     if title.chars().count() > MAX_TITLE_LEN {
         return Err(TitleError::TooLong);
     }
-    if title
-        .chars()
-        .any(|c| c.is_control() || canon::is_ignorable(c) || canon::suspicious_kind(c).is_some())
-    {
+    if title.chars().any(canon::is_hidden_in_name) {
         return Err(TitleError::HiddenCharacters);
     }
     Ok(())
@@ -1048,6 +1047,17 @@ mod tests {
         assert_eq!(check_title("  "), Err(TitleError::Empty));
         assert_eq!(check_title(&"x".repeat(501)), Err(TitleError::TooLong));
         assert_eq!(check_title("a\nb"), Err(TitleError::HiddenCharacters));
+        // Issue 6, item 3: a line separator, blank and invisible characters, unusual spaces.
+        for hidden in [
+            "a\u{2028}b",
+            "a\u{2800}b",
+            "a\u{180B}b",
+            "a\u{1D173}b",
+            "a\u{A0}b",
+        ] {
+            assert_eq!(check_title(hidden), Err(TitleError::HiddenCharacters));
+        }
+        assert!(check_title("Open letter \u{201E}now\u{201C} / 公开信").is_ok());
         assert!(matches!(
             check_language("zh_Hant"),
             Err(LanguageError { .. })

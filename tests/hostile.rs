@@ -26,6 +26,9 @@ struct Case {
     expect: Verdict,
     /// Every issuer the report must name as a signer (`expect-signers:`, comma-separated).
     expect_signers: Option<Vec<String>>,
+    /// The code points of the suspicious characters the report must list (`expect-suspicious:`,
+    /// comma-separated, each `U+XXXX`), as a set.
+    expect_suspicious: Option<Vec<String>>,
     issuer: Option<String>,
     statements: Vec<Statement>,
     copy: Vec<u8>,
@@ -75,7 +78,7 @@ fn parse(path: &Path) -> Case {
         assert!(
             matches!(
                 key.as_str(),
-                "expect" | "expect-signers" | "issuer" | "story"
+                "expect" | "expect-signers" | "expect-suspicious" | "issuer" | "story"
             ),
             "{}: unknown header {key:?}",
             path.display()
@@ -116,6 +119,16 @@ fn parse(path: &Path) -> Case {
             let mut names: Vec<String> = list.split(',').map(|n| n.trim().to_string()).collect();
             names.sort();
             names
+        }),
+        expect_suspicious: headers.get("expect-suspicious").map(|list| {
+            let mut points: Vec<String> = list
+                .split(',')
+                .map(|p| p.trim().to_string())
+                .filter(|p| !p.is_empty())
+                .collect();
+            points.sort();
+            points.dedup();
+            points
         }),
         issuer: headers.get("issuer").cloned(),
         statements,
@@ -244,6 +257,21 @@ fn every_hostile_copy_gets_its_verdict_and_none_is_a_false_authentic() {
             got.sort();
             if &got != want {
                 failures.push(format!("{}: signers {got:?}, expected {want:?}", case.name));
+            }
+        }
+        if let Some(want) = &case.expect_suspicious {
+            let mut got: Vec<String> = report
+                .suspicious
+                .iter()
+                .map(|s| s.codepoint.clone())
+                .collect();
+            got.sort();
+            got.dedup();
+            if &got != want {
+                failures.push(format!(
+                    "{}: suspicious {got:?}, expected {want:?}",
+                    case.name
+                ));
             }
         }
         if code != want_code {

@@ -32,7 +32,8 @@ const PUNCTUATION: &[char] = &[
     ',', '.', ':', '-', '+', '(', ')', '，', '。', '：', '、', '「', '」',
 ];
 const QUOTES: &[char] = &[
-    '"', '\'', '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}', '\u{201E}',
+    '"', '\'', '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}', '\u{201E}', '\u{201A}', '\u{201B}',
+    '\u{201F}',
 ];
 const ACCENTED: &[char] = &['é', 'ü', 'ñ', 'Å', 'ç'];
 const IGNORABLES: &[char] = &['\u{200B}', '\u{00AD}', '\u{2060}'];
@@ -171,6 +172,16 @@ const FRAGMENTS: &[&str] = &[
     "e\u{301}",
     "\u{1}",
     "\u{E0041}",
+    // Issue 6, item 3: a White_Space character that is not whitespace, and suspicious characters
+    // that no property but Default_Ignorable_Code_Point, Cf, or the blank list catches.
+    "\u{1680}",
+    "\u{201E}",
+    "\u{201B}",
+    "\u{180B}",
+    "\u{2800}",
+    "\u{1D173}",
+    "\u{3164}",
+    "\u{17B4}",
 ];
 
 /// A text made of [`FRAGMENTS`].

@@ -48,7 +48,7 @@ mod scan;
 pub mod separators;
 mod sink;
 
-pub use classes::{is_ignorable, is_unspaced, suspicious_kind, SuspiciousKind};
+pub use classes::{is_hidden_in_name, is_ignorable, is_unspaced, suspicious_kind, SuspiciousKind};
 pub use layout::{Layout, LayoutDifference};
 pub use separators::{separators, Gap, Separators};
 

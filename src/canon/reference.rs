@@ -8,7 +8,8 @@
 //! point: a slip in one copy shows up as a disagreement), its own step 3, its own layout records
 //! and fingerprints. It uses only the output types ([`Canonical`], [`Layout`], [`Suspicious`],
 //! [`SuspiciousCounts`]),
-//! `unicode-normalization` for NFC and canonical combining classes, and [`Digest`] for SHA-256.
+//! `unicode-normalization` for NFC and canonical combining classes, `unicode-properties` for
+//! general categories, `char::is_whitespace` for White_Space, and [`Digest`] for SHA-256.
 //!
 //! It is slow (it builds every intermediate string) and is not used by `sign`, `verify` or `audit`.
 //! The property tests, the known-answer vectors and the `canonicalize` fuzz target check that
@@ -34,14 +35,6 @@ fn ignorable(c: char) -> bool {
     matches!(c as u32, 0x00AD | 0x200B | 0x2060 | 0xFEFF)
 }
 
-/// **horizontal space**: U+0009, U+0020, U+00A0, U+1680, U+2000–U+200A, U+202F, U+205F, U+3000.
-fn horizontal_space(c: char) -> bool {
-    matches!(
-        c as u32,
-        0x0009 | 0x0020 | 0x00A0 | 0x1680 | 0x2000..=0x200A | 0x202F | 0x205F | 0x3000
-    )
-}
-
 /// **line break**: U+000A LF, U+000B VT, U+000C FF, U+000D CR, U+0085 NEL, U+2028 LS, U+2029 PS.
 fn line_break(c: char) -> bool {
     matches!(
@@ -50,9 +43,15 @@ fn line_break(c: char) -> bool {
     )
 }
 
-/// **whitespace**: horizontal space ∪ line break.
+/// **whitespace**: the characters with the Unicode White_Space property (`char::is_whitespace`),
+/// except U+1680 OGHAM SPACE MARK.
 fn whitespace(c: char) -> bool {
-    horizontal_space(c) || line_break(c)
+    c.is_whitespace() && c as u32 != 0x1680
+}
+
+/// **horizontal space**: whitespace that is not a line break.
+fn horizontal_space(c: char) -> bool {
+    whitespace(c) && !line_break(c)
 }
 
 /// **starter**: canonical combining class 0.
@@ -60,12 +59,13 @@ fn starter(c: char) -> bool {
     canonical_combining_class(c) == 0
 }
 
-/// Quote folding (step 1), listed character by character as the spec's table lists them.
+/// Quote folding (step 1), listed character by character as the spec's table lists them (U+201A
+/// and U+201E are not in it: they are kept).
 #[allow(clippy::manual_range_patterns)]
 fn folded_quote(c: char) -> Option<char> {
     match c as u32 {
-        0x2018 | 0x2019 | 0x201A | 0x201B => Some('\''),
-        0x201C | 0x201D | 0x201E | 0x201F => Some('"'),
+        0x2018 | 0x2019 | 0x201B => Some('\''),
+        0x201C | 0x201D | 0x201F => Some('"'),
         _ => None,
     }
 }
@@ -106,9 +106,73 @@ fn join(b: char, a: char) -> &'static str {
 // §2.6 Suspicious characters
 // ---------------------------------------------------------------------------------------------
 
-/// The kind and reported name of a suspicious character, from the table of §2.6.
+/// Default_Ignorable_Code_Point, entry by entry as the UCD's `DerivedCoreProperties.txt` lists it.
+const DEFAULT_IGNORABLE_CODE_POINT: &[(u32, u32)] = &[
+    (0x00AD, 0x00AD),   // Cf SOFT HYPHEN
+    (0x034F, 0x034F),   // Mn COMBINING GRAPHEME JOINER
+    (0x061C, 0x061C),   // Cf ARABIC LETTER MARK
+    (0x115F, 0x1160),   // Lo HANGUL CHOSEONG FILLER..HANGUL JUNGSEONG FILLER
+    (0x17B4, 0x17B5),   // Mn KHMER VOWEL INHERENT AQ..KHMER VOWEL INHERENT AA
+    (0x180B, 0x180D),   // Mn MONGOLIAN FREE VARIATION SELECTOR ONE..THREE
+    (0x180E, 0x180E),   // Cf MONGOLIAN VOWEL SEPARATOR
+    (0x180F, 0x180F),   // Mn MONGOLIAN FREE VARIATION SELECTOR FOUR
+    (0x200B, 0x200F),   // Cf ZERO WIDTH SPACE..RIGHT-TO-LEFT MARK
+    (0x202A, 0x202E),   // Cf LEFT-TO-RIGHT EMBEDDING..RIGHT-TO-LEFT OVERRIDE
+    (0x2060, 0x2064),   // Cf WORD JOINER..INVISIBLE PLUS
+    (0x2065, 0x2065),   // Cn <reserved-2065>
+    (0x2066, 0x206F),   // Cf LEFT-TO-RIGHT ISOLATE..NOMINAL DIGIT SHAPES
+    (0x3164, 0x3164),   // Lo HANGUL FILLER
+    (0xFE00, 0xFE0F),   // Mn VARIATION SELECTOR-1..VARIATION SELECTOR-16
+    (0xFEFF, 0xFEFF),   // Cf ZERO WIDTH NO-BREAK SPACE
+    (0xFFA0, 0xFFA0),   // Lo HALFWIDTH HANGUL FILLER
+    (0xFFF0, 0xFFF8),   // Cn <reserved-FFF0>..<reserved-FFF8>
+    (0x1BCA0, 0x1BCA3), // Cf SHORTHAND FORMAT LETTER OVERLAP..SHORTHAND FORMAT UP STEP
+    (0x1D173, 0x1D17A), // Cf MUSICAL SYMBOL BEGIN BEAM..MUSICAL SYMBOL END PHRASE
+    (0xE0000, 0xE0000), // Cn <reserved-E0000>
+    (0xE0001, 0xE0001), // Cf LANGUAGE TAG
+    (0xE0002, 0xE001F), // Cn <reserved-E0002>..<reserved-E001F>
+    (0xE0020, 0xE007F), // Cf TAG SPACE..CANCEL TAG
+    (0xE0080, 0xE00FF), // Cn <reserved-E0080>..<reserved-E00FF>
+    (0xE0100, 0xE01EF), // Mn VARIATION SELECTOR-17..VARIATION SELECTOR-256
+    (0xE01F0, 0xE0FFF), // Cn <reserved-E01F0>..<reserved-E0FFF>
+];
+
+/// The Default_Ignorable_Code_Point property.
+fn default_ignorable(c: char) -> bool {
+    DEFAULT_IGNORABLE_CODE_POINT
+        .iter()
+        .any(|&(first, last)| first <= c as u32 && c as u32 <= last)
+}
+
+/// The general category of `c`, by its two-letter abbreviation (only those §2.6 names).
+fn general_category(c: char) -> &'static str {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    match c.general_category() {
+        GeneralCategory::Control => "Cc",
+        GeneralCategory::Format => "Cf",
+        GeneralCategory::LineSeparator => "Zl",
+        GeneralCategory::ParagraphSeparator => "Zp",
+        _ => "other",
+    }
+}
+
+/// **blank**: U+2800 BRAILLE PATTERN BLANK, U+1D159 MUSICAL SYMBOL NULL NOTEHEAD.
+fn blank(c: char) -> bool {
+    matches!(c as u32, 0x2800 | 0x1D159)
+}
+
+/// "A character of *X* is suspicious if it is neither whitespace nor ignorable and is
+/// Default_Ignorable_Code_Point, of general category Cc, Cf, Zl or Zp, or blank." Its kind and
+/// reported name are those of the first row of §2.6's table that contains it.
 fn suspicious(c: char) -> Option<(SuspiciousKind, &'static str)> {
     use SuspiciousKind::{Bidi, Control, Invisible, Tag};
+    let category = general_category(c);
+    let is_suspicious = !whitespace(c)
+        && !ignorable(c)
+        && (default_ignorable(c) || matches!(category, "Cc" | "Cf" | "Zl" | "Zp") || blank(c));
+    if !is_suspicious {
+        return None;
+    }
     Some(match c as u32 {
         0x061C => (Bidi, "ARABIC LETTER MARK"),
         0x200E => (Bidi, "LEFT-TO-RIGHT MARK"),
@@ -130,10 +194,15 @@ fn suspicious(c: char) -> Option<(SuspiciousKind, &'static str)> {
         0x180E => (Invisible, "MONGOLIAN VOWEL SEPARATOR"),
         0x2061..=0x2064 => (Invisible, "INVISIBLE OPERATOR"),
         0x206A..=0x206F => (Invisible, "DEPRECATED FORMAT CHARACTER"),
-        0xFE00..=0xFE0F | 0xE0100..=0xE01EF => (Invisible, "VARIATION SELECTOR"),
+        0x180B..=0x180D | 0x180F | 0xFE00..=0xFE0F | 0xE0100..=0xE01EF => {
+            (Invisible, "VARIATION SELECTOR")
+        }
         0xFFF9..=0xFFFB => (Invisible, "INTERLINEAR ANNOTATION CHARACTER"),
-        0x0000..=0x001F | 0x007F..=0x009F if !whitespace(c) => (Control, "CONTROL CHARACTER"),
-        _ => return None,
+        0x2800 => (Invisible, "BRAILLE PATTERN BLANK"),
+        0x1D159 => (Invisible, "MUSICAL SYMBOL NULL NOTEHEAD"),
+        _ if category == "Cc" => (Control, "CONTROL CHARACTER"),
+        _ if matches!(category, "Cf" | "Zl" | "Zp") => (Invisible, "FORMAT CHARACTER"),
+        _ => (Invisible, "DEFAULT IGNORABLE CHARACTER"),
     })
 }
 
@@ -566,6 +635,47 @@ mod tests {
         }
         assert_eq!(layout.line_endings, "lf");
         assert!(!layout.bom && !layout.normalization);
+    }
+
+    /// The reference's Default_Ignorable_Code_Point table is the UCD property, as `regex-syntax`
+    /// has it, at every code point.
+    #[test]
+    fn default_ignorable_table_is_the_ucd_property() {
+        use regex_syntax::hir::{Class, HirKind};
+        let hir = regex_syntax::ParserBuilder::new()
+            .build()
+            .parse(r"\p{Default_Ignorable_Code_Point}")
+            .unwrap();
+        let HirKind::Class(Class::Unicode(class)) = hir.kind() else {
+            panic!("not a class");
+        };
+        for c in (0..=0x10_FFFFu32).filter_map(char::from_u32) {
+            let in_ucd = class
+                .ranges()
+                .iter()
+                .any(|r| r.start() <= c && c <= r.end());
+            assert_eq!(default_ignorable(c), in_ucd, "U+{:04X}", c as u32);
+        }
+    }
+
+    /// Issue 6, item 3: low quotes are kept, U+1680 is a visible character, and U+180B, U+2800
+    /// and U+1D173 are reported.
+    #[test]
+    fn look_alike_marks_are_kept_and_invisibles_reported() {
+        assert_eq!(canonicalize("\u{201A}a\u{201E}").text, "\u{201A}a\u{201E}");
+        assert_eq!(canonicalize("\u{201B}a\u{201F}").text, "'a\"");
+        assert_eq!(canonicalize("a\u{1680}b").text, "a\u{1680}b");
+        let c = canonicalize("a\u{180B}b\u{2800}c\u{1D173}d");
+        let names: Vec<&str> = c.suspicious.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "VARIATION SELECTOR",
+                "BRAILLE PATTERN BLANK",
+                "FORMAT CHARACTER"
+            ]
+        );
+        assert_eq!(c.suspicious_counts.invisible, 3);
     }
 
     #[test]

@@ -239,7 +239,8 @@ impl<'a, S: Sink, E: LayoutEvents, const RAW: bool> Scanner<'a, S, E, RAW> {
         true
     }
 
-    /// Curly quotes, folded to ASCII (step 1). They are all encoded E2 80 98..9F.
+    /// Curly quotes, folded to ASCII (step 1). They are all encoded E2 80 98..9F; the low ones
+    /// among those (U+201A, U+201E) are not folded, and pass as other characters.
     #[inline(always)]
     fn quote(&mut self) -> bool {
         let (bytes, i) = (self.bytes, self.i);
@@ -249,12 +250,11 @@ impl<'a, S: Sink, E: LayoutEvents, const RAW: bool> Scanner<'a, S, E, RAW> {
         let Some(c) = curly_quote(bytes[i], bytes[i + 1], bytes[i + 2]) else {
             return false;
         };
+        let Some(folded) = fold_quote(c) else {
+            return false;
+        };
         self.sink.span(&self.input[self.span_start..i]);
-        self.sink.span(if fold_quote(c) == Some('"') {
-            "\""
-        } else {
-            "'"
-        });
+        self.sink.span(if folded == '"' { "\"" } else { "'" });
         self.count_to(i);
         self.counted_to = i;
         self.events.quote(self.pos, c);
