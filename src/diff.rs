@@ -1062,15 +1062,20 @@ pub fn separator_changes(
     }
     let copy_gap = |p: u64| -> &'static str {
         match copy_gaps.binary_search_by_key(&p, |g| g.pos) {
+            Ok(i) if copy_gaps[i].weak => "",
             Ok(i) if copy_gaps[i].line_break => "|",
             Ok(_) => " ",
             Err(_) => "",
         }
     };
     let statement_gap = |p: u64, shown: Option<&'static str>| -> &'static str {
-        if shown == Some("\n\n") || separators.hard_line_breaks.binary_search(&p).is_ok() {
+        let has = |list: &[u64]| list.binary_search(&p).is_ok();
+        if shown == Some("\n\n")
+            || has(&separators.hard_line_breaks)
+            || has(&separators.soft_line_breaks)
+        {
             "|"
-        } else if shown.is_some() || separators.hard_spaces.binary_search(&p).is_ok() {
+        } else if shown.is_some() || has(&separators.hard_spaces) || has(&separators.soft_spaces) {
             " "
         } else {
             ""
@@ -1124,7 +1129,8 @@ pub fn separator_changes_in_passage(
     let within = Separators {
         hard_line_breaks: inside(&separators.hard_line_breaks),
         hard_spaces: inside(&separators.hard_spaces),
-        soft_gaps: inside(&separators.soft_gaps),
+        soft_line_breaks: inside(&separators.soft_line_breaks),
+        soft_spaces: inside(&separators.soft_spaces),
     };
     let shifted: Vec<Gap> = copy_gaps
         .iter()
