@@ -24,8 +24,8 @@
 //!     separator (§2.10): `verify` calls it `modified`, with separator changes;
 //!   - `modified`: the canonical digests differ.
 //! - `separators:` the original's separators (§2.10): comma-separated `line P` (a hard line break
-//!   at position P), `space P` (a hard space) and `soft P` (a soft gap the canonical text does not
-//!   show), or `none`. The set must be equal.
+//!   at position P), `space P` (a hard space), `wrap P` (a soft line break) and `soft P` (a soft
+//!   space the canonical text does not show), or `none`. The set must be equal.
 //! - `differences:` comma-separated [`LayoutDifference`] names (`encoding`, `byte_order_mark`,
 //!   `line_endings`, `wrapping`, `paragraph_breaks`, `blank_lines`, `spacing`, `quotes`,
 //!   `invisible_characters`, `unicode_normalization`). Required for `reformatted`, forbidden
@@ -419,11 +419,11 @@ fn parse_vector(name: &str, content: &str) -> Result<Vector, String> {
             let list = comma_list(v);
             for item in &list {
                 let ok = item.split_once(' ').is_some_and(|(kind, pos)| {
-                    matches!(kind, "line" | "space" | "soft") && pos.parse::<u64>().is_ok()
+                    matches!(kind, "line" | "space" | "wrap" | "soft") && pos.parse::<u64>().is_ok()
                 });
                 if !ok {
                     return Err(format!(
-                        "separators `{item}` is not `line P`, `space P` or `soft P`"
+                        "separators `{item}` is not `line P`, `space P`, `wrap P` or `soft P`"
                     ));
                 }
             }
@@ -680,7 +680,8 @@ fn check_with(v: &Vector, canonicalize: Canonicalizer, fast: bool) -> Vec<String
         let actual: BTreeSet<String> = [
             ("line", &s.hard_line_breaks),
             ("space", &s.hard_spaces),
-            ("soft", &s.soft_gaps),
+            ("wrap", &s.soft_line_breaks),
+            ("soft", &s.soft_spaces),
         ]
         .into_iter()
         .flat_map(|(kind, list)| list.iter().map(move |p| format!("{kind} {p}")))

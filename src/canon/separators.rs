@@ -113,7 +113,11 @@ impl Separators {
                 return Some(format!("separators.{name} has a position outside the text"));
             }
         }
-        let mut all: Vec<u64> = self.lists().iter().flat_map(|(_, l)| l.iter().copied()).collect();
+        let mut all: Vec<u64> = self
+            .lists()
+            .iter()
+            .flat_map(|(_, l)| l.iter().copied())
+            .collect();
         all.sort_unstable();
         if all.windows(2).any(|w| w[0] == w[1]) {
             return Some("separators lists a position twice".into());
@@ -421,8 +425,8 @@ struct PendingRun {
 
 impl PendingRun {
     fn punctuated(&self) -> bool {
-        let between_digits = self.before_punctuation.is_some_and(|c| c.is_numeric())
-            && self.after.is_numeric();
+        let between_digits =
+            self.before_punctuation.is_some_and(|c| c.is_numeric()) && self.after.is_numeric();
         self.punctuation.is_some() && !between_digits
     }
 }
@@ -568,7 +572,7 @@ impl Scan {
             0 => join.is_empty() && items_apart && !r.punctuated(),
             1 => {
                 let prose = self.prose.get(r.paragraph).copied().unwrap_or(false);
-                !r.punctuated() && !(prose && self.full_line(r, join))
+                !(r.punctuated() || prose && self.full_line(r, join))
             }
             _ => !r.punctuated(),
         };

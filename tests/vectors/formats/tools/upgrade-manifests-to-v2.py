@@ -3,9 +3,12 @@
 attest-canon/2 (docs/SPEC.md §0.1): add `canonical.separators` (§2.10) and re-sign, independently
 of attest (Python's json for JCS, hashlib, and `cryptography`'s Ed25519 with the RFC 8032 keys).
 
-The statements of these vectors have no hard separator and no soft gap, so every separators list
-is empty; `tests/formats.rs` re-signs the known-answer statements with attest and checks that it
-gives the same manifest byte for byte, which pins that.
+The known-answer statements are paragraphs of one line each, so their separators follow from
+SPEC §2.10 directly: each paragraph break is a soft line break when the paragraph before it ends
+with separating punctuation (all of them do), at the position that counts the token characters
+before it (`separators_of_one_line_paragraphs`). The other vectors' statements are not in the files,
+and their separators lists are empty. `tests/formats.rs` re-signs the known-answer statements with
+attest and checks that it gives the same manifest byte for byte, which pins both.
 
 Run once from the repository root: python3 tests/vectors/formats/tools/upgrade-manifests-to-v2.py
 """
@@ -33,6 +36,23 @@ def payload(manifest):
     return LABEL + b"\x00" + jcs(body).encode("utf-8")
 
 
+SEPARATING = set(".,;:!?…。，、；：！？．｡､")
+CLOSING = set("\"'»›」』)]）］】〕》〉〗〙〛｣")
+
+
+def separators_of_one_line_paragraphs(statement):
+    paragraphs = [p for p in statement.split("\n\n") if p.strip()]
+    assert all("\n" not in p.strip() for p in paragraphs), "one line per paragraph"
+    hard, soft, tokens = [], [], 0
+    for p in paragraphs[:-1]:
+        text = p.strip()
+        assert all(not ch.isspace() or ch == " " for ch in text)
+        tokens += sum(1 for ch in text if not ch.isspace())
+        last = text.rstrip("".join(CLOSING))[-1:]
+        (soft if last in SEPARATING else hard).append(tokens)
+    return {"hard_line_breaks": hard, "hard_spaces": [], "soft_line_breaks": soft, "soft_spaces": []}
+
+
 def add_separators(text, name):
     if "unknown-format-version" not in name:
         text = text.replace('"format": "attest-manifest/1"', '"format": "attest-manifest/2"')
@@ -40,12 +60,14 @@ def add_separators(text, name):
         text = text.replace('"version": "attest-canon/2"', '"version": "attest-canon/3"')
     else:
         text = text.replace('"version": "attest-canon/1"', '"version": "attest-canon/2"')
+    # An earlier draft of the member (re-run): drop it, then add the current one.
+    text = re.sub(r',\n *"separators": \{.*?\n *\}(?=\n *\})', "", text, flags=re.S)
     m = re.search(r'\n( *)"layout": \{.*?\n\1\}', text, re.S)
     if not m:
         return text
     ind = m.group(1)
     sep = (f',\n{ind}"separators": {{\n{ind}  "hard_line_breaks": [],\n{ind}  "hard_spaces": [],\n'
-           f'{ind}  "soft_gaps": []\n{ind}}}')
+           f'{ind}  "soft_line_breaks": [],\n{ind}  "soft_spaces": []\n{ind}}}')
     return text[:m.end()] + sep + text[m.end():]
 
 
@@ -74,7 +96,7 @@ def sign_entry(manifest, key, flip=False, signed=None):
 for path in sorted(glob.glob("tests/vectors/formats/*.txt")):
     name = path.rsplit("/", 1)[1]
     text = open(path, encoding="utf-8").read()
-    if "attest-manifest/1" not in text and "attest-canon/1" not in text:
+    if "format-1-from-attest-0.1" in name or "without-separators" in name or ('"canonical"' not in text):
         continue
     header, secs = sections(text)
     secs = [(n, add_separators(b, name) if n in ("input", "manifest") else b) for n, b in secs]
@@ -82,6 +104,9 @@ for path in sorted(glob.glob("tests/vectors/formats/*.txt")):
     if resign:
         i = [n for n, _ in secs].index("manifest" if name.startswith("kat") else "input")
         manifest = json.loads(secs[i][1])
+        if name.startswith("kat"):
+            statement = dict(secs)["statement"]
+            manifest["canonical"]["separators"] = separators_of_one_line_paragraphs(statement)
         if "by-a-different-key" in name or "not-in-trust-store" in name:
             sign_entry(manifest, TEST2)
         elif "one-bit-flipped" in name:
