@@ -8,23 +8,45 @@
 //! digests), `statement_mismatch` (the statement file beside the manifest differs), and per issuer,
 //! over the manifests its trusted keys signed: `chain_fork`, `chain_gap`, `chain_broken`, `duplicate`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::archive::{self, with_causes, Archive, ArchiveError, FileProblem, Listing};
+use crate::archive::state::{Position, SeenHeads};
+use crate::archive::{self, with_causes, Archive, ArchiveError, FileProblem, Listing, Sniffed};
 use crate::digest::Digest;
+use crate::fsutil::path_text;
 use crate::input;
 use crate::keys::TrustStore;
 use crate::manifest::{Manifest, SignatureStatus};
-use crate::report::{AuditProblem, AuditReport, IssuerSummary, ProblemKind};
+use crate::report::{
+    AuditProblem, AuditReport, HeadCheck, HeadOutcome, HeadSource, IgnoreReason, IgnoredEntry,
+    IssuerSummary, ProblemKind, Warning, WarningKind,
+};
 
 /// Audit options.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// Another directory where statement files may be found by their `file_name`.
+    /// A directory holding the statement files of the archive's manifests: every manifest's statement
+    /// is then expected there (found by its exact digest), and a missing one is `statement_missing`.
+    /// It must be a readable directory.
     pub statements_dir: Option<PathBuf>,
+    /// Heads known from elsewhere: remembered from an earlier audit of this archive, or obtained out
+    /// of band (`--expect-head`). An archive that ends earlier is a `rollback`, another manifest at
+    /// the known position a `head_mismatch`.
+    pub known_heads: Vec<KnownHead>,
+}
+
+/// A head of an issuer's chain known from outside the archive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownHead {
+    /// The issuer.
+    pub issuer: String,
+    /// Its position and manifest digest.
+    pub position: Position,
+    /// Where it is known from.
+    pub source: HeadSource,
 }
 
 /// A manifest that its issuer's trusted key signed, for the chain check.
@@ -33,6 +55,15 @@ struct ChainLink {
     seq: u64,
     prev: Option<Digest>,
     digest: Digest,
+    date: String,
+}
+
+/// A statement file a manifest names.
+struct Claim {
+    manifest: PathBuf,
+    file_name: String,
+    exact: Digest,
+    canonical: Digest,
 }
 
 /// Manifests checked in parallel between two progress reports (and the most results held at once
@@ -46,6 +77,11 @@ struct FileResult {
     identity: Option<(String, u64)>,
     /// Set when the manifest's issuer validly signed it: its place in the chain.
     link: Option<ChainLink>,
+    /// The statement file it names, when it parsed.
+    claim: Option<Claim>,
+    /// When it did not parse: whether its content is JSON of another kind (then it is not a
+    /// manifest at all).
+    other_json: bool,
 }
 
 /// Audit the archive at `root`. `progress(done, total)` is called as manifests are checked.
@@ -57,9 +93,14 @@ pub fn audit(
     options: &Options,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<AuditReport, ArchiveError> {
+    let statements = match &options.statements_dir {
+        Some(dir) => Some(StatementsDir::index(dir)?),
+        None => None,
+    };
     let Listing {
         files,
         problems: load_problems,
+        ignored,
     } = archive.list()?;
     if files.is_empty() && load_problems.is_empty() {
         // Fail closed: an empty archive is more likely a wrong path than a clean archive.
@@ -69,11 +110,20 @@ pub fn audit(
     }
     let mut report = AuditReport {
         archive: archive.name(),
-        manifests: files.len(),
+        manifests: 0,
         valid: 0,
         statements_checked: 0,
         issuers: Vec::new(),
         problems: Vec::new(),
+        head_checks: Vec::new(),
+        ignored: ignored
+            .into_iter()
+            .map(|i| IgnoredEntry {
+                path: path_text(&i.path),
+                reason: i.reason,
+            })
+            .collect(),
+        warnings: Vec::new(),
     };
     for p in load_problems {
         report.problems.push(problem(
@@ -83,48 +133,70 @@ pub fn audit(
         ));
     }
     let mut chains: BTreeMap<String, Vec<ChainLink>> = BTreeMap::new();
-    let mut counts: BTreeMap<String, (usize, u64)> = BTreeMap::new();
     let mut parsed: Vec<String> = Vec::with_capacity(files.len());
+    let mut claims: Vec<Claim> = Vec::new();
+    let mut unparsed: Vec<(PathBuf, Vec<AuditProblem>, bool)> = Vec::new();
+    let mut issuers_seen: BTreeSet<String> = BTreeSet::new();
 
     for (batch_index, batch) in files.chunks(BATCH).enumerate() {
         progress(batch_index * BATCH, files.len());
-        let results: Vec<(FileResult, usize)> = batch
+        let results: Vec<FileResult> = batch
             .par_iter()
-            .map(|path| {
-                let mut statements_checked = 0;
-                let result = check_file(archive, path, trust, options, &mut statements_checked);
-                (result, statements_checked)
-            })
+            .map(|path| check_file(archive, path, trust))
             .collect();
-        for (path, (result, statements_checked)) in batch.iter().zip(results) {
-            report.statements_checked += statements_checked;
-            report.problems.extend(result.problems);
-            if let Some((issuer, seq)) = result.identity {
-                parsed.push(path.display().to_string());
-                // The summary counts only manifests a trusted key of their issuer signed, so an
-                // impostor's files (reported as problems) cannot inflate an issuer's chain.
-                if let Some(link) = result.link {
-                    let count = counts.entry(issuer.clone()).or_default();
-                    count.0 += 1;
-                    count.1 = count.1.max(seq);
-                    chains.entry(issuer).or_default().push(link);
+        for (path, result) in batch.iter().zip(results) {
+            claims.extend(result.claim);
+            match result.identity {
+                Some((issuer, _seq)) => {
+                    report.problems.extend(result.problems);
+                    parsed.push(path_text(path));
+                    issuers_seen.insert(issuer.clone());
+                    // The summary counts only manifests a trusted key of their issuer signed, so
+                    // an impostor's files (reported as problems) cannot inflate an issuer's chain.
+                    if let Some(link) = result.link {
+                        chains.entry(issuer).or_default().push(link);
+                    }
                 }
+                None => unparsed.push((path.clone(), result.problems, result.other_json)),
             }
         }
     }
     progress(files.len(), files.len());
 
-    for (issuer, links) in chains {
-        check_chain(&issuer, links, &mut report);
-    }
-    report.issuers = counts
-        .into_iter()
-        .map(|(issuer, (manifests, latest_seq))| IssuerSummary {
-            issuer,
-            manifests,
-            latest_seq,
-        })
+    // A `.json` file that did not parse is a statement file when a manifest beside it names it,
+    // and not a manifest when it is JSON of another format; otherwise it is a damaged manifest.
+    let beside: BTreeSet<PathBuf> = claims
+        .iter()
+        .filter_map(|c| archive.statement_beside(&c.manifest, &c.file_name))
         .collect();
+    let mut not_manifests = 0;
+    for (path, problems, other_json) in unparsed {
+        not_manifests += usize::from(beside.contains(&path) || other_json);
+        if beside.contains(&path) {
+            report.ignored.push(IgnoredEntry {
+                path: path_text(&path),
+                reason: IgnoreReason::Statement,
+            });
+        } else if other_json {
+            report.ignored.push(IgnoredEntry {
+                path: path_text(&path),
+                reason: IgnoreReason::OtherFormat,
+            });
+        } else {
+            report.problems.extend(problems);
+        }
+    }
+    report.manifests = files.len() - not_manifests;
+    check_statements(archive, &claims, statements.as_ref(), &mut report);
+
+    let mut heads: BTreeMap<String, Vec<(u64, Digest)>> = BTreeMap::new();
+    for (issuer, links) in chains {
+        let summary = check_chain(&issuer, links, &mut report, &mut heads);
+        report.issuers.push(summary);
+    }
+    check_known_heads(&options.known_heads, &heads, &mut report);
+    warn_about_issuers(trust, &issuers_seen, &mut report);
+
     let with_problems: std::collections::HashSet<&str> =
         report.problems.iter().map(|p| p.path.as_str()).collect();
     let valid = parsed
@@ -135,21 +207,20 @@ pub fn audit(
     report
         .problems
         .sort_by(|a, b| (&a.path, &a.kind).cmp(&(&b.path, &b.kind)));
+    report.ignored.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(report)
 }
 
-/// Check one manifest file on its own (everything but the chain).
-fn check_file(
-    archive: &dyn Archive,
-    path: &Path,
-    trust: &TrustStore,
-    options: &Options,
-    statements_checked: &mut usize,
-) -> FileResult {
+/// Check one manifest file on its own (everything but the chain and the statement files).
+fn check_file(archive: &dyn Archive, path: &Path, trust: &TrustStore) -> FileResult {
     let manifest = match archive::read_entry(archive, path) {
         Ok(m) => m,
         Err(file_problem) => {
             let kind = problem_kind(&file_problem);
+            let other_json = matches!(file_problem, FileProblem::Malformed(_))
+                && archive
+                    .read(path)
+                    .is_ok_and(|b| archive::sniff_bytes(&b) == Sniffed::OtherJson);
             return FileResult {
                 problems: vec![problem(
                     path,
@@ -161,19 +232,17 @@ fn check_file(
                 )],
                 identity: None,
                 link: None,
+                claim: None,
+                other_json,
             };
         }
     };
     let mut problems = Vec::new();
-    let issuer_signed = check_manifest(
-        archive,
-        path,
-        &manifest,
-        trust,
-        options,
-        &mut problems,
-        statements_checked,
-    );
+    let issuer_signed = check_manifest(path, &manifest, trust, &mut problems);
+    if let Some(root) = archive.layout_root() {
+        check_place(root, path, &manifest, &mut problems);
+    }
+    let wire = manifest.wire();
     FileResult {
         problems,
         identity: Some((manifest.issuer().to_string(), manifest.seq())),
@@ -182,7 +251,61 @@ fn check_file(
             seq: manifest.seq(),
             prev: manifest.prev(),
             digest: manifest.digest(),
+            date: wire.statement.date.clone(),
         }),
+        claim: Some(Claim {
+            manifest: path.to_path_buf(),
+            file_name: wire.statement.file_name.clone(),
+            exact: wire.statement.exact_digest,
+            canonical: wire.canonical.digest,
+        }),
+        other_json: false,
+    }
+}
+
+/// `misplaced`: a manifest whose path disagrees with its content. Every manifest must be named
+/// `*.json` (lower case) and not hidden; one named the way `sign` names them
+/// (`<issuer slug>/<seq>-…json`) must sit in its issuer's folder with its own sequence number.
+fn check_place(root: &Path, path: &Path, m: &Manifest, problems: &mut Vec<AuditProblem>) {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut wrong = Vec::new();
+    if name.starts_with('.') || path.extension().is_none_or(|e| e != "json") {
+        wrong.push(format!(
+            "it is named {}, but a manifest is named *.json and is not hidden",
+            path_text(Path::new(&name))
+        ));
+    }
+    let digits: String = name.chars().take_while(char::is_ascii_digit).collect();
+    let laid_out = digits.len() >= 6 && name[digits.len()..].starts_with('-');
+    if laid_out {
+        if digits.parse::<u64>().ok() != Some(m.seq()) {
+            wrong.push(format!(
+                "its name says seq {digits}, but it is seq {}",
+                m.seq()
+            ));
+        }
+        let folder = archive::issuer_folder(m.issuer());
+        let expected = root.join(&folder);
+        if path.parent() != Some(expected.as_path()) {
+            wrong.push(format!(
+                "it is a manifest of {:?}, whose folder is {}",
+                m.issuer(),
+                path_text(&expected)
+            ));
+        }
+    }
+    if !wrong.is_empty() {
+        problems.push(problem(
+            path,
+            ProblemKind::Misplaced,
+            format!(
+                "{}; a mirror may have moved or renamed it. Compare with a good copy of the archive",
+                wrong.join("; ")
+            ),
+        ));
     }
 }
 
@@ -197,7 +320,7 @@ fn problem_kind(file_problem: &FileProblem) -> ProblemKind {
 
 fn problem(path: &Path, kind: ProblemKind, message: String) -> AuditProblem {
     AuditProblem {
-        path: path.display().to_string(),
+        path: path_text(path),
         kind,
         message,
     }
@@ -206,15 +329,19 @@ fn problem(path: &Path, kind: ProblemKind, message: String) -> AuditProblem {
 /// Check signatures, trust and content of one manifest; returns whether its issuer validly signed
 /// it (so that it takes part in the chain check).
 fn check_manifest(
-    archive: &dyn Archive,
     path: &Path,
     m: &Manifest,
     trust: &TrustStore,
-    options: &Options,
     problems: &mut Vec<AuditProblem>,
-    statements_checked: &mut usize,
 ) -> bool {
     let checks = m.check_signatures(trust);
+    // Keys the trust store already holds for the issuer this manifest claims: an unknown key
+    // claiming the same name is more likely an impostor's than a new key of the issuer.
+    let issuer_keys: Vec<String> = trust
+        .keys()
+        .filter(|k| k.key.issuer == m.issuer())
+        .map(|k| k.key.key_id.to_string())
+        .collect();
     for check in &checks {
         match check.status {
             SignatureStatus::Invalid => problems.push(problem(
@@ -223,6 +350,16 @@ fn check_manifest(
                 format!(
                     "the signature by key {} does not verify: the manifest was altered after signing",
                     check.key_id
+                ),
+            )),
+            SignatureStatus::UnknownKey if !issuer_keys.is_empty() => problems.push(problem(
+                path,
+                ProblemKind::UnknownKey,
+                format!(
+                    "signed by key {} which is not in the trust store. {:?} already has trusted key {}; a second key claiming the name is more likely an impostor. Do not add it unless the issuer confirms it, outside attest and not through this archive, as a new key of theirs",
+                    check.key_id,
+                    m.issuer(),
+                    issuer_keys.join(", ")
                 ),
             )),
             SignatureStatus::UnknownKey => problems.push(problem(
@@ -247,66 +384,219 @@ fn check_manifest(
     for p in m.content_problems() {
         problems.push(problem(path, ProblemKind::CanonicalMismatch, p));
     }
-    check_statement_file(archive, path, m, options, problems, statements_checked);
     assessment.issuer_signed
 }
 
-/// Check the statement file beside the manifest (and in `--statements DIR`), where one exists.
-fn check_statement_file(
-    archive: &dyn Archive,
-    path: &Path,
-    m: &Manifest,
-    options: &Options,
-    problems: &mut Vec<AuditProblem>,
-    statements_checked: &mut usize,
-) {
-    let name = &m.wire().statement.file_name;
-    let mut places: Vec<PathBuf> = Vec::new();
-    places.extend(archive.statement_beside(path, name));
-    if let Some(dir) = &options.statements_dir {
-        places.push(dir.join(name));
-    }
-    for place in places.into_iter().filter(|p| p.is_file()) {
-        *statements_checked += 1;
-        let bytes = match input::read_bytes(&place) {
-            Ok(b) => b,
-            Err(e) => {
-                problems.push(problem(
-                    &place,
-                    ProblemKind::StatementMismatch,
-                    e.to_string(),
-                ));
-                continue;
-            }
+/// The statement files of a `--statements` directory, by exact digest and by name.
+struct StatementsDir {
+    dir: PathBuf,
+    by_digest: HashMap<Digest, PathBuf>,
+    /// Entries that could not be used (links, unreadable files).
+    problems: Vec<AuditProblem>,
+}
+
+impl StatementsDir {
+    /// Read every regular file under `dir` (links are reported, never followed). `dir` must be a
+    /// readable directory.
+    fn index(dir: &Path) -> Result<StatementsDir, ArchiveError> {
+        let fail = |cause| ArchiveError::StatementsDir {
+            path: path_text(dir),
+            cause,
         };
-        if Digest::of(&bytes) == m.wire().statement.exact_digest {
-            continue;
+        let meta = std::fs::metadata(dir).map_err(fail)?;
+        if !meta.is_dir() {
+            return Err(fail(std::io::Error::other("it is not a directory")));
         }
-        let same_words = input::decode(&bytes, &place.display().to_string())
-            .map(|d| crate::canon::summarize(&d.text).digest == m.wire().canonical.digest)
-            .unwrap_or(false);
-        let what = if same_words {
-            "differs in layout from the signed bytes (same canonical text)"
-        } else {
-            "has different words from the signed statement"
-        };
-        problems.push(problem(
-            &place,
-            ProblemKind::StatementMismatch,
-            format!("{what}; its manifest is {}", path.display()),
-        ));
+        std::fs::read_dir(dir).map_err(fail)?;
+        let mut files = Vec::new();
+        let mut problems = Vec::new();
+        for item in walkdir::WalkDir::new(dir).follow_links(false) {
+            match item {
+                Ok(e) if e.depth() > 0 && e.file_type().is_symlink() => problems.push(problem(
+                    e.path(),
+                    ProblemKind::Unreadable,
+                    "is a symbolic link; attest does not follow links among statement files. Copy what it points to instead".into(),
+                )),
+                Ok(e) if e.file_type().is_file() => files.push(e.into_path()),
+                Ok(_) => {}
+                Err(err) => {
+                    let path = err.path().unwrap_or(dir).to_path_buf();
+                    problems.push(problem(
+                        &path,
+                        ProblemKind::Unreadable,
+                        format!("cannot read it: {err}"),
+                    ));
+                }
+            }
+        }
+        let digests: Vec<(PathBuf, Result<Digest, String>)> = files
+            .into_par_iter()
+            .map(|p| {
+                let d = input::read_bytes(&p)
+                    .map(|b| Digest::of(&b))
+                    .map_err(|e| e.to_string());
+                (p, d)
+            })
+            .collect();
+        let mut by_digest = HashMap::new();
+        for (path, digest) in digests {
+            match digest {
+                Ok(d) => {
+                    by_digest.entry(d).or_insert(path);
+                }
+                Err(e) => problems.push(problem(&path, ProblemKind::Unreadable, e)),
+            }
+        }
+        Ok(StatementsDir {
+            dir: dir.to_path_buf(),
+            by_digest,
+            problems,
+        })
     }
 }
 
-fn check_chain(issuer: &str, mut links: Vec<ChainLink>, report: &mut AuditReport) {
+/// What is at a place where a statement file may be, without following a link.
+enum AtPlace {
+    Nothing,
+    /// A regular file, with its bytes' digest (or why it could not be read).
+    File(Result<(Digest, Vec<u8>), String>),
+    /// Something else: a directory, a link, a FIFO.
+    Other(&'static str),
+}
+
+fn at_place(place: &Path) -> AtPlace {
+    match std::fs::symlink_metadata(place) {
+        Err(_) => AtPlace::Nothing,
+        Ok(m) if m.file_type().is_symlink() => AtPlace::Other("a symbolic link (never followed)"),
+        Ok(m) if m.is_dir() => AtPlace::Other("a directory"),
+        Ok(m) if !m.is_file() => AtPlace::Other("not a regular file"),
+        Ok(_) => AtPlace::File(
+            input::read_bytes(place)
+                .map(|b| (Digest::of(&b), b))
+                .map_err(|e| e.to_string()),
+        ),
+    }
+}
+
+/// `statement_mismatch` for `place` against the manifest of `claim`.
+fn mismatch(place: &Path, bytes: &[u8], claim: &Claim) -> AuditProblem {
+    let same_words = input::decode(bytes, &path_text(place))
+        .map(|d| crate::canon::summarize(&d.text).digest == claim.canonical)
+        .unwrap_or(false);
+    let what = if same_words {
+        "differs in layout from the signed bytes (same canonical text)"
+    } else {
+        "has different words from the signed statement"
+    };
+    problem(
+        place,
+        ProblemKind::StatementMismatch,
+        format!("{what}; its manifest is {}", path_text(&claim.manifest)),
+    )
+}
+
+/// Check statement files: beside each manifest (where one is kept, by its signed file name), and
+/// in `--statements DIR` (where every manifest's statement is expected, found by its digest).
+fn check_statements(
+    archive: &dyn Archive,
+    claims: &[Claim],
+    statements: Option<&StatementsDir>,
+    report: &mut AuditReport,
+) {
+    // Beside the manifests: several manifests may name the same file (every statement signed as
+    // `statement.txt`); the file belongs to the one whose digest it has, and accuses none of the
+    // others.
+    let mut places: BTreeMap<PathBuf, Vec<&Claim>> = BTreeMap::new();
+    for c in claims {
+        if let Some(place) = archive.statement_beside(&c.manifest, &c.file_name) {
+            places.entry(place).or_default().push(c);
+        }
+    }
+    for (place, owners) in &places {
+        match at_place(place) {
+            AtPlace::Nothing => {}
+            // A link is already reported by the archive walk.
+            AtPlace::Other(_) if std::fs::symlink_metadata(place).is_ok_and(|m| m.file_type().is_symlink()) => {}
+            AtPlace::Other(what) => {
+                for c in owners {
+                    report.problems.push(problem(
+                        &c.manifest,
+                        ProblemKind::StatementMissing,
+                        format!(
+                            "its statement file {} is {what}, not the signed statement; restore the file from a good copy",
+                            path_text(place)
+                        ),
+                    ));
+                }
+            }
+            AtPlace::File(Err(e)) => {
+                report
+                    .problems
+                    .push(problem(place, ProblemKind::StatementMismatch, e));
+            }
+            AtPlace::File(Ok((digest, bytes))) => {
+                report.statements_checked += 1;
+                if !owners.iter().any(|c| c.exact == digest) {
+                    for c in owners {
+                        report.problems.push(mismatch(place, &bytes, c));
+                    }
+                }
+            }
+        }
+    }
+    let Some(dir) = statements else {
+        return;
+    };
+    report.problems.extend(dir.problems.iter().cloned());
+    let all_digests: BTreeSet<Digest> = claims.iter().map(|c| c.exact).collect();
+    for c in claims {
+        if dir.by_digest.contains_key(&c.exact) {
+            report.statements_checked += 1;
+            continue;
+        }
+        let place = dir.dir.join(&c.file_name);
+        match at_place(&place) {
+            // A file by that name that is no manifest's statement: tampered with.
+            AtPlace::File(Ok((digest, bytes))) if !all_digests.contains(&digest) => {
+                report.statements_checked += 1;
+                report.problems.push(mismatch(&place, &bytes, c));
+            }
+            AtPlace::File(Err(e)) => report
+                .problems
+                .push(problem(&place, ProblemKind::StatementMismatch, e)),
+            other => {
+                let what = match other {
+                    AtPlace::Other(what) => format!("{} is {what}", path_text(&place)),
+                    _ => format!("no file in {} has its digest", path_text(&dir.dir)),
+                };
+                report.problems.push(problem(
+                    &c.manifest,
+                    ProblemKind::StatementMissing,
+                    format!(
+                        "its statement file ({:?}) is missing from the statements directory: {what}. Restore it from a good copy",
+                        c.file_name
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// Check one issuer's chain (the manifests its trusted keys signed), record its head, and sum it
+/// up. A manifest stored twice counts once.
+fn check_chain(
+    issuer: &str,
+    mut links: Vec<ChainLink>,
+    report: &mut AuditReport,
+    heads: &mut BTreeMap<String, Vec<(u64, Digest)>>,
+) -> IssuerSummary {
     links.sort_by(|a, b| (a.seq, &a.path).cmp(&(b.seq, &b.path)));
     // Identical manifests stored twice are duplicates, not forks.
     let mut unique: Vec<ChainLink> = Vec::with_capacity(links.len());
-    let mut first_path: std::collections::HashMap<Digest, PathBuf> =
-        std::collections::HashMap::new();
+    let mut first_path: HashMap<Digest, PathBuf> = HashMap::new();
     for link in links {
         if let Some(same) = first_path.get(&link.digest) {
-            let message = format!("the same manifest as {}", same.display());
+            let message = format!("the same manifest as {}", path_text(same));
             report
                 .problems
                 .push(problem(&link.path, ProblemKind::Duplicate, message));
@@ -348,6 +638,24 @@ fn check_chain(issuer: &str, mut links: Vec<ChainLink>, report: &mut AuditReport
                 ));
             }
         }
+        if let Some(prev_links) = previous {
+            // Dates are what the signer wrote (SPEC §3.1), so going backwards is a warning, not a
+            // problem: a mistyped date, or a statement signed out of order.
+            let latest_before = prev_links.iter().map(|l| l.date.as_str()).max();
+            for link in here {
+                if latest_before.is_some_and(|d| link.date.as_str() < d) {
+                    report.warnings.push(Warning {
+                        kind: WarningKind::DateBackwards,
+                        message: format!(
+                            "{}: {issuer:?}'s manifest with seq {seq} is dated {}, before its predecessor's {}",
+                            path_text(&link.path),
+                            link.date,
+                            latest_before.unwrap_or_default()
+                        ),
+                    });
+                }
+            }
+        }
         if let Some(prev_links) = previous.filter(|_| seq == expected) {
             for link in here {
                 if !prev_links.iter().any(|p| Some(p.digest) == link.prev) {
@@ -361,5 +669,198 @@ fn check_chain(issuer: &str, mut links: Vec<ChainLink>, report: &mut AuditReport
         }
         previous = Some(here);
         expected = seq + 1;
+    }
+    let (latest_seq, head_links) = by_seq
+        .iter()
+        .next_back()
+        .map(|(s, l)| (*s, l.as_slice()))
+        .unwrap_or((0, &[]));
+    let head_digest = match head_links {
+        [one] => Some(one.digest.to_string()),
+        _ => None,
+    };
+    heads.insert(
+        issuer.to_string(),
+        unique.iter().map(|l| (l.seq, l.digest)).collect(),
+    );
+    IssuerSummary {
+        issuer: issuer.to_string(),
+        manifests: unique.len(),
+        latest_seq,
+        head_digest,
+    }
+}
+
+/// Compare each issuer's chain with the heads known from elsewhere: `rollback` when it ends earlier
+/// (or is gone), `head_mismatch` when another manifest (or none) holds the known position.
+fn check_known_heads(
+    known: &[KnownHead],
+    chains: &BTreeMap<String, Vec<(u64, Digest)>>,
+    report: &mut AuditReport,
+) {
+    for k in known {
+        let links = chains.get(&k.issuer).map(Vec::as_slice).unwrap_or(&[]);
+        let latest = links.iter().map(|l| l.0).max();
+        let at_known: Vec<Digest> = links
+            .iter()
+            .filter(|l| l.0 == k.position.seq)
+            .map(|l| l.1)
+            .collect();
+        let outcome = match latest {
+            None => HeadOutcome::Lost,
+            Some(latest) if latest < k.position.seq => HeadOutcome::Rollback,
+            _ if !at_known.contains(&k.position.digest) || at_known.len() > 1 => {
+                HeadOutcome::Mismatch
+            }
+            Some(latest) if latest == k.position.seq => HeadOutcome::Same,
+            Some(_) => HeadOutcome::Extends,
+        };
+        let whence = match k.source {
+            HeadSource::Remembered => "an earlier audit of this archive saw",
+            HeadSource::Expected => "--expect-head says",
+        };
+        let known_text = format!("seq {} ({})", k.position.seq, k.position.digest);
+        let message = match outcome {
+            HeadOutcome::Lost => Some((ProblemKind::Rollback, format!(
+                "{:?} has no trusted manifest in the archive, but {whence} its head at {known_text}: its manifests were deleted or hidden. Restore them from a good copy of the archive",
+                k.issuer
+            ))),
+            HeadOutcome::Rollback => Some((ProblemKind::Rollback, format!(
+                "{:?}'s chain ends at seq {}, but {whence} its head at {known_text}: the newest manifests were deleted or hidden. Restore them from a good copy of the archive",
+                k.issuer,
+                latest.unwrap_or_default()
+            ))),
+            HeadOutcome::Mismatch => Some((ProblemKind::HeadMismatch, format!(
+                "{whence} {:?}'s manifest at {known_text}, but the archive holds {} at that position: history was rewritten, or the known head is wrong",
+                k.issuer,
+                if at_known.is_empty() { "none".to_string() } else { at_known.iter().map(Digest::to_string).collect::<Vec<_>>().join(", ") }
+            ))),
+            HeadOutcome::Same | HeadOutcome::Extends => None,
+        };
+        if let Some((kind, message)) = message {
+            report.problems.push(AuditProblem {
+                path: report.archive.clone(),
+                kind,
+                message,
+            });
+        }
+        report.head_checks.push(HeadCheck {
+            issuer: k.issuer.clone(),
+            seq: k.position.seq,
+            digest: k.position.digest.to_string(),
+            source: k.source,
+            outcome,
+        });
+    }
+}
+
+/// Warnings about issuers: trusted issuers with no manifest in the archive (a deleted folder looks
+/// like this), and issuer names that look alike (one may be an impostor's).
+fn warn_about_issuers(trust: &TrustStore, seen: &BTreeSet<String>, report: &mut AuditReport) {
+    let trusted: BTreeSet<&str> = trust.keys().map(|k| k.key.issuer.as_str()).collect();
+    for issuer in &trusted {
+        if !report.issuers.iter().any(|i| i.issuer == *issuer) {
+            report.warnings.push(Warning {
+                kind: WarningKind::IssuerWithoutManifests,
+                message: format!(
+                    "the trust store trusts {issuer:?}, but the archive holds no manifest it signed; if it should, its folder may have been deleted: compare with a good copy of the archive"
+                ),
+            });
+        }
+    }
+    let names: BTreeSet<&str> = trusted
+        .iter()
+        .copied()
+        .chain(seen.iter().map(String::as_str))
+        .collect();
+    for (a, b) in crate::keys::confusable_pairs(names) {
+        report.warnings.push(Warning {
+            kind: WarningKind::ConfusableIssuers,
+            message: format!(
+                "the issuer names {a:?} and {b:?} look alike but are different names; one may be an impostor's. Check each key with its issuer, outside attest"
+            ),
+        });
+    }
+}
+
+/// The heads remembered from an earlier audit, as known heads to check.
+pub fn remembered_heads(seen: &SeenHeads) -> Vec<KnownHead> {
+    seen.heads
+        .iter()
+        .map(|(issuer, position)| KnownHead {
+            issuer: issuer.clone(),
+            position: *position,
+            source: HeadSource::Remembered,
+        })
+        .collect()
+}
+
+/// Why an expected head could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ExpectedHeadError {
+    /// Not `ISSUER=SEQ:DIGEST`.
+    #[error("expected ISSUER=SEQ:DIGEST")]
+    Shape,
+    /// The sequence number is not a positive integer.
+    #[error("the sequence number is not a positive integer")]
+    Seq,
+    /// The digest is not `sha256:` and 64 hex digits.
+    #[error("the digest is not sha256: followed by 64 hex digits")]
+    Digest,
+}
+
+/// Parse `ISSUER=SEQ:DIGEST` (the issuer may contain `=`: the last `=` separates it).
+pub fn parse_expected_head(text: &str) -> Result<KnownHead, ExpectedHeadError> {
+    let (issuer, rest) = text.rsplit_once('=').ok_or(ExpectedHeadError::Shape)?;
+    let (seq, digest) = rest.split_once(':').ok_or(ExpectedHeadError::Shape)?;
+    if issuer.is_empty() {
+        return Err(ExpectedHeadError::Shape);
+    }
+    let seq: u64 = seq
+        .parse()
+        .ok()
+        .filter(|s| *s > 0)
+        .ok_or(ExpectedHeadError::Seq)?;
+    let digest: Digest = digest.parse().map_err(|_| ExpectedHeadError::Digest)?;
+    Ok(KnownHead {
+        issuer: issuer.to_string(),
+        position: Position { seq, digest },
+        source: HeadSource::Expected,
+    })
+}
+
+/// The heads to remember after `report`: each issuer's head when it extends (or equals) what was
+/// remembered, or is new; the remembered head when the archive rolled back, lost the issuer or
+/// disagrees with it, so that one audit of a truncated mirror does not make the next one clean.
+pub fn heads_to_remember(seen: &SeenHeads, report: &AuditReport) -> SeenHeads {
+    let mut heads = seen.heads.clone();
+    for summary in &report.issuers {
+        let Some(digest) = summary
+            .head_digest
+            .as_deref()
+            .and_then(|d| d.parse::<Digest>().ok())
+        else {
+            continue;
+        };
+        let conflict = report.head_checks.iter().any(|c| {
+            c.issuer == summary.issuer
+                && matches!(
+                    c.outcome,
+                    HeadOutcome::Rollback | HeadOutcome::Lost | HeadOutcome::Mismatch
+                )
+        });
+        if !conflict {
+            heads.insert(
+                summary.issuer.clone(),
+                Position {
+                    seq: summary.latest_seq,
+                    digest,
+                },
+            );
+        }
+    }
+    SeenHeads {
+        archive: report.archive.clone(),
+        heads,
     }
 }

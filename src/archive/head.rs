@@ -74,6 +74,9 @@ pub enum HeaderError {
     /// Not JSON, or the header fields are missing or of the wrong type.
     #[error("it is not a manifest")]
     Json(#[source] serde_json::Error),
+    /// A JSON object whose `format` is not a manifest's (or that has none): some other file.
+    #[error("it is JSON, but not a manifest (its format member does not name one)")]
+    OtherFormat,
 }
 
 /// Refuse JSON that is not an object: its first byte after JSON white space must be `{`.
@@ -90,7 +93,14 @@ fn check_object(json: &[u8]) -> Result<(), HeaderError> {
 /// Parse the header fields of manifest JSON. Anything but a JSON object is refused.
 pub fn parse_header(json: &[u8], path: &Path) -> Result<Header, HeaderError> {
     check_object(json)?;
-    let wire: HeaderWire = serde_json::from_slice(json).map_err(HeaderError::Json)?;
+    let wire: HeaderWire = match serde_json::from_slice(json) {
+        Ok(w) => w,
+        Err(e) if super::sniff_bytes(json) == super::Sniffed::OtherJson => {
+            let _ = e;
+            return Err(HeaderError::OtherFormat);
+        }
+        Err(e) => return Err(HeaderError::Json(e)),
+    };
     Ok(Header {
         path: path.to_path_buf(),
         issuer: wire.issuer,
@@ -137,6 +147,10 @@ pub enum SkipReason {
     NotAnObject,
     /// The file is not JSON, or lacks a manifest's fields.
     NotAManifest,
+    /// The file is a JSON object of another format (a statement kept as JSON, a key file).
+    OtherFormat,
+    /// A hidden directory, not entered.
+    HiddenDirectory,
     /// A head candidate that failed the full check of its form.
     InvalidManifest,
     /// A head candidate without a valid signature by a key accepted for the issuer.
@@ -161,6 +175,7 @@ impl Skipped {
             HeaderError::TooLarge { .. } => SkipReason::TooLarge,
             HeaderError::NotAnObject => SkipReason::NotAnObject,
             HeaderError::Json(_) => SkipReason::NotAManifest,
+            HeaderError::OtherFormat => SkipReason::OtherFormat,
         };
         Skipped {
             path,

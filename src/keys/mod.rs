@@ -4,6 +4,7 @@
 //! This layer knows nothing of manifests: it imports only `digest`, `canon` (for the character
 //! classes of issuer names) and `wire` (strict JSON objects).
 
+mod confusable;
 mod error;
 mod id;
 mod issuer;
@@ -11,11 +12,12 @@ mod public;
 mod secret;
 mod trust;
 
+pub use confusable::confusable_pairs;
 pub use error::{KeyError, KeyFileKind};
 pub use id::{KeyId, ParseKeyIdError};
 pub use issuer::{check_issuer, IssuerError};
 pub use public::{parse_verifying_key, IssuerKey, PublicKeyError};
-pub use secret::SecretKey;
+pub use secret::{check_secret_file_private, SecretKey};
 pub use trust::{user_trust_store_dir, TrustStore, TrustedKey, TRUST_STORE_ENV};
 
 /// Format tag of a public key file.
@@ -72,6 +74,7 @@ mod tests {
         let mut found = Vec::new();
         for (name, text) in [
             ("keys/mod.rs", include_str!("mod.rs")),
+            ("keys/confusable.rs", include_str!("confusable.rs")),
             ("keys/error.rs", include_str!("error.rs")),
             ("keys/id.rs", include_str!("id.rs")),
             ("keys/issuer.rs", include_str!("issuer.rs")),

@@ -281,6 +281,30 @@ impl SecretKey {
     }
 }
 
+/// Refuse a secret key file that users other than its owner may read or write (any of the mode bits
+/// 0o077), as ssh refuses such a private key: whoever can read it can try passphrases offline, or
+/// sign with it when it is unencrypted. Unix only; elsewhere nothing is checked.
+pub fn check_secret_file_private(path: &std::path::Path) -> Result<(), KeyError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = std::fs::metadata(path).map_err(|source| KeyError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            return Err(KeyError::SecretKeyNotPrivate {
+                path: path.display().to_string(),
+                mode,
+            });
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
 fn parse_secret_wire(content: &str, path: &str) -> Result<SecretKeyWire, KeyError> {
     if content.contains(PUBLIC_KEY_FORMAT) || content.trim_start().starts_with(ONE_LINE_TAG) {
         return Err(KeyError::PublicGivenForSecret { path: path.into() });
