@@ -516,7 +516,8 @@ fn check_statements(
         match at_place(place) {
             AtPlace::Nothing => {}
             // A link is already reported by the archive walk.
-            AtPlace::Other(_) if std::fs::symlink_metadata(place).is_ok_and(|m| m.file_type().is_symlink()) => {}
+            AtPlace::Other(_)
+                if std::fs::symlink_metadata(place).is_ok_and(|m| m.file_type().is_symlink()) => {}
             AtPlace::Other(what) => {
                 for c in owners {
                     report.problems.push(problem(
@@ -561,9 +562,11 @@ fn check_statements(
                 report.statements_checked += 1;
                 report.problems.push(mismatch(&place, &bytes, c));
             }
-            AtPlace::File(Err(e)) => report
-                .problems
-                .push(problem(&place, ProblemKind::StatementMismatch, e)),
+            AtPlace::File(Err(e)) => {
+                report
+                    .problems
+                    .push(problem(&place, ProblemKind::StatementMismatch, e))
+            }
             other => {
                 let what = match other {
                     AtPlace::Other(what) => format!("{} is {what}", path_text(&place)),

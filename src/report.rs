@@ -327,37 +327,7 @@ impl AuditReport {
     }
 }
 
-/// Why an archive entry is not read as a manifest (`ignored` in audit reports).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum IgnoreReason {
-    /// A directory whose name starts with `.` (such as `.git`): not entered.
-    HiddenDirectory,
-    /// A temporary file attest writes before linking a file into place.
-    AttestFile,
-    /// Neither a regular file, a directory nor a link (a FIFO, a socket, a device).
-    NotAFile,
-    /// Not named `*.json`, and its content is not a manifest.
-    NotAManifest,
-    /// Named `*.json`, but a JSON object whose `format` is not a manifest's (or that has none).
-    OtherFormat,
-    /// A statement file, named by a manifest beside it.
-    Statement,
-}
-
-impl IgnoreReason {
-    /// The reason's name, as in JSON.
-    pub fn name(self) -> &'static str {
-        match self {
-            IgnoreReason::HiddenDirectory => "hidden_directory",
-            IgnoreReason::AttestFile => "attest_file",
-            IgnoreReason::NotAFile => "not_a_file",
-            IgnoreReason::NotAManifest => "not_a_manifest",
-            IgnoreReason::OtherFormat => "other_format",
-            IgnoreReason::Statement => "statement",
-        }
-    }
-}
+pub use crate::archive::IgnoreReason;
 
 /// An archive entry that audit did not read as a manifest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -284,28 +284,8 @@ pub enum SignError {
     },
     /// The archive's chain head does not extend the position this key remembers signing last: a
     /// mirror hides or lost manifests, or this is another archive.
-    #[error(
-        "key {key_id} last signed {issuer:?}'s seq {} ({}), but the archive {} {}; signing now would fork the chain. Use the archive that holds that manifest; if that manifest was never published, pass --fork-from-archive (remembered in {})",
-        remembered.seq,
-        remembered.digest,
-        archive.display(),
-        match head { Some(h) => format!("has its head at seq {} ({})", h.seq, h.digest), None => "holds none of its manifests".into() },
-        state_file.display()
-    )]
-    BehindMemory {
-        /// The signing key.
-        key_id: String,
-        /// The issuer.
-        issuer: String,
-        /// The archive.
-        archive: PathBuf,
-        /// What the key signed last.
-        remembered: state::Position,
-        /// The archive's head for the key, if any.
-        head: Option<state::Position>,
-        /// The state file.
-        state_file: PathBuf,
-    },
+    #[error(transparent)]
+    BehindMemory(Box<BehindMemory>),
     /// The key's memory of what it signed cannot be used.
     #[error(transparent)]
     State(StateError),
@@ -343,6 +323,32 @@ pub enum SignError {
     /// The manifest could not be written.
     #[error(transparent)]
     Write(WriteError),
+}
+
+/// The chain head of an archive does not extend what a key remembers signing last
+/// ([`SignError::BehindMemory`]).
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "key {key_id} last signed {issuer:?}'s seq {} ({}), but the archive {} {}; signing now would fork the chain. Use the archive that holds that manifest; if that manifest was never published, pass --fork-from-archive (remembered in {})",
+    remembered.seq,
+    remembered.digest,
+    archive.display(),
+    match head { Some(h) => format!("has its head at seq {} ({})", h.seq, h.digest), None => "holds none of its manifests".into() },
+    state_file.display()
+)]
+pub struct BehindMemory {
+    /// The signing key.
+    pub key_id: String,
+    /// The issuer.
+    pub issuer: String,
+    /// The archive.
+    pub archive: PathBuf,
+    /// What the key signed last.
+    pub remembered: state::Position,
+    /// The archive's head for the key, if any.
+    pub head: Option<state::Position>,
+    /// The state file.
+    pub state_file: PathBuf,
 }
 
 /// A statement checked and canonicalized, ready to be signed at any chain position.
@@ -506,7 +512,7 @@ fn check_memory(
     if extends {
         return Ok(());
     }
-    Err(SignError::BehindMemory {
+    Err(SignError::BehindMemory(Box::new(BehindMemory {
         key_id: key_id.clone(),
         issuer: key.issuer().to_string(),
         archive: root.to_path_buf(),
@@ -518,7 +524,7 @@ fn check_memory(
             .head
             .map(|(seq, digest)| state::Position { seq, digest }),
         state_file: state::signed_file(dir, &key_id),
-    })
+    })))
 }
 
 /// Remember `manifest` as what `key` signed last; a warning when that fails.
@@ -749,7 +755,7 @@ impl Chain {
             }
         }
         for i in ignored {
-            if i.reason == crate::report::IgnoreReason::HiddenDirectory {
+            if i.reason == archive::IgnoreReason::HiddenDirectory {
                 let detail = "a hidden directory, not read".to_string();
                 if first_component(root, &i.path).is_some_and(|f| f == slug) {
                     unseen.push((i.path, detail));
@@ -763,8 +769,10 @@ impl Chain {
             }
         }
         for s in skipped {
-            let harmless = matches!(s.reason, SkipReason::TooLarge | SkipReason::OtherFormat);
-            if !harmless && could_be_ours(&s.path) {
+            // An unreadable file, or a manifest in a format this attest does not read, may be the
+            // issuer's; a file that is not JSON, or JSON of another kind, or too large, is not.
+            let maybe = matches!(s.reason, SkipReason::Unreadable | SkipReason::UnknownFormat);
+            if maybe && could_be_ours(&s.path) {
                 unseen.push((s.path, s.detail));
             } else {
                 warnings.push(SignWarning::from(s));
@@ -789,13 +797,14 @@ impl Chain {
         }
         let (found, skipped) = head::chain_head(&candidates, |m| counts(m, key, trust));
         for s in skipped {
-            // A candidate that names an accepted key but cannot be read or parsed (a newer
-            // format, a damaged file) may be the real head. One that parses but whose signature
-            // fails is not the issuer's.
-            if s.reason == SkipReason::NotValidlySigned {
-                warnings.push(SignWarning::from(s));
-            } else {
+            // A candidate that names an accepted key but cannot be read, or is in a format this
+            // attest does not read, may be the real head. One that fails this format's checks or
+            // whose signature fails is not the issuer's (who writes valid manifests): a forgery
+            // must neither move nor block the chain.
+            if matches!(s.reason, SkipReason::Unreadable | SkipReason::UnknownFormat) {
                 unseen.push((s.path, s.detail));
+            } else {
+                warnings.push(SignWarning::from(s));
             }
         }
         if !unseen.is_empty() {

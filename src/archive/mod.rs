@@ -134,13 +134,47 @@ pub struct Listing {
     pub ignored: Vec<Ignored>,
 }
 
+/// Why an archive entry is not read as a manifest (`ignored` in audit reports).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum IgnoreReason {
+    /// A directory whose name starts with `.` (such as `.git`): not entered.
+    HiddenDirectory,
+    /// A temporary file attest writes before linking a file into place.
+    AttestFile,
+    /// Neither a regular file, a directory nor a link (a FIFO, a socket, a device).
+    NotAFile,
+    /// Not named `*.json`, and its content is not a manifest.
+    NotAManifest,
+    /// Named `*.json`, but a JSON object whose `format` is not a manifest's (or that has none).
+    OtherFormat,
+    /// A statement file, named by a manifest beside it.
+    Statement,
+}
+
+impl IgnoreReason {
+    /// The reason's name, as in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            IgnoreReason::HiddenDirectory => "hidden_directory",
+            IgnoreReason::AttestFile => "attest_file",
+            IgnoreReason::NotAFile => "not_a_file",
+            IgnoreReason::NotAManifest => "not_a_manifest",
+            IgnoreReason::OtherFormat => "other_format",
+            IgnoreReason::Statement => "statement",
+        }
+    }
+}
+
 /// An entry of the archive that is not read as a manifest.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ignored {
     /// The entry.
     pub path: PathBuf,
     /// Why it is not a manifest.
-    pub reason: crate::report::IgnoreReason,
+    pub reason: IgnoreReason,
 }
 
 /// Name of the files attest writes while it links a new file into place.
@@ -263,7 +297,6 @@ impl Archive for DirArchive {
     /// temporary files, and files that are not manifests. attest's own empty lock file is the one
     /// entry passed over without a word.
     fn list(&self) -> Result<Listing, ArchiveError> {
-        use crate::report::IgnoreReason;
         let unreadable = |cause| ArchiveError::Unreadable {
             path: self.name(),
             cause,
@@ -307,7 +340,11 @@ impl Archive for DirArchive {
             } else if kind.is_dir() {
                 if hidden {
                     walk.skip_current_dir();
-                    ignore(&mut listing, entry.into_path(), IgnoreReason::HiddenDirectory);
+                    ignore(
+                        &mut listing,
+                        entry.into_path(),
+                        IgnoreReason::HiddenDirectory,
+                    );
                 }
             } else if !kind.is_file() {
                 ignore(&mut listing, entry.into_path(), IgnoreReason::NotAFile);

@@ -61,7 +61,10 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     }
     if let Some(file) = &args.expect_heads {
         let text = std::fs::read_to_string(file).with_context(|| {
-            format!("cannot read {}; pass --expect-heads FILE of ISSUER=SEQ:DIGEST lines", file.display())
+            format!(
+                "cannot read {}; pass --expect-heads FILE of ISSUER=SEQ:DIGEST lines",
+                file.display()
+            )
         })?;
         for (n, line) in text.lines().enumerate() {
             let line = line.trim();
@@ -139,7 +142,9 @@ fn render(r: &AuditReport, color: bool) -> String {
             safe(&i.issuer),
             i.manifests,
             i.latest_seq,
-            i.head_digest.as_deref().unwrap_or("(forked: several manifests)")
+            i.head_digest
+                .as_deref()
+                .unwrap_or("(forked: several manifests)")
         ));
     }
     if r.statements_checked > 0 {

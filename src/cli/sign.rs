@@ -4,9 +4,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
+use attest::archive::state;
 use attest::input;
 use attest::keys::{SecretKey, TrustStore};
-use attest::archive::state;
 use attest::sign::{Destination, SignOptions, SignRequest};
 
 use super::{diagnostics, output, passphrase, EXIT_OK};
@@ -109,8 +109,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         state_dir: Some(state::user_state_dir(|name| std::env::var_os(name))?),
         fork_from_archive: args.fork_from_archive,
     };
-    let signed =
-        attest::sign::sign_with(&key, &request, &args.archive, trust.as_ref(), &options)?;
+    let signed = attest::sign::sign_with(&key, &request, &args.archive, trust.as_ref(), &options)?;
     for warning in &signed.warnings {
         diagnostics::warning(&output::safe(&warning.to_string()));
     }
