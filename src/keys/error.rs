@@ -148,7 +148,7 @@ pub enum KeyError {
         cipher: String,
     },
     /// Argon2id parameters beyond what attest accepts, or that Argon2 rejects.
-    #[error("{path}: the Argon2id parameters are invalid or beyond what attest accepts (memory ≤ {ARGON2_MAX_M_COST_KIB} KiB, passes and lanes 1 to 16, salt ≥ 8 bytes)")]
+    #[error("{path}: the Argon2id parameters are invalid or beyond what attest accepts (memory ≤ {ARGON2_MAX_M_COST_KIB} KiB, passes 1 to 8, lanes 1 to 4, memory × passes ≤ 786432 KiB, salt ≥ 8 bytes)")]
     KdfParams {
         /// The file.
         path: String,

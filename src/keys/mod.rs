@@ -37,11 +37,17 @@ pub const ARGON2_M_COST_KIB: u32 = 64 * 1024;
 pub const ARGON2_T_COST: u32 = 3;
 /// Argon2id lanes used for new keys.
 pub const ARGON2_P_COST: u32 = 1;
-/// Upper bounds accepted when reading a key file, so a hostile file cannot make us allocate or spin
-/// without limit.
-const ARGON2_MAX_M_COST_KIB: u32 = 1024 * 1024;
-const ARGON2_MAX_T_COST: u32 = 16;
-const ARGON2_MAX_P_COST: u32 = 16;
+/// Upper bounds accepted when reading a key file, so that a hostile key file costs at most a few
+/// times what attest's own keys cost before the passphrase is found wrong: memory at most 256 MiB,
+/// at most 8 passes and 4 lanes, and memory × passes at most four times attest's own
+/// (64 MiB × 3).
+const ARGON2_MAX_M_COST_KIB: u32 = 256 * 1024;
+const ARGON2_MAX_T_COST: u32 = 8;
+const ARGON2_MAX_P_COST: u32 = 4;
+const ARGON2_MAX_WORK_KIB: u64 = 4 * ARGON2_M_COST_KIB as u64 * ARGON2_T_COST as u64;
+
+/// Largest public key file read (either form is under a kilobyte).
+pub const MAX_PUBLIC_KEY_FILE_BYTES: u64 = 64 * 1024;
 
 /// Longest issuer name accepted.
 pub const MAX_ISSUER_LEN: usize = 200;

@@ -13,7 +13,7 @@ use zeroize::Zeroizing;
 use super::public::{check_public_members, json_error};
 use super::{
     check_issuer, IssuerKey, KeyError, KeyFileKind, KeyId, ARGON2_MAX_M_COST_KIB,
-    ARGON2_MAX_P_COST, ARGON2_MAX_T_COST, ARGON2_M_COST_KIB, ARGON2_P_COST, ARGON2_T_COST,
+    ARGON2_MAX_P_COST, ARGON2_MAX_T_COST, ARGON2_MAX_WORK_KIB, ARGON2_M_COST_KIB, ARGON2_P_COST, ARGON2_T_COST,
     CIPHER_NAME, KDF_NAME, ONE_LINE_TAG, PUBLIC_KEY_FORMAT, SECRET_KEY_AAD_CONTEXT,
     SECRET_KEY_FORMAT,
 };
@@ -352,6 +352,7 @@ fn derive_kek(
     if enc.m_cost_kib > ARGON2_MAX_M_COST_KIB
         || enc.t_cost > ARGON2_MAX_T_COST
         || enc.p_cost > ARGON2_MAX_P_COST
+        || u64::from(enc.m_cost_kib) * u64::from(enc.t_cost) > ARGON2_MAX_WORK_KIB
     {
         return Err(bad());
     }
