@@ -82,6 +82,8 @@ struct FileResult {
     /// When it did not parse: whether its content is JSON of another kind (then it is not a
     /// manifest at all).
     other_json: bool,
+    /// Warnings about it.
+    warnings: Vec<Warning>,
 }
 
 /// Audit the archive at `root`. `progress(done, total)` is called as manifests are checked.
@@ -146,6 +148,7 @@ pub fn audit(
             .collect();
         for (path, result) in batch.iter().zip(results) {
             claims.extend(result.claim);
+            report.warnings.extend(result.warnings);
             match result.identity {
                 Some((issuer, _seq)) => {
                     report.problems.extend(result.problems);
@@ -234,11 +237,13 @@ fn check_file(archive: &dyn Archive, path: &Path, trust: &TrustStore) -> FileRes
                 link: None,
                 claim: None,
                 other_json,
+                warnings: Vec::new(),
             };
         }
     };
     let mut problems = Vec::new();
-    let issuer_signed = check_manifest(path, &manifest, trust, &mut problems);
+    let mut warnings = Vec::new();
+    let issuer_signed = check_manifest(path, &manifest, trust, &mut problems, &mut warnings);
     if let Some(root) = archive.layout_root() {
         check_place(root, path, &manifest, &mut problems);
     }
@@ -260,6 +265,7 @@ fn check_file(archive: &dyn Archive, path: &Path, trust: &TrustStore) -> FileRes
             canonical: wire.canonical.digest,
         }),
         other_json: false,
+        warnings,
     }
 }
 
@@ -333,6 +339,7 @@ fn check_manifest(
     m: &Manifest,
     trust: &TrustStore,
     problems: &mut Vec<AuditProblem>,
+    warnings: &mut Vec<Warning>,
 ) -> bool {
     let checks = m.check_signatures(trust);
     // Keys the trust store already holds for the issuer this manifest claims: an unknown key
@@ -352,16 +359,19 @@ fn check_manifest(
                     check.key_id
                 ),
             )),
-            SignatureStatus::UnknownKey if !issuer_keys.is_empty() => problems.push(problem(
-                path,
-                ProblemKind::UnknownKey,
-                format!(
+            SignatureStatus::UnknownKey if !issuer_keys.is_empty() => {
+                let message = format!(
                     "signed by key {} which is not in the trust store. {:?} already has trusted key {}; a second key claiming the name is more likely an impostor. Do not add it unless the issuer confirms it, outside attest and not through this archive, as a new key of theirs",
                     check.key_id,
                     m.issuer(),
                     issuer_keys.join(", ")
-                ),
-            )),
+                );
+                warnings.push(Warning {
+                    kind: WarningKind::SecondKeyClaimsIssuer,
+                    message: format!("{}: {message}", path_text(path)),
+                });
+                problems.push(problem(path, ProblemKind::UnknownKey, message));
+            }
             SignatureStatus::UnknownKey => problems.push(problem(
                 path,
                 ProblemKind::UnknownKey,

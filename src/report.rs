@@ -111,6 +111,9 @@ pub enum WarningKind {
     ConfusableIssuers,
     /// (audit) A manifest's date is earlier than its predecessor's in the issuer's chain.
     DateBackwards,
+    /// (audit) A valid signature by an unknown key on a manifest that claims an issuer the trust
+    /// store already trusts another key for: more likely an impostor than a new key.
+    SecondKeyClaimsIssuer,
 }
 
 /// A warning: something the reader should know even when the verdict is clear.
