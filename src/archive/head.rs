@@ -391,7 +391,7 @@ mod tests {
 
     #[test]
     fn header_ignores_fields_it_does_not_need_even_malformed_ones() {
-        let json = br#"{"format": 7, "issuer": "Lantern Group", "seq": 4, "prev": [1, 2],
+        let json = br#"{"format": "attest-manifest/1", "issuer": "Lantern Group", "seq": 4, "prev": [1, 2],
             "statement": {"exact_digest": "sha256:0000000000000000000000000000000000000000000000000000000000000000", "title": null},
             "canonical": {"paragraphs": {"nested": [true]}},
             "signatures": [{"key_id": "k1", "signature": 5}, {"key_id": "k2"}]}"#;
