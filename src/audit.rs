@@ -197,7 +197,7 @@ pub fn audit(
         let summary = check_chain(&issuer, links, &mut report, &mut heads);
         report.issuers.push(summary);
     }
-    check_known_heads(&options.known_heads, &heads, &mut report);
+    check_known_heads(&options.known_heads, trust, &heads, &mut report);
     warn_about_issuers(trust, &issuers_seen, &mut report);
 
     let with_problems: std::collections::HashSet<&str> =
@@ -706,12 +706,20 @@ fn check_chain(
 
 /// Compare each issuer's chain with the heads known from elsewhere: `rollback` when it ends earlier
 /// (or is gone), `head_mismatch` when another manifest (or none) holds the known position.
+///
+/// A remembered head of an issuer the trust store does not trust (an audit with another `--keys`) is
+/// not checked: its chain cannot be told from an impostor's here. Expected heads are always checked.
 fn check_known_heads(
     known: &[KnownHead],
+    trust: &TrustStore,
     chains: &BTreeMap<String, Vec<(u64, Digest)>>,
     report: &mut AuditReport,
 ) {
+    let trusted = |issuer: &str| trust.keys().any(|k| k.key.issuer == issuer);
     for k in known {
+        if k.source == HeadSource::Remembered && !trusted(&k.issuer) {
+            continue;
+        }
         let links = chains.get(&k.issuer).map(Vec::as_slice).unwrap_or(&[]);
         let latest = links.iter().map(|l| l.0).max();
         let at_known: Vec<Digest> = links

@@ -494,7 +494,8 @@ fn check_memory(
     let Some(last) = state::last_signed(dir, &key_id).map_err(SignError::State)? else {
         return Ok(());
     };
-    if options.fork_from_archive {
+    // A fork at the head is refused on its own, more precisely (`SignError::Fork`).
+    if options.fork_from_archive || chain.fork.is_some() {
         return Ok(());
     }
     let extends = match chain.head {

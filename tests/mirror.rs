@@ -545,6 +545,18 @@ fn deleting_an_issuers_folder_is_a_rollback_and_a_trusted_issuer_without_manifes
         .iter()
         .any(|c| c.issuer == ISSUER && c.outcome == HeadOutcome::Lost));
     assert!(warning_kinds(&r).contains(&WarningKind::IssuerWithoutManifests));
+    // Audited with a trust store that does not trust the issuer, its remembered head is not
+    // checked (its chain cannot be told from an impostor's), and stays remembered.
+    std::fs::create_dir(sb.path("lantern-keys")).unwrap();
+    std::fs::copy(
+        sb.path("keys/lantern.pub"),
+        sb.path("lantern-keys/lantern.pub"),
+    )
+    .unwrap();
+    let (code, r) = sb.audit(&["--keys", "lantern-keys"]);
+    assert_eq!(code, 0, "{:?}", r.problems);
+    let (code, _) = sb.audit(&[]);
+    assert_eq!(code, 1);
     // A first audit (another state file) cannot know; it still warns.
     let (code, r) = sb.audit(&["--state", "fresh-state.json"]);
     assert_eq!(code, 0, "{:?}", r.problems);
