@@ -5,8 +5,15 @@
 //! `unreadable`/`malformed` (cannot be parsed), `bad_signature` (a signature does not verify),
 //! `unknown_key` (valid signature by a key not in the trust store), `not_signed_by_issuer` (no valid
 //! signature by a key trusted for the manifest's issuer), `canonical_mismatch` (canonical text vs its
-//! digests), `statement_mismatch` (the statement file beside the manifest differs), and per issuer,
-//! over the manifests its trusted keys signed: `chain_fork`, `chain_gap`, `chain_broken`, `duplicate`.
+//! digests), `statement_mismatch` (the statement file beside the manifest, or in `--statements`,
+//! differs), `statement_missing` (an expected statement file is missing), `misplaced` (the path
+//! disagrees with the content), and per issuer, over the manifests its trusted keys signed:
+//! `chain_fork`, `chain_gap`, `chain_broken`, `duplicate`, and against heads known from elsewhere
+//! (remembered from an earlier audit, or expected): `rollback`, `head_mismatch` (docs/SPEC.md §5.3,
+//! §5.4). Entries not read as manifests are listed (`ignored`) with why; warnings name trusted
+//! issuers without manifests, look-alike issuer names, dates going backwards and second keys
+//! claiming a trusted issuer. Nothing here reads or writes attest's state: the caller passes the
+//! remembered heads in ([`Options::known_heads`]) and saves [`heads_to_remember`] after.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};

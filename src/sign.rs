@@ -8,6 +8,11 @@
 //! the chain. The library never prints and never prompts: warnings are returned as [`SignWarning`]s,
 //! and the secret key arrives already loaded.
 //!
+//! `sign` never forks the chain silently ([`sign_with`], docs/SPEC.md §5.2): it refuses a missing
+//! archive unless a new one is asked for, refuses when anything it could not read could hold the
+//! issuer's manifests, and, given a state directory, refuses a head that does not extend what the
+//! signing key remembers signing last.
+//!
 //! The chain head is found without parsing the whole archive: only a light header of each manifest is
 //! read, and only the head candidates are read and checked in full ([`crate::archive::head`]).
 //!
