@@ -15,21 +15,27 @@
 //! claiming a trusted issuer. Nothing here reads or writes attest's state: the caller passes the
 //! remembered heads in ([`Options::known_heads`]) and saves [`heads_to_remember`] after.
 
+mod heads;
+mod statements;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::archive::state::{Position, SeenHeads};
+pub use heads::{
+    heads_to_remember, parse_expected_head, remembered_heads, ExpectedHeadError, KnownHead,
+};
+use statements::{check_statements, Claim, StatementsDir};
+
 use crate::archive::{self, with_causes, Archive, ArchiveError, FileProblem, Listing, Sniffed};
 use crate::digest::Digest;
 use crate::fsutil::path_text;
-use crate::input;
 use crate::keys::TrustStore;
 use crate::manifest::{Manifest, SignatureStatus};
 use crate::report::{
-    AuditProblem, AuditReport, HeadCheck, HeadOutcome, HeadSource, IgnoreReason, IgnoredEntry,
-    IssuerSummary, ProblemKind, Warning, WarningKind,
+    AuditProblem, AuditReport, IgnoreReason, IgnoredEntry, IssuerSummary, ProblemKind, Warning,
+    WarningKind,
 };
 
 /// Audit options.
@@ -45,17 +51,6 @@ pub struct Options {
     pub known_heads: Vec<KnownHead>,
 }
 
-/// A head of an issuer's chain known from outside the archive.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KnownHead {
-    /// The issuer.
-    pub issuer: String,
-    /// Its position and manifest digest.
-    pub position: Position,
-    /// Where it is known from.
-    pub source: HeadSource,
-}
-
 /// A manifest that its issuer's trusted key signed, for the chain check.
 struct ChainLink {
     path: PathBuf,
@@ -63,14 +58,6 @@ struct ChainLink {
     prev: Option<Digest>,
     digest: Digest,
     date: String,
-}
-
-/// A statement file a manifest names.
-struct Claim {
-    manifest: PathBuf,
-    file_name: String,
-    exact: Digest,
-    canonical: Digest,
 }
 
 /// Manifests checked in parallel between two progress reports (and the most results held at once
@@ -204,7 +191,7 @@ pub fn audit(
         let summary = check_chain(&issuer, links, &mut report, &mut heads);
         report.issuers.push(summary);
     }
-    check_known_heads(&options.known_heads, trust, &heads, &mut report);
+    heads::check_known_heads(&options.known_heads, trust, &heads, &mut report);
     warn_about_issuers(trust, &issuers_seen, &mut report);
 
     let with_problems: std::collections::HashSet<&str> =
@@ -331,7 +318,7 @@ fn problem_kind(file_problem: &FileProblem) -> ProblemKind {
     }
 }
 
-fn problem(path: &Path, kind: ProblemKind, message: String) -> AuditProblem {
+pub(super) fn problem(path: &Path, kind: ProblemKind, message: String) -> AuditProblem {
     AuditProblem {
         path: path_text(path),
         kind,
@@ -402,204 +389,6 @@ fn check_manifest(
         problems.push(problem(path, ProblemKind::CanonicalMismatch, p));
     }
     assessment.issuer_signed
-}
-
-/// The statement files of a `--statements` directory, by exact digest and by name.
-struct StatementsDir {
-    dir: PathBuf,
-    by_digest: HashMap<Digest, PathBuf>,
-    /// Entries that could not be used (links, unreadable files).
-    problems: Vec<AuditProblem>,
-}
-
-impl StatementsDir {
-    /// Read every regular file under `dir` (links are reported, never followed). `dir` must be a
-    /// readable directory.
-    fn index(dir: &Path) -> Result<StatementsDir, ArchiveError> {
-        let fail = |cause| ArchiveError::StatementsDir {
-            path: path_text(dir),
-            cause,
-        };
-        let meta = std::fs::metadata(dir).map_err(fail)?;
-        if !meta.is_dir() {
-            return Err(fail(std::io::Error::other("it is not a directory")));
-        }
-        std::fs::read_dir(dir).map_err(fail)?;
-        let mut files = Vec::new();
-        let mut problems = Vec::new();
-        for item in walkdir::WalkDir::new(dir).follow_links(false) {
-            match item {
-                Ok(e) if e.depth() > 0 && e.file_type().is_symlink() => problems.push(problem(
-                    e.path(),
-                    ProblemKind::Unreadable,
-                    "is a symbolic link; attest does not follow links among statement files. Copy what it points to instead".into(),
-                )),
-                Ok(e) if e.file_type().is_file() => files.push(e.into_path()),
-                Ok(_) => {}
-                Err(err) => {
-                    let path = err.path().unwrap_or(dir).to_path_buf();
-                    problems.push(problem(
-                        &path,
-                        ProblemKind::Unreadable,
-                        format!("cannot read it: {err}"),
-                    ));
-                }
-            }
-        }
-        let digests: Vec<(PathBuf, Result<Digest, String>)> = files
-            .into_par_iter()
-            .map(|p| {
-                let d = input::read_bytes(&p)
-                    .map(|b| Digest::of(&b))
-                    .map_err(|e| e.to_string());
-                (p, d)
-            })
-            .collect();
-        let mut by_digest = HashMap::new();
-        for (path, digest) in digests {
-            match digest {
-                Ok(d) => {
-                    by_digest.entry(d).or_insert(path);
-                }
-                Err(e) => problems.push(problem(&path, ProblemKind::Unreadable, e)),
-            }
-        }
-        Ok(StatementsDir {
-            dir: dir.to_path_buf(),
-            by_digest,
-            problems,
-        })
-    }
-}
-
-/// What is at a place where a statement file may be, without following a link.
-enum AtPlace {
-    Nothing,
-    /// A regular file, with its bytes' digest (or why it could not be read).
-    File(Result<(Digest, Vec<u8>), String>),
-    /// Something else: a directory, a link, a FIFO.
-    Other(&'static str),
-}
-
-fn at_place(place: &Path) -> AtPlace {
-    match std::fs::symlink_metadata(place) {
-        Err(_) => AtPlace::Nothing,
-        Ok(m) if m.file_type().is_symlink() => AtPlace::Other("a symbolic link (never followed)"),
-        Ok(m) if m.is_dir() => AtPlace::Other("a directory"),
-        Ok(m) if !m.is_file() => AtPlace::Other("not a regular file"),
-        Ok(_) => AtPlace::File(
-            input::read_bytes(place)
-                .map(|b| (Digest::of(&b), b))
-                .map_err(|e| e.to_string()),
-        ),
-    }
-}
-
-/// `statement_mismatch` for `place` against the manifest of `claim`.
-fn mismatch(place: &Path, bytes: &[u8], claim: &Claim) -> AuditProblem {
-    let same_words = input::decode(bytes, &path_text(place))
-        .map(|d| crate::canon::summarize(&d.text).digest == claim.canonical)
-        .unwrap_or(false);
-    let what = if same_words {
-        "differs in layout from the signed bytes (same canonical text)"
-    } else {
-        "has different words from the signed statement"
-    };
-    problem(
-        place,
-        ProblemKind::StatementMismatch,
-        format!("{what}; its manifest is {}", path_text(&claim.manifest)),
-    )
-}
-
-/// Check statement files: beside each manifest (where one is kept, by its signed file name), and
-/// in `--statements DIR` (where every manifest's statement is expected, found by its digest).
-fn check_statements(
-    archive: &dyn Archive,
-    claims: &[Claim],
-    statements: Option<&StatementsDir>,
-    report: &mut AuditReport,
-) {
-    // Beside the manifests: several manifests may name the same file (every statement signed as
-    // `statement.txt`); the file belongs to the one whose digest it has, and accuses none of the
-    // others.
-    let mut places: BTreeMap<PathBuf, Vec<&Claim>> = BTreeMap::new();
-    for c in claims {
-        if let Some(place) = archive.statement_beside(&c.manifest, &c.file_name) {
-            places.entry(place).or_default().push(c);
-        }
-    }
-    for (place, owners) in &places {
-        match at_place(place) {
-            AtPlace::Nothing => {}
-            // A link is already reported by the archive walk.
-            AtPlace::Other(_)
-                if std::fs::symlink_metadata(place).is_ok_and(|m| m.file_type().is_symlink()) => {}
-            AtPlace::Other(what) => {
-                for c in owners {
-                    report.problems.push(problem(
-                        &c.manifest,
-                        ProblemKind::StatementMissing,
-                        format!(
-                            "its statement file {} is {what}, not the signed statement; restore the file from a good copy",
-                            path_text(place)
-                        ),
-                    ));
-                }
-            }
-            AtPlace::File(Err(e)) => {
-                report
-                    .problems
-                    .push(problem(place, ProblemKind::StatementMismatch, e));
-            }
-            AtPlace::File(Ok((digest, bytes))) => {
-                report.statements_checked += 1;
-                if !owners.iter().any(|c| c.exact == digest) {
-                    for c in owners {
-                        report.problems.push(mismatch(place, &bytes, c));
-                    }
-                }
-            }
-        }
-    }
-    let Some(dir) = statements else {
-        return;
-    };
-    report.problems.extend(dir.problems.iter().cloned());
-    let all_digests: BTreeSet<Digest> = claims.iter().map(|c| c.exact).collect();
-    for c in claims {
-        if dir.by_digest.contains_key(&c.exact) {
-            report.statements_checked += 1;
-            continue;
-        }
-        let place = dir.dir.join(&c.file_name);
-        match at_place(&place) {
-            // A file by that name that is no manifest's statement: tampered with.
-            AtPlace::File(Ok((digest, bytes))) if !all_digests.contains(&digest) => {
-                report.statements_checked += 1;
-                report.problems.push(mismatch(&place, &bytes, c));
-            }
-            AtPlace::File(Err(e)) => {
-                report
-                    .problems
-                    .push(problem(&place, ProblemKind::StatementMismatch, e))
-            }
-            other => {
-                let what = match other {
-                    AtPlace::Other(what) => format!("{} is {what}", path_text(&place)),
-                    _ => format!("no file in {} has its digest", path_text(&dir.dir)),
-                };
-                report.problems.push(problem(
-                    &c.manifest,
-                    ProblemKind::StatementMissing,
-                    format!(
-                        "its statement file ({:?}) is missing from the statements directory: {what}. Restore it from a good copy",
-                        c.file_name
-                    ),
-                ));
-            }
-        }
-    }
 }
 
 /// Check one issuer's chain (the manifests its trusted keys signed), record its head, and sum it
@@ -711,77 +500,6 @@ fn check_chain(
     }
 }
 
-/// Compare each issuer's chain with the heads known from elsewhere: `rollback` when it ends earlier
-/// (or is gone), `head_mismatch` when another manifest (or none) holds the known position.
-///
-/// A remembered head of an issuer the trust store does not trust (an audit with another `--keys`) is
-/// not checked: its chain cannot be told from an impostor's here. Expected heads are always checked.
-fn check_known_heads(
-    known: &[KnownHead],
-    trust: &TrustStore,
-    chains: &BTreeMap<String, Vec<(u64, Digest)>>,
-    report: &mut AuditReport,
-) {
-    let trusted = |issuer: &str| trust.keys().any(|k| k.key.issuer == issuer);
-    for k in known {
-        if k.source == HeadSource::Remembered && !trusted(&k.issuer) {
-            continue;
-        }
-        let links = chains.get(&k.issuer).map(Vec::as_slice).unwrap_or(&[]);
-        let latest = links.iter().map(|l| l.0).max();
-        let at_known: Vec<Digest> = links
-            .iter()
-            .filter(|l| l.0 == k.position.seq)
-            .map(|l| l.1)
-            .collect();
-        let outcome = match latest {
-            None => HeadOutcome::Lost,
-            Some(latest) if latest < k.position.seq => HeadOutcome::Rollback,
-            _ if !at_known.contains(&k.position.digest) || at_known.len() > 1 => {
-                HeadOutcome::Mismatch
-            }
-            Some(latest) if latest == k.position.seq => HeadOutcome::Same,
-            Some(_) => HeadOutcome::Extends,
-        };
-        let whence = match k.source {
-            HeadSource::Remembered => "an earlier audit of this archive saw",
-            HeadSource::Expected => "--expect-head says",
-        };
-        let known_text = format!("seq {} ({})", k.position.seq, k.position.digest);
-        let message = match outcome {
-            HeadOutcome::Lost => Some((ProblemKind::Rollback, format!(
-                "{:?} has no trusted manifest in the archive, but {whence} its head at {known_text}: its manifests were deleted or hidden. Restore them from a good copy of the archive",
-                k.issuer
-            ))),
-            HeadOutcome::Rollback => Some((ProblemKind::Rollback, format!(
-                "{:?}'s chain ends at seq {}, but {whence} its head at {known_text}: the newest manifests were deleted or hidden. Restore them from a good copy of the archive",
-                k.issuer,
-                latest.unwrap_or_default()
-            ))),
-            HeadOutcome::Mismatch => Some((ProblemKind::HeadMismatch, format!(
-                "{whence} {:?}'s manifest at {known_text}, but the archive holds {} at that position: history was rewritten, or the known head is wrong",
-                k.issuer,
-                if at_known.is_empty() { "none".to_string() } else { at_known.iter().map(Digest::to_string).collect::<Vec<_>>().join(", ") }
-            ))),
-            HeadOutcome::Same | HeadOutcome::Extends => None,
-        };
-        if let Some((kind, message)) = message {
-            report.problems.push(AuditProblem {
-                path: report.archive.clone(),
-                kind,
-                message,
-            });
-        }
-        report.head_checks.push(HeadCheck {
-            issuer: k.issuer.clone(),
-            seq: k.position.seq,
-            digest: k.position.digest.to_string(),
-            source: k.source,
-            outcome,
-        });
-    }
-}
-
 /// Warnings about issuers: trusted issuers with no manifest in the archive (a deleted folder looks
 /// like this), and issuer names that look alike (one may be an impostor's).
 fn warn_about_issuers(trust: &TrustStore, seen: &BTreeSet<String>, report: &mut AuditReport) {
@@ -808,87 +526,5 @@ fn warn_about_issuers(trust: &TrustStore, seen: &BTreeSet<String>, report: &mut 
                 "the issuer names {a:?} and {b:?} look alike but are different names; one may be an impostor's. Check each key with its issuer, outside attest"
             ),
         });
-    }
-}
-
-/// The heads remembered from an earlier audit, as known heads to check.
-pub fn remembered_heads(seen: &SeenHeads) -> Vec<KnownHead> {
-    seen.heads
-        .iter()
-        .map(|(issuer, position)| KnownHead {
-            issuer: issuer.clone(),
-            position: *position,
-            source: HeadSource::Remembered,
-        })
-        .collect()
-}
-
-/// Why an expected head could not be read.
-#[derive(Debug, thiserror::Error)]
-pub enum ExpectedHeadError {
-    /// Not `ISSUER=SEQ:DIGEST`.
-    #[error("expected ISSUER=SEQ:DIGEST")]
-    Shape,
-    /// The sequence number is not a positive integer.
-    #[error("the sequence number is not a positive integer")]
-    Seq,
-    /// The digest is not `sha256:` and 64 hex digits.
-    #[error("the digest is not sha256: followed by 64 hex digits")]
-    Digest,
-}
-
-/// Parse `ISSUER=SEQ:DIGEST` (the issuer may contain `=`: the last `=` separates it).
-pub fn parse_expected_head(text: &str) -> Result<KnownHead, ExpectedHeadError> {
-    let (issuer, rest) = text.rsplit_once('=').ok_or(ExpectedHeadError::Shape)?;
-    let (seq, digest) = rest.split_once(':').ok_or(ExpectedHeadError::Shape)?;
-    if issuer.is_empty() {
-        return Err(ExpectedHeadError::Shape);
-    }
-    let seq: u64 = seq
-        .parse()
-        .ok()
-        .filter(|s| *s > 0)
-        .ok_or(ExpectedHeadError::Seq)?;
-    let digest: Digest = digest.parse().map_err(|_| ExpectedHeadError::Digest)?;
-    Ok(KnownHead {
-        issuer: issuer.to_string(),
-        position: Position { seq, digest },
-        source: HeadSource::Expected,
-    })
-}
-
-/// The heads to remember after `report`: each issuer's head when it extends (or equals) what was
-/// remembered, or is new; the remembered head when the archive rolled back, lost the issuer or
-/// disagrees with it, so that one audit of a truncated mirror does not make the next one clean.
-pub fn heads_to_remember(seen: &SeenHeads, report: &AuditReport) -> SeenHeads {
-    let mut heads = seen.heads.clone();
-    for summary in &report.issuers {
-        let Some(digest) = summary
-            .head_digest
-            .as_deref()
-            .and_then(|d| d.parse::<Digest>().ok())
-        else {
-            continue;
-        };
-        let conflict = report.head_checks.iter().any(|c| {
-            c.issuer == summary.issuer
-                && matches!(
-                    c.outcome,
-                    HeadOutcome::Rollback | HeadOutcome::Lost | HeadOutcome::Mismatch
-                )
-        });
-        if !conflict {
-            heads.insert(
-                summary.issuer.clone(),
-                Position {
-                    seq: summary.latest_seq,
-                    digest,
-                },
-            );
-        }
-    }
-    SeenHeads {
-        archive: report.archive.clone(),
-        heads,
     }
 }
