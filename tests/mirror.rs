@@ -859,11 +859,14 @@ fn entries_that_are_not_manifests_are_listed_as_ignored_with_a_reason() {
     std::fs::write(folder.join("letter.json"), letter).unwrap();
     std::fs::create_dir_all(root.join(".git/objects")).unwrap();
     std::fs::write(root.join("README.txt"), "Harbour's archive.\n").unwrap();
+    let plain = attest::sign(&key, &request("Plain text.\n"), &root, None).unwrap();
+    std::fs::write(folder.join("statement.txt"), "Plain text.\n").unwrap();
+    assert_eq!(plain.manifest.seq(), 2);
     std::fs::write(root.join("package.json"), "{\"name\": \"site\"}\n").unwrap();
     let r = audit_dir(&root, &trust, &AuditOptions::default());
     assert!(r.problems.is_empty(), "{:?}", r.problems);
-    assert_eq!(r.manifests, 1);
-    assert_eq!(r.statements_checked, 1);
+    assert_eq!(r.manifests, 2);
+    assert_eq!(r.statements_checked, 2);
     let reason = |name: &str| {
         r.ignored
             .iter()
@@ -873,6 +876,7 @@ fn entries_that_are_not_manifests_are_listed_as_ignored_with_a_reason() {
     assert_eq!(reason(".git"), Some(IgnoreReason::HiddenDirectory));
     assert_eq!(reason("README.txt"), Some(IgnoreReason::NotAManifest));
     assert_eq!(reason("letter.json"), Some(IgnoreReason::Statement));
+    assert_eq!(reason("statement.txt"), Some(IgnoreReason::Statement));
     assert_eq!(reason("package.json"), Some(IgnoreReason::OtherFormat));
 }
 

@@ -166,6 +166,13 @@ pub fn audit(
         .iter()
         .filter_map(|c| archive.statement_beside(&c.manifest, &c.file_name))
         .collect();
+    // Statement files kept beside their manifests are named as such among the ignored entries.
+    let beside_text: BTreeSet<String> = beside.iter().map(|p| path_text(p)).collect();
+    for entry in &mut report.ignored {
+        if entry.reason == IgnoreReason::NotAManifest && beside_text.contains(&entry.path) {
+            entry.reason = IgnoreReason::Statement;
+        }
+    }
     let mut not_manifests = 0;
     for (path, problems, other_json) in unparsed {
         not_manifests += usize::from(beside.contains(&path) || other_json);
