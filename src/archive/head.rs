@@ -39,6 +39,9 @@ pub struct Header {
 /// building it, which is what makes the scan light.
 #[derive(serde::Deserialize)]
 struct HeaderWire {
+    /// Any JSON value: only whether it is this attest's manifest format matters here.
+    #[serde(default)]
+    format: Option<serde_json::Value>,
     issuer: String,
     seq: u64,
     statement: StatementHeaderWire,
@@ -107,8 +110,10 @@ pub fn parse_header(json: &[u8], path: &Path) -> Result<Header, HeaderError> {
         Ok(wire) => wire,
         Err(e) => return Err(kind().unwrap_or(HeaderError::Json(e))),
     };
-    if let Some(other) = kind() {
-        return Err(other);
+    let current = wire.format.as_ref().and_then(serde_json::Value::as_str)
+        == Some(crate::manifest::MANIFEST_FORMAT);
+    if !current {
+        return Err(kind().unwrap_or(HeaderError::OtherFormat));
     }
     Ok(Header {
         path: path.to_path_buf(),
@@ -407,7 +412,7 @@ mod tests {
         // The same fields in order, as an array: serde's derived struct reader accepts this form,
         // so the header reader must refuse it explicitly.
         let v: serde_json::Value = serde_json::from_str(&m.to_json()).unwrap();
-        let fields: Vec<serde_json::Value> = ["issuer", "seq", "statement", "signatures"]
+        let fields: Vec<serde_json::Value> = ["format", "issuer", "seq", "statement", "signatures"]
             .iter()
             .map(|f| v[f].clone())
             .collect();
