@@ -216,6 +216,27 @@ mod tests {
     }
 
     #[test]
+    fn one_archive_is_one_heads_file_however_it_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let archive = dir.path().join("manifests");
+        std::fs::create_dir_all(&archive).unwrap();
+        let state = dir.path().join("state");
+        let plain = seen_heads_file(&state, &archive);
+        assert_eq!(plain, seen_heads_file(&state, &archive.join(".")));
+        assert_ne!(plain, seen_heads_file(&state, dir.path()));
+        let mut heads = SeenHeads::default();
+        heads.heads.insert(
+            "Lantern Lawyers Group".into(),
+            Position {
+                seq: 3,
+                digest: Digest::of(b"three"),
+            },
+        );
+        save_seen_heads(&plain, &heads).unwrap();
+        assert_eq!(load_seen_heads(&plain).unwrap(), heads);
+    }
+
+    #[test]
     fn last_signed_round_trips_and_a_damaged_file_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(last_signed(dir.path(), "0011223344556677").unwrap(), None);
