@@ -593,9 +593,16 @@ fn expected_heads_from_out_of_band_catch_a_truncated_first_audit() {
     let (code, r) = sb.audit(&["--expect-heads", "heads.txt", "--state", "s3.json"]);
     assert_eq!(code, 1);
     assert!(kinds(&r).contains(&ProblemKind::HeadMismatch));
-    // A malformed expectation is a usage error.
+    // A malformed expectation is a usage error, on the command line or in the file.
     let out = sb.run(&["audit", "manifests", "--expect-head", "no-equals-sign"]);
     assert_eq!(out.status.code(), Some(2));
+    std::fs::write(sb.path("bad.txt"), format!("{expect}\nno-equals-sign\n")).unwrap();
+    let out = sb.run(&["audit", "manifests", "--expect-heads", "bad.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(matches!(
+        audit_mod::parse_expected_heads(&format!("# ok\n{expect}\nno-equals-sign\n")),
+        Err((3, audit_mod::ExpectedHeadError::Shape))
+    ));
     assert!(matches!(
         audit_mod::parse_expected_head(&format!("{ISSUER}=0:{digest}")),
         Err(audit_mod::ExpectedHeadError::Seq)

@@ -137,6 +137,20 @@ pub fn parse_expected_head(text: &str) -> Result<KnownHead, ExpectedHeadError> {
     })
 }
 
+/// Parse a file of expected heads: one `ISSUER=SEQ:DIGEST` per line; empty lines and lines starting
+/// with `#` (after white space) are skipped. The error gives the 1-based line.
+pub fn parse_expected_heads(text: &str) -> Result<Vec<KnownHead>, (usize, ExpectedHeadError)> {
+    let mut heads = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        heads.push(parse_expected_head(line).map_err(|e| (n + 1, e))?);
+    }
+    Ok(heads)
+}
+
 /// The heads to remember after `report`: each issuer's head when it extends (or equals) what was
 /// remembered, or is new; the remembered head when the archive rolled back, lost the issuer or
 /// disagrees with it, so that one audit of a truncated mirror does not make the next one clean.

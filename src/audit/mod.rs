@@ -24,7 +24,8 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 pub use heads::{
-    heads_to_remember, parse_expected_head, remembered_heads, ExpectedHeadError, KnownHead,
+    heads_to_remember, parse_expected_head, parse_expected_heads, remembered_heads,
+    ExpectedHeadError, KnownHead,
 };
 use statements::{check_statements, Claim, StatementsDir};
 

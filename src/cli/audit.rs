@@ -66,15 +66,13 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                 file.display()
             )
         })?;
-        for (n, line) in text.lines().enumerate() {
-            let line = line.trim();
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            known_heads.push(audit::parse_expected_head(line).with_context(|| {
-                format!("{} line {}: not ISSUER=SEQ:DIGEST", file.display(), n + 1)
-            })?);
-        }
+        let heads = audit::parse_expected_heads(&text).map_err(|(line, e)| {
+            anyhow::Error::new(e).context(format!(
+                "{} line {line}: not an expected head; write ISSUER=SEQ:DIGEST",
+                file.display()
+            ))
+        })?;
+        known_heads.extend(heads);
     }
     let options = Options {
         statements_dir: args.statements,
