@@ -1202,3 +1202,32 @@ fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The new kinds print by the names JSON gives them.
+#[test]
+fn new_kind_names_are_their_json_names() {
+    for kind in [
+        ProblemKind::Rollback,
+        ProblemKind::HeadMismatch,
+        ProblemKind::StatementMissing,
+        ProblemKind::Misplaced,
+    ] {
+        assert_eq!(
+            serde_json::to_value(kind).unwrap(),
+            serde_json::Value::String(kind.name().to_string())
+        );
+    }
+    for reason in [
+        IgnoreReason::HiddenDirectory,
+        IgnoreReason::AttestFile,
+        IgnoreReason::NotAFile,
+        IgnoreReason::NotAManifest,
+        IgnoreReason::OtherFormat,
+        IgnoreReason::Statement,
+    ] {
+        assert_eq!(
+            serde_json::to_value(reason).unwrap(),
+            serde_json::Value::String(reason.name().to_string())
+        );
+    }
+}
