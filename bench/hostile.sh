@@ -40,7 +40,8 @@ fi
 # Look-alikes: six statements of 300,000 distinct words each, signed by a key nobody trusts, and a
 # copy that inserts a word after every third of theirs: 100,000 changes per comparison.
 if [[ ! -d $dir/lookalike/manifests ]]; then
-    mkdir -p "$dir/lookalike"
+    mkdir -p "$dir/lookalike/manifests"
+    export ATTEST_STATE_DIR="$dir/state"
     "$attest" keygen --issuer "Look-alike Group" --out "$dir/lookalike/key" --unencrypted 2>/dev/null
     for i in 1 2 3 4 5 6; do
         python3 -c 'import sys; i = sys.argv[1]; print(" ".join("w%d" % n for n in range(300000)) + " v" + i)' \

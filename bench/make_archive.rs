@@ -42,6 +42,7 @@ fn main() {
         )
         .expect("write secret key");
     }
+    std::fs::create_dir_all(dir.join("manifests")).expect("create the archive");
     let mut signer = ArchiveSigner::open(&dir.join("manifests"), None).expect("lock the archive");
     // A throwaway archive: skip the per-manifest fsyncs, which would make 100,000 manifests take
     // a quarter of an hour.

@@ -73,6 +73,89 @@ pub fn write_new(path: &Path, contents: &[u8], mode: u32) -> Result<(), WriteErr
     Ok(())
 }
 
+/// Unix permissions of every directory attest creates (archive folders, the state directory, a
+/// trust store): at most 0755 whatever the umask, so that no other local user can plant a link or a
+/// file in it. A stricter umask still applies.
+pub const DIR_MODE: u32 = 0o755;
+
+/// Create `dir` and its missing parents with [`DIR_MODE`] (never wider, whatever the umask).
+pub fn create_dirs(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(DIR_MODE);
+    }
+    builder.create(dir)
+}
+
+/// Write `contents` to `path`, replacing what is there atomically: a temporary file in the same
+/// directory, flushed, then renamed over `path`. For attest's own state files (never keys or
+/// manifests, which [`write_new`] never overwrites). A symbolic link at `path` is replaced, never
+/// written through.
+pub fn write_replace(path: &Path, contents: &[u8], mode: u32) -> Result<(), WriteError> {
+    let shown = path.display().to_string();
+    let io = |cause| WriteError::Io {
+        path: shown.clone(),
+        cause,
+    };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    create_dirs(dir).map_err(io)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".attest-tmp-")
+        .tempfile_in(dir)
+        .map_err(io)?;
+    tmp.write_all(contents).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode)).map_err(io)?;
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    #[cfg(unix)]
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// A path as report text, distinct for distinct paths: valid UTF-8 is kept as it is, except that
+/// `\` is doubled; each byte that is not part of valid UTF-8 is written `\xNN`. Two file names
+/// that differ only in undecodable bytes therefore never print alike (`Path::display` would show
+/// both as U+FFFD).
+pub fn path_text(path: &Path) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let bytes = path.as_os_str().as_bytes();
+        let mut out = String::with_capacity(bytes.len());
+        for chunk in bytes.utf8_chunks() {
+            for c in chunk.valid().chars() {
+                if c == '\\' {
+                    out.push_str("\\\\");
+                } else {
+                    out.push(c);
+                }
+            }
+            for b in chunk.invalid() {
+                out.push_str(&format!("\\x{b:02x}"));
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        path.display().to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,5 +170,28 @@ mod tests {
         assert_eq!(std::fs::read(&p).unwrap(), b"first");
         // No temporary files are left behind.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn replace_overwrites_atomically_and_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("state").join("a.json");
+        write_replace(&p, b"first", 0o600).unwrap();
+        write_replace(&p, b"second", 0o600).unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"second");
+        assert_eq!(std::fs::read_dir(p.parent().unwrap()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn undecodable_file_names_print_escaped_and_distinct() {
+        use std::os::unix::ffi::OsStrExt;
+        let a = Path::new(std::ffi::OsStr::from_bytes(b"m/a\xff.json"));
+        let b = Path::new(std::ffi::OsStr::from_bytes(b"m/a\xfe.json"));
+        assert_eq!(path_text(a), "m/a\\xff.json");
+        assert_ne!(path_text(a), path_text(b));
+        // A valid name spelling the escape is still distinct from the byte.
+        assert_ne!(path_text(Path::new("m/a\\xff.json")), path_text(a));
+        assert_eq!(path_text(Path::new("m/plain.json")), "m/plain.json");
     }
 }

@@ -162,7 +162,7 @@ pub enum ManifestError {
         source: serde_json::Error,
     },
     /// A format version this attest does not know.
-    #[error("unsupported manifest format {found:?} (this attest reads {MANIFEST_FORMAT}); upgrade attest")]
+    #[error("unsupported manifest format {found:?} (this attest reads {MANIFEST_FORMAT}); a newer format needs a newer attest, and a manifest of attest-manifest/1 (attest 0.1) must be signed again")]
     UnknownFormat {
         /// The `format` member (at most 64 characters of it).
         found: String,

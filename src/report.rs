@@ -103,6 +103,17 @@ pub enum WarningKind {
     /// Word-by-word comparison was not done, or not with every similar statement: the copy's
     /// text is longer than the bound, or the comparison time budget ran out.
     NotCompared,
+    /// (audit) An issuer the trust store trusts has no manifest in the archive: its folder may have
+    /// been deleted.
+    IssuerWithoutManifests,
+    /// (audit) Two issuer names look alike or differ only in Unicode normalization: one may be an
+    /// impostor's.
+    ConfusableIssuers,
+    /// (audit) A manifest's date is earlier than its predecessor's in the issuer's chain.
+    DateBackwards,
+    /// (audit) A valid signature by an unknown key on a manifest that claims an issuer the trust
+    /// store already trusts another key for: more likely an impostor than a new key.
+    SecondKeyClaimsIssuer,
 }
 
 /// A warning: something the reader should know even when the verdict is clear.
@@ -224,6 +235,15 @@ pub enum ProblemKind {
     ChainBroken,
     /// The same manifest is stored twice.
     Duplicate,
+    /// An issuer's chain ends earlier than a head known for it (remembered from an earlier audit,
+    /// or given with `--expect-head`), or the issuer is gone from the archive.
+    Rollback,
+    /// The manifest at a known head's position is not the known one.
+    HeadMismatch,
+    /// A statement file expected for a manifest is missing (or is not a regular file).
+    StatementMissing,
+    /// A manifest's path disagrees with its content (its name, issuer folder or sequence number).
+    Misplaced,
 }
 
 impl ProblemKind {
@@ -241,6 +261,10 @@ impl ProblemKind {
             ProblemKind::ChainFork => "chain_fork",
             ProblemKind::ChainBroken => "chain_broken",
             ProblemKind::Duplicate => "duplicate",
+            ProblemKind::Rollback => "rollback",
+            ProblemKind::HeadMismatch => "head_mismatch",
+            ProblemKind::StatementMissing => "statement_missing",
+            ProblemKind::Misplaced => "misplaced",
         }
     }
 }
@@ -271,6 +295,9 @@ pub struct IssuerSummary {
     pub manifests: usize,
     /// Highest sequence number among them.
     pub latest_seq: u64,
+    /// The manifest digest at `latest_seq` (the chain head), to compare with one published
+    /// elsewhere; null when several different manifests share that position.
+    pub head_digest: Option<String>,
 }
 
 /// The result of `attest audit`.
@@ -288,6 +315,12 @@ pub struct AuditReport {
     pub issuers: Vec<IssuerSummary>,
     /// Every problem found.
     pub problems: Vec<AuditProblem>,
+    /// Heads known from elsewhere (remembered, or expected) and how the archive compares.
+    pub head_checks: Vec<HeadCheck>,
+    /// Entries of the archive not read as manifests, with why.
+    pub ignored: Vec<IgnoredEntry>,
+    /// Things to know that are not problems of the archive (the exit code does not count them).
+    pub warnings: Vec<Warning>,
 }
 
 impl AuditReport {
@@ -295,4 +328,56 @@ impl AuditReport {
     pub fn is_clean(&self) -> bool {
         self.problems.is_empty()
     }
+}
+
+pub use crate::archive::IgnoreReason;
+
+/// An archive entry that audit did not read as a manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IgnoredEntry {
+    /// The entry.
+    pub path: String,
+    /// Why.
+    pub reason: IgnoreReason,
+}
+
+/// Where a known head came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HeadSource {
+    /// Remembered from an earlier audit of the same archive.
+    Remembered,
+    /// Given by the user (`--expect-head`), obtained out of band.
+    Expected,
+}
+
+/// How an issuer's chain in the archive compares with a known head.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HeadOutcome {
+    /// The archive's head is the known head.
+    Same,
+    /// The archive holds the known head and later manifests.
+    Extends,
+    /// The archive ends before the known head (`rollback`).
+    Rollback,
+    /// The issuer has no trusted manifest in the archive any more (`rollback`).
+    Lost,
+    /// The manifest at the known position is another one, or missing (`head_mismatch`).
+    Mismatch,
+}
+
+/// One known head checked against the archive.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeadCheck {
+    /// The issuer.
+    pub issuer: String,
+    /// The known head's sequence number.
+    pub seq: u64,
+    /// The known head's manifest digest.
+    pub digest: String,
+    /// Where it is known from.
+    pub source: HeadSource,
+    /// How the archive compares.
+    pub outcome: HeadOutcome,
 }

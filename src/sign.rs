@@ -8,6 +8,11 @@
 //! the chain. The library never prints and never prompts: warnings are returned as [`SignWarning`]s,
 //! and the secret key arrives already loaded.
 //!
+//! `sign` never forks the chain silently ([`sign_with`], docs/SPEC.md §5.2): it refuses a missing
+//! archive unless a new one is asked for, refuses when anything it could not read could hold the
+//! issuer's manifests, and, given a state directory, refuses a head that does not extend what the
+//! signing key remembers signing last.
+//!
 //! The chain head is found without parsing the whole archive: only a light header of each manifest is
 //! read, and only the head candidates are read and checked in full ([`crate::archive::head`]).
 //!
@@ -24,6 +29,7 @@ use std::path::{Path, PathBuf};
 
 use crate::archive::head::{self, ChainHead, Header};
 use crate::archive::lock::{ArchiveLock, LockError};
+use crate::archive::state::{self, LastSigned, StateError};
 use crate::archive::{self, Archive, ArchiveError, DirArchive, Listing};
 use crate::digest::Digest;
 use crate::fsutil::{write_new, WriteError};
@@ -32,9 +38,6 @@ use crate::keys::{KeyId, SecretKey, TrustStore};
 use crate::manifest::{self, Manifest, ManifestError, NewStatement};
 
 pub use crate::archive::head::SkipReason;
-
-/// The file name recorded when the caller knows none (standard input).
-pub const DEFAULT_FILE_NAME: &str = "statement.txt";
 
 /// Unix permissions of a manifest file.
 const MANIFEST_MODE: u32 = 0o644;
@@ -46,7 +49,9 @@ pub struct SignRequest<'a> {
     pub bytes: &'a [u8],
     /// How to name the statement in errors (a path, or `standard input`).
     pub name: &'a str,
-    /// The bare file name recorded in the manifest; [`DEFAULT_FILE_NAME`] when `None`.
+    /// The bare file name recorded in the manifest. Required: a manifest always names its statement
+    /// file (docs/SPEC.md §3.1), and a made-up default would give every statement signed from
+    /// standard input the same name, so that audit compared each with the others' files.
     pub file_name: Option<String>,
     /// The title; the file name without its extension when `None`. Surrounding spaces are trimmed.
     pub title: Option<String>,
@@ -71,6 +76,22 @@ pub enum Destination {
     File(PathBuf),
     /// Nowhere: the manifest is only returned (for example to print it).
     Nowhere,
+}
+
+/// How careful [`sign_with`] is about the archive it cannot fully see (docs/SPEC.md §5.2).
+#[derive(Debug, Clone, Default)]
+pub struct SignOptions {
+    /// The archive may not exist yet: create it (for [`Destination::Archive`]) or treat it as empty.
+    /// Without this, a missing archive is refused ([`SignError::NoArchive`]): a mistyped path would
+    /// otherwise start the issuer's chain again at seq 1.
+    pub new_archive: bool,
+    /// attest's state directory (see [`state::user_state_dir`]): where each key's last signed
+    /// position is remembered, and checked. `None`: no memory (a library caller's own choice).
+    pub state_dir: Option<PathBuf>,
+    /// Sign at the position the archive shows even when it does not extend the position this key
+    /// remembers signing last ([`SignError::BehindMemory`]). The new manifest may fork the chain;
+    /// for the rare deliberate case, such as a remembered manifest that was never published.
+    pub fork_from_archive: bool,
 }
 
 /// A signed statement.
@@ -108,6 +129,12 @@ pub enum SignWarning {
         /// The highest sequence number among them.
         highest_seq: u64,
     },
+    /// The new manifest was written, but the key's last signed position could not be recorded
+    /// in the state directory (the next signature checks against the older one).
+    StateNotRecorded {
+        /// Why, for people.
+        detail: String,
+    },
     /// A file in the archive was left out of the search for the chain head.
     SkippedArchiveFile {
         /// The file.
@@ -141,8 +168,12 @@ impl fmt::Display for SignWarning {
                 key_ids.join(", ")
             ),
             SignWarning::SkippedArchiveFile { path, detail, .. } => {
-                write!(f, "skipped {}: {detail}", path.display())
+                write!(f, "skipped {}: {detail}", crate::fsutil::path_text(path))
             }
+            SignWarning::StateNotRecorded { detail } => write!(
+                f,
+                "the manifest was written, but this key's last position was not recorded: {detail}"
+            ),
         }
     }
 }
@@ -199,6 +230,12 @@ pub enum SignError {
     /// A language tag cannot be used.
     #[error("invalid language (--lang)")]
     BadLanguage(#[source] FieldError),
+    /// No file name was given for a statement read from standard input.
+    #[error("{name} has no file name to record in the manifest; pass --file-name NAME (the name the statement is published under)")]
+    NoFileName {
+        /// The statement's name.
+        name: String,
+    },
     /// The file name cannot be used.
     #[error("invalid file name")]
     BadFileName(#[source] FieldError),
@@ -226,6 +263,37 @@ pub enum SignError {
         /// The competing manifests.
         paths: Vec<PathBuf>,
     },
+    /// The archive does not exist, and a new one was not asked for.
+    #[error("the archive {} does not exist; check the path (--archive DIR), or pass --new-archive to start a new archive there", path.display())]
+    NoArchive {
+        /// The archive path.
+        path: PathBuf,
+    },
+    /// Something in the archive that could hold the issuer's manifests could not be read, so the
+    /// chain head may be hidden: signing could fork the chain.
+    #[error(
+        "cannot see all of {issuer:?}'s chain in {}: {} {detail}{}; signing now could fork the chain. Fix or remove it (run `attest audit` to see the archive's state), then sign again",
+        archive.display(),
+        crate::fsutil::path_text(&paths[0]),
+        if paths.len() > 1 { format!(" (and {} more entries)", paths.len() - 1) } else { String::new() }
+    )]
+    Unseen {
+        /// The archive.
+        archive: PathBuf,
+        /// The issuer.
+        issuer: String,
+        /// The entries that could not be read (at least one).
+        paths: Vec<PathBuf>,
+        /// Why the first one could not, for people.
+        detail: String,
+    },
+    /// The archive's chain head does not extend the position this key remembers signing last: a
+    /// mirror hides or lost manifests, or this is another archive.
+    #[error(transparent)]
+    BehindMemory(Box<BehindMemory>),
+    /// The key's memory of what it signed cannot be used.
+    #[error(transparent)]
+    State(StateError),
     /// The archive could not be listed.
     #[error(transparent)]
     ArchiveUnreadable(ArchiveError),
@@ -260,6 +328,32 @@ pub enum SignError {
     /// The manifest could not be written.
     #[error(transparent)]
     Write(WriteError),
+}
+
+/// The chain head of an archive does not extend what a key remembers signing last
+/// ([`SignError::BehindMemory`]).
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "key {key_id} last signed {issuer:?}'s seq {} ({}), but the archive {} {}; signing now would fork the chain. Use the archive that holds that manifest; if that manifest was never published, pass --fork-from-archive (remembered in {})",
+    remembered.seq,
+    remembered.digest,
+    archive.display(),
+    match head { Some(h) => format!("has its head at seq {} ({})", h.seq, h.digest), None => "holds none of its manifests".into() },
+    state_file.display()
+)]
+pub struct BehindMemory {
+    /// The signing key.
+    pub key_id: String,
+    /// The issuer.
+    pub issuer: String,
+    /// The archive.
+    pub archive: PathBuf,
+    /// What the key signed last.
+    pub remembered: state::Position,
+    /// The archive's head for the key, if any.
+    pub head: Option<state::Position>,
+    /// The state file.
+    pub state_file: PathBuf,
 }
 
 /// A statement checked and canonicalized, ready to be signed at any chain position.
@@ -299,7 +393,7 @@ fn prepare<'a>(request: &SignRequest<'a>) -> Result<Prepared<'a>, SignError> {
     let file_name = request
         .file_name
         .clone()
-        .unwrap_or_else(|| DEFAULT_FILE_NAME.into());
+        .ok_or_else(|| SignError::NoFileName { name: name.into() })?;
     manifest::check_file_name(&file_name).map_err(|e| SignError::BadFileName(e.into()))?;
     let title = match &request.title {
         Some(t) => t.trim().to_string(),
@@ -328,26 +422,49 @@ fn prepare<'a>(request: &SignRequest<'a>) -> Result<Prepared<'a>, SignError> {
     })
 }
 
-/// Sign a statement as `key`'s issuer, linking it to the head of the issuer's chain in `archive`.
-///
-/// The chain's manifests are those of the issuer validly signed by `key` or, when `trust` is given,
-/// by a key that `trust` holds for the issuer (so that a chain continues across a key change). A
-/// manifest by any other key, whatever issuer it names, never moves or blocks the chain.
-///
-/// With [`Destination::Archive`] the archive directory is created if missing and locked exclusively
-/// until the manifest is in place. Otherwise the archive is only read (and may be missing: the chain
-/// is then empty).
+/// Sign a statement as `key`'s issuer, linking it to the head of the issuer's chain in `archive`,
+/// with the default [`SignOptions`] (the archive must exist; no memory of earlier signatures).
 pub fn sign(
     key: &SecretKey,
     request: &SignRequest<'_>,
     archive: &Path,
     trust: Option<&TrustStore>,
 ) -> Result<Signed, SignError> {
+    sign_with(key, request, archive, trust, &SignOptions::default())
+}
+
+/// Sign a statement as `key`'s issuer, linking it to the head of the issuer's chain in `archive`.
+///
+/// The chain's manifests are those of the issuer validly signed by `key` or, when `trust` is given,
+/// by a key that `trust` holds for the issuer (so that a chain continues across a key change). A
+/// manifest by any other key, whatever issuer it names, never moves or blocks the chain.
+///
+/// Signing is refused when the archive is missing (unless [`SignOptions::new_archive`]), when
+/// anything that could hold the issuer's manifests cannot be read ([`SignError::Unseen`]), and when
+/// the head does not extend the position the key remembers signing last
+/// ([`SignError::BehindMemory`], unless [`SignOptions::fork_from_archive`]). With
+/// [`Destination::Archive`] the archive is locked exclusively until the manifest is in place.
+pub fn sign_with(
+    key: &SecretKey,
+    request: &SignRequest<'_>,
+    archive: &Path,
+    trust: Option<&TrustStore>,
+    options: &SignOptions,
+) -> Result<Signed, SignError> {
     let statement = prepare(request)?;
     match &request.destination {
-        Destination::Archive => ArchiveSigner::open(archive, trust)?.sign_prepared(key, &statement),
+        Destination::Archive => {
+            ArchiveSigner::open_with(archive, trust, options)?.sign_prepared(key, &statement)
+        }
         other => {
-            let mut chain = Chain::scan(archive, key, trust, false)?;
+            let exists = std::fs::symlink_metadata(archive).is_ok();
+            if !exists && !options.new_archive {
+                return Err(SignError::NoArchive {
+                    path: archive.to_path_buf(),
+                });
+            }
+            let mut chain = Chain::scan(archive, key, trust, exists)?;
+            check_memory(options, key, trust, &chain, archive)?;
             let manifest = chain.next_manifest(key, trust, archive, &statement)?;
             let path = match other {
                 Destination::File(path) => {
@@ -356,13 +473,80 @@ pub fn sign(
                 }
                 _ => None,
             };
+            let mut warnings = chain.take_warnings();
+            warnings.extend(remember(options, key, &manifest));
             Ok(Signed {
                 manifest,
                 path,
-                warnings: chain.take_warnings(),
+                warnings,
             })
         }
     }
+}
+
+/// Refuse when the chain head does not extend what `key` remembers signing last.
+fn check_memory(
+    options: &SignOptions,
+    key: &SecretKey,
+    trust: Option<&TrustStore>,
+    chain: &Chain,
+    root: &Path,
+) -> Result<(), SignError> {
+    let Some(dir) = &options.state_dir else {
+        return Ok(());
+    };
+    let key_id = key.key_id().to_string();
+    let Some(last) = state::last_signed(dir, &key_id).map_err(SignError::State)? else {
+        return Ok(());
+    };
+    // A fork at the head is refused on its own, more precisely (`SignError::Fork`).
+    if options.fork_from_archive || chain.fork.is_some() {
+        return Ok(());
+    }
+    let extends = match chain.head {
+        Some((seq, digest)) if seq == last.seq => digest == last.digest,
+        // Later manifests (by another key of the issuer, or from another machine): the remembered
+        // one must still be in the chain at its position.
+        Some((seq, _)) if seq > last.seq => chain
+            .candidates
+            .iter()
+            .filter(|h| h.seq == last.seq)
+            .filter_map(|h| head::read_counted(h, |m| counts(m, key, trust)).ok())
+            .any(|m| m.digest() == last.digest),
+        _ => false,
+    };
+    if extends {
+        return Ok(());
+    }
+    Err(SignError::BehindMemory(Box::new(BehindMemory {
+        key_id: key_id.clone(),
+        issuer: key.issuer().to_string(),
+        archive: root.to_path_buf(),
+        remembered: state::Position {
+            seq: last.seq,
+            digest: last.digest,
+        },
+        head: chain
+            .head
+            .map(|(seq, digest)| state::Position { seq, digest }),
+        state_file: state::signed_file(dir, &key_id),
+    })))
+}
+
+/// Remember `manifest` as what `key` signed last; a warning when that fails.
+fn remember(options: &SignOptions, key: &SecretKey, manifest: &Manifest) -> Option<SignWarning> {
+    let dir = options.state_dir.as_ref()?;
+    let last = LastSigned {
+        key_id: key.key_id().to_string(),
+        issuer: key.issuer().to_string(),
+        seq: manifest.seq(),
+        digest: manifest.digest(),
+    };
+    state::record_signed(dir, &last)
+        .err()
+        .map(|e| SignWarning::StateNotRecorded {
+            detail: archive::with_causes(&e),
+        })
 }
 
 /// Signs statements into an archive while holding its lock, for callers that sign many statements in
@@ -373,18 +557,36 @@ pub fn sign(
 pub struct ArchiveSigner<'t> {
     root: PathBuf,
     trust: Option<&'t TrustStore>,
+    options: SignOptions,
     chains: HashMap<KeyId, Chain>,
     durable: bool,
     _lock: ArchiveLock,
 }
 
 impl<'t> ArchiveSigner<'t> {
-    /// Lock the archive at `root` (creating it if missing), waiting while another signer holds it.
+    /// Lock the archive at `root`, which must exist, waiting while another signer holds it. The
+    /// default [`SignOptions`].
     pub fn open(root: &Path, trust: Option<&'t TrustStore>) -> Result<Self, SignError> {
+        ArchiveSigner::open_with(root, trust, &SignOptions::default())
+    }
+
+    /// Lock the archive at `root` (created if missing only with [`SignOptions::new_archive`]),
+    /// waiting while another signer holds it.
+    pub fn open_with(
+        root: &Path,
+        trust: Option<&'t TrustStore>,
+        options: &SignOptions,
+    ) -> Result<Self, SignError> {
+        if std::fs::symlink_metadata(root).is_err() && !options.new_archive {
+            return Err(SignError::NoArchive {
+                path: root.to_path_buf(),
+            });
+        }
         let lock = ArchiveLock::exclusive(root).map_err(SignError::Lock)?;
         Ok(ArchiveSigner {
             root: root.to_path_buf(),
             trust,
+            options: options.clone(),
             chains: HashMap::new(),
             durable: true,
             _lock: lock,
@@ -421,6 +623,7 @@ impl<'t> ArchiveSigner<'t> {
                 e.insert(Chain::scan(&self.root, key, self.trust, true)?)
             }
         };
+        check_memory(&self.options, key, self.trust, chain, &self.root)?;
         let manifest = chain.next_manifest(key, self.trust, &self.root, statement)?;
         let path = archive::manifest_path(
             &self.root,
@@ -436,7 +639,8 @@ impl<'t> ArchiveSigner<'t> {
             write_manifest_unsynced(&path, &manifest)?;
         }
         chain.advance(&manifest, &path, statement.exact);
-        let warnings = chain.take_warnings();
+        let mut warnings = chain.take_warnings();
+        warnings.extend(remember(&self.options, key, &manifest));
         // Another key of the same issuer (after a key change) may count this manifest in its
         // chain too: forget what it remembers, so that it finds the new head next time.
         let (id, issuer) = (key.key_id(), key.issuer());
@@ -489,7 +693,8 @@ fn names_accepted_key(h: &Header, issuer: &str, own: &str, trust: Option<&TrustS
 
 impl Chain {
     /// Find `key`'s chain in the archive at `root`. A missing archive is an empty chain when
-    /// `must_exist` is false.
+    /// `must_exist` is false. Refuses when anything it cannot read could hold the issuer's
+    /// manifests ([`SignError::Unseen`]).
     fn scan(
         root: &Path,
         key: &SecretKey,
@@ -497,29 +702,95 @@ impl Chain {
         must_exist: bool,
     ) -> Result<Chain, SignError> {
         let mut warnings = Vec::new();
-        let Listing { files, problems } = if must_exist || root.exists() {
+        let mut unseen: Vec<(PathBuf, String)> = Vec::new();
+        let Listing {
+            files,
+            problems,
+            ignored,
+        } = if must_exist || root.exists() {
             DirArchive::new(root)
                 .list()
                 .map_err(SignError::ArchiveUnreadable)?
         } else {
             Listing::default()
         };
-        for p in problems {
-            warnings.push(SignWarning::SkippedArchiveFile {
-                path: p.path,
-                reason: SkipReason::ArchiveWalk,
-                detail: archive::with_causes(&p.problem),
-            });
-        }
         let own = key.key_id().to_string();
-        let (ours, skipped) = head::read_headers(&files, |h| h.issuer == key.issuer());
-        warnings.extend(skipped.into_iter().map(SignWarning::from));
+        // Which folders below the root hold the issuer's manifests, and which hold only others':
+        // something unreadable in a folder of other issuers alone cannot hide this chain.
+        let folders: std::sync::Mutex<HashMap<std::ffi::OsString, (bool, bool)>> =
+            Default::default();
+        let (ours, skipped) = head::read_headers(&files, |h| {
+            let mine = h.issuer == key.issuer();
+            if let Some(first) = first_component(root, &h.path) {
+                if let Ok(mut map) = folders.lock() {
+                    let entry = map.entry(first).or_default();
+                    entry.0 |= mine;
+                    entry.1 |= !mine;
+                }
+            }
+            mine
+        });
+        let folders = folders.into_inner().unwrap_or_default();
+        let slug = std::ffi::OsString::from(archive::issuer_folder(key.issuer()));
+        // Whether an entry could hold (or be) one of the issuer's manifests.
+        let could_be_ours = |path: &Path| -> bool {
+            let Some(first) = first_component(root, path) else {
+                return true;
+            };
+            if first == slug {
+                return true;
+            }
+            match folders.get(&first) {
+                Some((false, true)) => false,
+                // A file directly at the root, or a folder with the issuer's manifests or with
+                // none readable.
+                _ => true,
+            }
+        };
+        for p in problems {
+            let detail = archive::with_causes(&p.problem);
+            let harmless = matches!(p.problem, archive::FileProblem::TooLarge { .. });
+            if !harmless && could_be_ours(&p.path) {
+                unseen.push((p.path, detail));
+            } else {
+                warnings.push(SignWarning::SkippedArchiveFile {
+                    path: p.path,
+                    reason: SkipReason::ArchiveWalk,
+                    detail,
+                });
+            }
+        }
+        for i in ignored {
+            if i.reason == archive::IgnoreReason::HiddenDirectory {
+                let detail = "a hidden directory, not read".to_string();
+                if first_component(root, &i.path).is_some_and(|f| f == slug) {
+                    unseen.push((i.path, detail));
+                } else {
+                    warnings.push(SignWarning::SkippedArchiveFile {
+                        path: i.path,
+                        reason: SkipReason::HiddenDirectory,
+                        detail,
+                    });
+                }
+            }
+        }
+        for s in skipped {
+            // An unreadable file, or a manifest in a format this attest does not read, may be the
+            // issuer's; a file that is not JSON, or JSON of another kind, or too large, is not.
+            let maybe = matches!(s.reason, SkipReason::Unreadable | SkipReason::UnknownFormat);
+            if maybe && could_be_ours(&s.path) {
+                unseen.push((s.path, s.detail));
+            } else {
+                warnings.push(SignWarning::from(s));
+            }
+        }
         let (candidates, others): (Vec<Header>, Vec<Header>) = ours
             .into_iter()
             .partition(|h| names_accepted_key(h, key.issuer(), &own, trust));
         // Manifests in the issuer's name under keys the signer does not accept: an impostor's, or
         // the issuer's own under another key that this trust store lacks. The latter would make
-        // this signature fork the chain, so say so (they never move the chain by themselves).
+        // this signature fork the chain, so say so (they never move the chain by themselves, and
+        // never block it: anyone can write such a manifest).
         if let Some(highest_seq) = others.iter().map(|h| h.seq).max() {
             let mut key_ids: Vec<String> = others.iter().flat_map(|h| h.key_ids.clone()).collect();
             key_ids.sort();
@@ -531,7 +802,27 @@ impl Chain {
             });
         }
         let (found, skipped) = head::chain_head(&candidates, |m| counts(m, key, trust));
-        warnings.extend(skipped.into_iter().map(SignWarning::from));
+        for s in skipped {
+            // A candidate that names an accepted key but cannot be read, or is in a format this
+            // attest does not read, may be the real head. One that fails this format's checks or
+            // whose signature fails is not the issuer's (who writes valid manifests): a forgery
+            // must neither move nor block the chain.
+            if matches!(s.reason, SkipReason::Unreadable | SkipReason::UnknownFormat) {
+                unseen.push((s.path, s.detail));
+            } else {
+                warnings.push(SignWarning::from(s));
+            }
+        }
+        if !unseen.is_empty() {
+            unseen.sort();
+            let detail = unseen[0].1.clone();
+            return Err(SignError::Unseen {
+                archive: root.to_path_buf(),
+                issuer: key.issuer().to_string(),
+                paths: unseen.into_iter().map(|u| u.0).collect(),
+                detail,
+            });
+        }
         let (head, fork) = match found {
             ChainHead::Empty => (None, None),
             ChainHead::Head { seq, digest, .. } => (Some((seq, digest)), None),
@@ -640,6 +931,15 @@ impl Chain {
     }
 }
 
+/// The first component of `path` below `root` (`None` for the root itself, or a path outside it).
+fn first_component(root: &Path, path: &Path) -> Option<std::ffi::OsString> {
+    path.strip_prefix(root)
+        .ok()?
+        .components()
+        .next()
+        .map(|c| c.as_os_str().to_os_string())
+}
+
 /// Refuse when an existing directory between `root` and `path` (the root itself excluded: the user
 /// named it) is a symbolic link.
 fn refuse_links_below(root: &Path, path: &Path) -> Result<(), SignError> {
@@ -659,7 +959,7 @@ fn refuse_links_below(root: &Path, path: &Path) -> Result<(), SignError> {
 /// Write a manifest to a new file, creating its directory.
 fn write_manifest(path: &Path, manifest: &Manifest) -> Result<(), SignError> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|source| SignError::CreateDir {
+        crate::fsutil::create_dirs(dir).map_err(|source| SignError::CreateDir {
             path: dir.to_path_buf(),
             source,
         })?;
@@ -672,7 +972,7 @@ fn write_manifest(path: &Path, manifest: &Manifest) -> Result<(), SignError> {
 fn write_manifest_unsynced(path: &Path, manifest: &Manifest) -> Result<(), SignError> {
     use std::io::Write;
     let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|source| SignError::CreateDir {
+    crate::fsutil::create_dirs(dir).map_err(|source| SignError::CreateDir {
         path: dir.to_path_buf(),
         source,
     })?;

@@ -51,6 +51,7 @@ impl Sandbox {
             "Open letter",
             "--date",
             "2026-03-08",
+            "--new-archive",
         ]);
         assert!(String::from_utf8_lossy(&out.stdout).contains("manifests/"));
         sb
@@ -90,6 +91,7 @@ impl Sandbox {
             "impostor.key",
             "--archive",
             archive,
+            "--new-archive",
         ]);
     }
 
@@ -121,6 +123,8 @@ impl Sandbox {
             .env_remove("ATTEST_PASSPHRASE")
             .env_remove("ATTEST_KEYS")
             .env_remove("XDG_CONFIG_HOME")
+            .env_remove("XDG_STATE_HOME")
+            .env_remove("ATTEST_STATE_DIR")
             .env("HOME", self.dir.path())
             .env("NO_COLOR", "1");
         command
@@ -348,8 +352,10 @@ fn encrypted_secret_key_is_private_and_never_overwritten() {
                 "group.key",
                 "--date",
                 "2026-01-02",
+                "--new-archive",
             ])
             .current_dir(sb.dir.path())
+            .env("ATTEST_STATE_DIR", sb.path("state"))
             .env("ATTEST_PASSPHRASE", pass)
             .output()
             .unwrap()

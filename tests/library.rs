@@ -342,6 +342,7 @@ fn forged_lookalikes_naming_a_trusted_key_never_crowd_out_the_genuine_statement(
 fn sign_verify_audit_through_the_library_alone() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("manifests");
+    std::fs::create_dir(&root).unwrap();
     let key = SecretKey::generate(ISSUER).unwrap();
     let mut trust = TrustStore::default();
     trust.add(key.public(), PathBuf::from("own.pub")).unwrap();

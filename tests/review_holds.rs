@@ -124,6 +124,7 @@ fn sign_into(key: &SecretKey, text: &str, archive: &Path, title: &str) -> attest
         allow_suspicious: false,
         destination: Destination::Archive,
     };
+    std::fs::create_dir_all(archive).unwrap();
     attest::sign(key, &request, archive, None).unwrap()
 }
 

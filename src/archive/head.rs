@@ -39,6 +39,9 @@ pub struct Header {
 /// building it, which is what makes the scan light.
 #[derive(serde::Deserialize)]
 struct HeaderWire {
+    /// Any JSON value: only whether it is this attest's manifest format matters here.
+    #[serde(default)]
+    format: Option<serde_json::Value>,
     issuer: String,
     seq: u64,
     statement: StatementHeaderWire,
@@ -74,6 +77,13 @@ pub enum HeaderError {
     /// Not JSON, or the header fields are missing or of the wrong type.
     #[error("it is not a manifest")]
     Json(#[source] serde_json::Error),
+    /// A manifest in a format (or canonical text version) this attest does not read: perhaps written
+    /// by a newer attest.
+    #[error("it is a manifest in a format this attest does not read (upgrade attest)")]
+    UnknownFormat,
+    /// A JSON object whose `format` is not a manifest's (or that has none): some other file.
+    #[error("it is JSON, but not a manifest (its format member does not name one)")]
+    OtherFormat,
 }
 
 /// Refuse JSON that is not an object: its first byte after JSON white space must be `{`.
@@ -90,13 +100,39 @@ fn check_object(json: &[u8]) -> Result<(), HeaderError> {
 /// Parse the header fields of manifest JSON. Anything but a JSON object is refused.
 pub fn parse_header(json: &[u8], path: &Path) -> Result<Header, HeaderError> {
     check_object(json)?;
-    let wire: HeaderWire = serde_json::from_slice(json).map_err(HeaderError::Json)?;
+    let parsed: Result<HeaderWire, _> = serde_json::from_slice(json);
+    let kind = || match super::sniff_bytes(json) {
+        super::Sniffed::OtherJson => Some(HeaderError::OtherFormat),
+        super::Sniffed::Manifest if !current_format(json) => Some(HeaderError::UnknownFormat),
+        _ => None,
+    };
+    let wire = match parsed {
+        Ok(wire) => wire,
+        Err(e) => return Err(kind().unwrap_or(HeaderError::Json(e))),
+    };
+    let current = wire.format.as_ref().and_then(serde_json::Value::as_str)
+        == Some(crate::manifest::MANIFEST_FORMAT);
+    if !current {
+        return Err(kind().unwrap_or(HeaderError::OtherFormat));
+    }
     Ok(Header {
         path: path.to_path_buf(),
         issuer: wire.issuer,
         seq: wire.seq,
         key_ids: wire.signatures.into_iter().map(|s| s.key_id).collect(),
         exact_digest: wire.statement.exact_digest,
+    })
+}
+
+/// Whether manifest JSON names the format this attest reads (`format` exactly
+/// [`crate::manifest::MANIFEST_FORMAT`]).
+fn current_format(json: &[u8]) -> bool {
+    #[derive(serde::Deserialize)]
+    struct FormatOnly {
+        format: Option<serde_json::Value>,
+    }
+    crate::wire::from_slice::<FormatOnly>(json).is_ok_and(|f| {
+        f.format.as_ref().and_then(|v| v.as_str()) == Some(crate::manifest::MANIFEST_FORMAT)
     })
 }
 
@@ -137,6 +173,12 @@ pub enum SkipReason {
     NotAnObject,
     /// The file is not JSON, or lacks a manifest's fields.
     NotAManifest,
+    /// The file is a JSON object of another format (a statement kept as JSON, a key file).
+    OtherFormat,
+    /// A manifest in a format (or canonical text version) this attest does not read.
+    UnknownFormat,
+    /// A hidden directory, not entered.
+    HiddenDirectory,
     /// A head candidate that failed the full check of its form.
     InvalidManifest,
     /// A head candidate without a valid signature by a key accepted for the issuer.
@@ -161,6 +203,8 @@ impl Skipped {
             HeaderError::TooLarge { .. } => SkipReason::TooLarge,
             HeaderError::NotAnObject => SkipReason::NotAnObject,
             HeaderError::Json(_) => SkipReason::NotAManifest,
+            HeaderError::OtherFormat => SkipReason::OtherFormat,
+            HeaderError::UnknownFormat => SkipReason::UnknownFormat,
         };
         Skipped {
             path,
@@ -220,8 +264,13 @@ pub fn read_counted(
     let bytes = read_limited(&header.path)
         .and_then(|b| check_object(&b).map(|()| b))
         .map_err(|e| Skipped::header(header.path.clone(), e))?;
-    let manifest = Manifest::parse(&bytes)
-        .map_err(|e: ManifestError| skipped(SkipReason::InvalidManifest, error_chain(&e)))?;
+    let manifest = Manifest::parse(&bytes).map_err(|e: ManifestError| {
+        let reason = match e.kind() {
+            "unknown_format" | "unknown_canon_version" => SkipReason::UnknownFormat,
+            _ => SkipReason::InvalidManifest,
+        };
+        skipped(reason, error_chain(&e))
+    })?;
     if manifest.issuer() != header.issuer || manifest.seq() != header.seq {
         return Err(skipped(
             SkipReason::InvalidManifest,
@@ -347,7 +396,7 @@ mod tests {
 
     #[test]
     fn header_ignores_fields_it_does_not_need_even_malformed_ones() {
-        let json = br#"{"format": 7, "issuer": "Lantern Group", "seq": 4, "prev": [1, 2],
+        let json = br#"{"format": "attest-manifest/2", "issuer": "Lantern Group", "seq": 4, "prev": [1, 2],
             "statement": {"exact_digest": "sha256:0000000000000000000000000000000000000000000000000000000000000000", "title": null},
             "canonical": {"paragraphs": {"nested": [true]}},
             "signatures": [{"key_id": "k1", "signature": 5}, {"key_id": "k2"}]}"#;
@@ -363,7 +412,7 @@ mod tests {
         // The same fields in order, as an array: serde's derived struct reader accepts this form,
         // so the header reader must refuse it explicitly.
         let v: serde_json::Value = serde_json::from_str(&m.to_json()).unwrap();
-        let fields: Vec<serde_json::Value> = ["issuer", "seq", "statement", "signatures"]
+        let fields: Vec<serde_json::Value> = ["format", "issuer", "seq", "statement", "signatures"]
             .iter()
             .map(|f| v[f].clone())
             .collect();
@@ -385,8 +434,15 @@ mod tests {
 
     #[test]
     fn header_without_a_needed_field_is_not_a_manifest() {
-        let err = parse_header(br#"{"issuer": "A", "seq": 1}"#, Path::new("a.json")).unwrap_err();
+        let err = parse_header(
+            br#"{"format": "attest-manifest/2", "issuer": "A", "seq": 1}"#,
+            Path::new("a.json"),
+        )
+        .unwrap_err();
         assert!(matches!(err, HeaderError::Json(_)), "{err:?}");
+        // Without a manifest's format it is some other JSON file, not a damaged manifest.
+        let err = parse_header(br#"{"issuer": "A", "seq": 1}"#, Path::new("a.json")).unwrap_err();
+        assert!(matches!(err, HeaderError::OtherFormat), "{err:?}");
         let err = parse_header(b"{not json", Path::new("a.json")).unwrap_err();
         assert!(matches!(err, HeaderError::Json(_)), "{err:?}");
     }

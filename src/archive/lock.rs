@@ -71,7 +71,7 @@ impl ArchiveLock {
                 path: root.to_path_buf(),
             });
         }
-        std::fs::create_dir_all(root).map_err(|source| LockError::CreateDir {
+        crate::fsutil::create_dirs(root).map_err(|source| LockError::CreateDir {
             path: root.to_path_buf(),
             source,
         })?;

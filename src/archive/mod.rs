@@ -16,6 +16,7 @@ use crate::manifest::{Manifest, ManifestError};
 
 pub(crate) mod head;
 pub(crate) mod lock;
+pub mod state;
 
 /// Largest manifest file read: 4 MiB (`docs/SPEC.md` §5.1). A manifest holds one statement's
 /// canonical text, its paragraph digests and a few signatures, about 1.6 times the statement's
@@ -99,6 +100,16 @@ pub enum ArchiveError {
         #[source]
         cause: std::io::Error,
     },
+    /// `audit --statements DIR` names something that is not a readable directory. Fail closed: a
+    /// misspelled directory would otherwise check no statement at all.
+    #[error("cannot read the statements directory {path}: {cause}. Pass --statements DIR naming the directory of statement files")]
+    StatementsDir {
+        /// The directory.
+        path: String,
+        /// The I/O error.
+        #[source]
+        cause: std::io::Error,
+    },
     /// The archive holds no manifest file at all. Fail closed: that is more likely a wrong path
     /// than an empty archive.
     #[error(
@@ -110,14 +121,125 @@ pub enum ArchiveError {
     },
 }
 
-/// The manifest files of an archive, and the files that could not even be listed.
+/// The manifest files of an archive, the files that could not even be listed, and the entries
+/// that are not manifests.
 #[derive(Debug, Default)]
 pub struct Listing {
-    /// Every manifest file, sorted.
+    /// Every manifest file (and every file that may be one), sorted.
     pub files: Vec<PathBuf>,
     /// Entries that could not be used (unreadable directories, symbolic links, files larger than
     /// [`MAX_MANIFEST_BYTES`]).
     pub problems: Vec<LoadProblem>,
+    /// Entries that are not manifests, with why: nothing in an archive is passed over in silence.
+    pub ignored: Vec<Ignored>,
+}
+
+/// Why an archive entry is not read as a manifest (`ignored` in audit reports).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum IgnoreReason {
+    /// A directory whose name starts with `.` (such as `.git`): not entered.
+    HiddenDirectory,
+    /// A temporary file attest writes before linking a file into place.
+    AttestFile,
+    /// Neither a regular file, a directory nor a link (a FIFO, a socket, a device).
+    NotAFile,
+    /// Not named `*.json`, and its content is not a manifest.
+    NotAManifest,
+    /// Named `*.json`, but a JSON object whose `format` is not a manifest's (or that has none).
+    OtherFormat,
+    /// A statement file, named by a manifest beside it.
+    Statement,
+}
+
+impl IgnoreReason {
+    /// The reason's name, as in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            IgnoreReason::HiddenDirectory => "hidden_directory",
+            IgnoreReason::AttestFile => "attest_file",
+            IgnoreReason::NotAFile => "not_a_file",
+            IgnoreReason::NotAManifest => "not_a_manifest",
+            IgnoreReason::OtherFormat => "other_format",
+            IgnoreReason::Statement => "statement",
+        }
+    }
+}
+
+/// An entry of the archive that is not read as a manifest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ignored {
+    /// The entry.
+    pub path: PathBuf,
+    /// Why it is not a manifest.
+    pub reason: IgnoreReason,
+}
+
+/// Name of the files attest writes while it links a new file into place.
+pub const TEMPORARY_PREFIX: &str = ".attest-tmp-";
+
+/// Whether `path` is named like a manifest: its extension is `json`, in any case.
+pub fn json_named(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+}
+
+/// The `format` member of a JSON object, read without anything else.
+#[derive(serde::Deserialize)]
+struct FormatOnly {
+    format: Option<serde_json::Value>,
+}
+
+/// The format tag prefix of manifests (`attest-manifest/1`, `/2`, and later versions).
+pub const MANIFEST_FORMAT_PREFIX: &str = "attest-manifest/";
+
+/// What a file's content says it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Sniffed {
+    /// A JSON object whose `format` names a manifest (of any version).
+    Manifest,
+    /// A JSON object with another `format`, or none.
+    OtherJson,
+    /// Not a JSON object.
+    NotJson,
+}
+
+/// Read at most `MAX_MANIFEST_BYTES` of a regular file and say whether it is a manifest by its
+/// content: a JSON object whose `format` starts with `attest-manifest/`. Files that do not start with
+/// `{` are not read further than their first bytes.
+pub(crate) fn sniff(path: &Path) -> Sniffed {
+    use std::io::Read as _;
+    let Ok(file) = std::fs::File::open(path) else {
+        return Sniffed::NotJson;
+    };
+    let mut bytes = Vec::new();
+    let mut head = file.take(MAX_MANIFEST_BYTES);
+    let mut first = [0u8; 512];
+    let Ok(n) = head.read(&mut first) else {
+        return Sniffed::NotJson;
+    };
+    bytes.extend_from_slice(&first[..n]);
+    let starts_object = bytes
+        .iter()
+        .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+        .is_some_and(|b| *b == b'{');
+    if !starts_object || head.read_to_end(&mut bytes).is_err() {
+        return Sniffed::NotJson;
+    }
+    sniff_bytes(&bytes)
+}
+
+/// [`sniff`] on bytes already read.
+pub(crate) fn sniff_bytes(bytes: &[u8]) -> Sniffed {
+    match crate::wire::from_slice::<FormatOnly>(bytes) {
+        Ok(FormatOnly {
+            format: Some(serde_json::Value::String(f)),
+        }) if f.starts_with(MANIFEST_FORMAT_PREFIX) => Sniffed::Manifest,
+        Ok(_) => Sniffed::OtherJson,
+        Err(_) => Sniffed::NotJson,
+    }
 }
 
 /// Where manifests come from: list them, read one. Implemented for a directory ([`DirArchive`])
@@ -133,6 +255,12 @@ pub trait Archive: Sync {
     /// (audit compares such files with their manifests). None for archives without files.
     fn statement_beside(&self, manifest: &Path, file_name: &str) -> Option<PathBuf> {
         let _ = (manifest, file_name);
+        None
+    }
+    /// The directory under which `sign` lays manifests out (`<root>/<issuer slug>/<seq>-…json`),
+    /// for archives with such a layout: audit then reports manifests whose path disagrees with
+    /// their content (`misplaced`).
+    fn layout_root(&self) -> Option<&Path> {
         None
     }
 }
@@ -160,10 +288,14 @@ impl Archive for DirArchive {
         self.root.display().to_string()
     }
 
-    /// Every `*.json` file under the root, sorted. Hidden entries (such as `.git`, lock and
-    /// temporary files) are skipped; symbolic links are not followed (they could point outside the
-    /// archive) and are reported instead, as is every directory that cannot be read and every
-    /// file larger than [`MAX_MANIFEST_BYTES`] (by its size, without reading it).
+    /// Every manifest file under the root, sorted: each regular file named `*.json` (in any case),
+    /// and each other regular file whose content is a manifest (a JSON object whose `format` starts
+    /// with `attest-manifest/`), hidden or not. Symbolic links are never followed (they could point
+    /// outside the archive) and are reported instead, as is every directory that cannot be read and
+    /// every file larger than [`MAX_MANIFEST_BYTES`] (by its size, without reading it). Everything
+    /// else is listed as ignored, with why: hidden directories (such as `.git`, not entered), attest's
+    /// temporary files, and files that are not manifests. attest's own empty lock file is the one
+    /// entry passed over without a word.
     fn list(&self) -> Result<Listing, ArchiveError> {
         let unreadable = |cause| ArchiveError::Unreadable {
             path: self.name(),
@@ -171,11 +303,10 @@ impl Archive for DirArchive {
         };
         std::fs::read_dir(&self.root).map_err(unreadable)?;
         let mut listing = Listing::default();
-        let walk = walkdir::WalkDir::new(&self.root)
+        let mut walk = walkdir::WalkDir::new(&self.root)
             .follow_links(false)
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-        for item in walk {
+            .into_iter();
+        while let Some(item) = walk.next() {
             let entry = match item {
                 Ok(entry) => entry,
                 Err(err) => {
@@ -190,8 +321,15 @@ impl Archive for DirArchive {
                     continue;
                 }
             };
-            let is_json = entry.path().extension().is_some_and(|e| e == "json");
+            if entry.depth() == 0 {
+                continue;
+            }
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let hidden = name.starts_with('.');
             let kind = entry.file_type();
+            let ignore = |listing: &mut Listing, path: PathBuf, reason| {
+                listing.ignored.push(Ignored { path, reason })
+            };
             // Every link is reported, not only links named like manifests: a linked directory
             // would otherwise hide its manifests in silence.
             if kind.is_symlink() {
@@ -199,17 +337,46 @@ impl Archive for DirArchive {
                     path: entry.into_path(),
                     problem: FileProblem::SymbolicLink,
                 });
-            } else if kind.is_file() && is_json {
-                match entry.metadata().map(|m| m.len()) {
-                    Ok(size) if size > MAX_MANIFEST_BYTES => listing.problems.push(LoadProblem {
-                        path: entry.into_path(),
-                        problem: FileProblem::TooLarge { size },
-                    }),
-                    _ => listing.files.push(entry.into_path()),
+            } else if kind.is_dir() {
+                if hidden {
+                    walk.skip_current_dir();
+                    ignore(
+                        &mut listing,
+                        entry.into_path(),
+                        IgnoreReason::HiddenDirectory,
+                    );
+                }
+            } else if !kind.is_file() {
+                ignore(&mut listing, entry.into_path(), IgnoreReason::NotAFile);
+            } else if name.starts_with(TEMPORARY_PREFIX) {
+                ignore(&mut listing, entry.into_path(), IgnoreReason::AttestFile);
+            } else {
+                let size = entry.metadata().map(|m| m.len()).ok();
+                if name == lock::LOCK_FILE_NAME && size == Some(0) {
+                    continue;
+                }
+                let is_json = json_named(entry.path());
+                match size {
+                    Some(size) if size > MAX_MANIFEST_BYTES => {
+                        if is_json {
+                            listing.problems.push(LoadProblem {
+                                path: entry.into_path(),
+                                problem: FileProblem::TooLarge { size },
+                            });
+                        } else {
+                            ignore(&mut listing, entry.into_path(), IgnoreReason::NotAManifest);
+                        }
+                    }
+                    _ if is_json => listing.files.push(entry.into_path()),
+                    _ => match sniff(entry.path()) {
+                        Sniffed::Manifest => listing.files.push(entry.into_path()),
+                        _ => ignore(&mut listing, entry.into_path(), IgnoreReason::NotAManifest),
+                    },
                 }
             }
         }
         listing.files.sort();
+        listing.ignored.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(listing)
     }
 
@@ -222,6 +389,10 @@ impl Archive for DirArchive {
 
     fn statement_beside(&self, manifest: &Path, file_name: &str) -> Option<PathBuf> {
         manifest.parent().map(|dir| dir.join(file_name))
+    }
+
+    fn layout_root(&self) -> Option<&Path> {
+        Some(&self.root)
     }
 }
 
@@ -476,12 +647,20 @@ pub fn slug(text: &str, max: usize) -> String {
     out
 }
 
+/// The folder of an issuer's manifests below the archive root: its slug, or `issuer-` and 8 hex
+/// digits of the name's SHA-256 when the slug is empty.
+pub fn issuer_folder(issuer: &str) -> String {
+    let issuer_slug = slug(issuer, 48);
+    if issuer_slug.is_empty() {
+        format!("issuer-{}", &Digest::of(issuer.as_bytes()).hex()[..8])
+    } else {
+        issuer_slug
+    }
+}
+
 /// Where `sign` puts a new manifest: `<archive>/<issuer slug>/<seq, 6 digits>-<date>-<title slug>.json`.
 pub fn manifest_path(root: &Path, issuer: &str, seq: u64, date: &str, title: &str) -> PathBuf {
-    let mut issuer_slug = slug(issuer, 48);
-    if issuer_slug.is_empty() {
-        issuer_slug = format!("issuer-{}", &Digest::of(issuer.as_bytes()).hex()[..8]);
-    }
+    let issuer_slug = issuer_folder(issuer);
     let mut title_slug = slug(title, 60);
     if title_slug.is_empty() {
         title_slug = "statement".into();

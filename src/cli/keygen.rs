@@ -42,10 +42,23 @@ fn key_files(out: &Path) -> anyhow::Result<KeyFiles> {
         .as_os_str()
         .to_string_lossy()
         .ends_with(std::path::is_separator);
-    if ends_in_separator || out.file_name().is_none() {
+    let last = out
+        .components()
+        .next_back()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let dot_ended = out.as_os_str().to_string_lossy().ends_with('.');
+    if ends_in_separator || out.file_name().is_none() || dot_ended || out.is_dir() {
         bail!(
             "--out {shown} is a directory, not a prefix; pass a prefix in it such as {}, which writes group.key and group.pub there",
             out.join("group").display()
+        );
+    }
+    // `--out keys/.pub` would write the hidden files keys/.pub.key and keys/.pub.pub.
+    if last.starts_with('.') {
+        bail!(
+            "--out {shown} would make hidden key files; pass a prefix that does not start with a dot, such as {}",
+            out.with_file_name("group").display()
         );
     }
     let ext = out.extension().and_then(OsStr::to_str);
@@ -168,5 +181,10 @@ mod tests {
     fn a_directory_is_not_a_prefix() {
         assert!(key_files(Path::new("keys/")).is_err());
         assert!(key_files(Path::new("..")).is_err());
+        assert!(key_files(Path::new("keys/.")).is_err());
+        assert!(key_files(Path::new("keys/.pub")).is_err());
+        assert!(key_files(Path::new("keys/.hidden")).is_err());
+        let dir = tempfile::tempdir().unwrap();
+        assert!(key_files(dir.path()).is_err());
     }
 }

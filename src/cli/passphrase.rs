@@ -9,11 +9,16 @@ use zeroize::Zeroizing;
 /// The environment variable holding the passphrase for non-interactive use.
 pub const PASSPHRASE_ENV: &str = "ATTEST_PASSPHRASE";
 
-fn from_env() -> Option<Zeroizing<String>> {
-    std::env::var(PASSPHRASE_ENV)
-        .ok()
-        .filter(|p| !p.is_empty())
-        .map(Zeroizing::new)
+/// The passphrase from the environment: none when unset or empty; an error (never quoting it) when
+/// it is not UTF-8, rather than falling back to a prompt as if it were unset.
+fn from_env() -> anyhow::Result<Option<Zeroizing<String>>> {
+    match std::env::var(PASSPHRASE_ENV) {
+        Ok(p) if !p.is_empty() => Ok(Some(Zeroizing::new(p))),
+        Err(std::env::VarError::NotUnicode(_)) => bail!(
+            "{PASSPHRASE_ENV} is not valid UTF-8 text; set it to the passphrase as UTF-8 (passphrases are UTF-8 text), or unset it to be asked on a terminal"
+        ),
+        _ => Ok(None),
+    }
 }
 
 fn can_prompt() -> bool {
@@ -29,7 +34,7 @@ fn no_passphrase_error(what: &str, alternatives: &str) -> anyhow::Error {
 
 /// A passphrase for the new secret key `key_file`, asked twice on a terminal.
 pub fn for_new_key(key_file: &str) -> anyhow::Result<Zeroizing<String>> {
-    if let Some(p) = from_env() {
+    if let Some(p) = from_env()? {
         return Ok(p);
     }
     if !can_prompt() {
@@ -57,7 +62,7 @@ pub fn for_new_key(key_file: &str) -> anyhow::Result<Zeroizing<String>> {
 
 /// The passphrase of an existing secret key.
 pub fn for_existing_key(path: &str) -> anyhow::Result<Zeroizing<String>> {
-    if let Some(p) = from_env() {
+    if let Some(p) = from_env()? {
         return Ok(p);
     }
     if !can_prompt() {

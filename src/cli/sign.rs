@@ -4,9 +4,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
+use attest::archive::state;
 use attest::input;
 use attest::keys::{SecretKey, TrustStore};
-use attest::sign::{Destination, SignRequest};
+use attest::sign::{Destination, SignOptions, SignRequest};
 
 use super::{diagnostics, output, passphrase, EXIT_OK};
 
@@ -43,6 +44,18 @@ pub struct Args {
     /// Sign even though the statement contains bidirectional controls or other invisible characters.
     #[arg(long)]
     allow_suspicious: bool,
+    /// The file name to record in the manifest (default: FILE's name). Required when FILE is `-`.
+    #[arg(long, value_name = "NAME")]
+    file_name: Option<String>,
+    /// Start a new archive: --archive DIR does not exist yet. Without it a missing archive is an
+    /// error, so that a mistyped path never restarts the chain at seq 1.
+    #[arg(long)]
+    new_archive: bool,
+    /// Sign at the head the archive shows even though this key remembers signing a later (or
+    /// another) manifest, which the archive does not hold. The new manifest may fork the chain: only
+    /// for a remembered manifest that was never published.
+    #[arg(long)]
+    fork_from_archive: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
@@ -72,22 +85,31 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         Some(p) if p.as_os_str() == "-" => Destination::Nowhere,
         Some(p) => Destination::File(p),
     };
-    let request = SignRequest {
-        bytes: &bytes,
-        name: &name,
-        file_name: args
+    let file_name = match args.file_name {
+        Some(n) => Some(n),
+        None => args
             .file
             .file_name()
             .and_then(|f| f.to_str())
             .filter(|_| !stdin)
             .map(str::to_string),
+    };
+    let request = SignRequest {
+        bytes: &bytes,
+        name: &name,
+        file_name,
         title: args.title,
         date: args.date,
         languages: args.languages,
         allow_suspicious: args.allow_suspicious,
         destination,
     };
-    let signed = attest::sign(&key, &request, &args.archive, trust.as_ref())?;
+    let options = SignOptions {
+        new_archive: args.new_archive,
+        state_dir: Some(state::user_state_dir(|name| std::env::var_os(name))?),
+        fork_from_archive: args.fork_from_archive,
+    };
+    let signed = attest::sign::sign_with(&key, &request, &args.archive, trust.as_ref(), &options)?;
     for warning in &signed.warnings {
         diagnostics::warning(&output::safe(&warning.to_string()));
     }
@@ -100,6 +122,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
 
 fn load_secret_key(path: &Path) -> anyhow::Result<SecretKey> {
     let shown = path.display().to_string();
+    attest::keys::check_secret_file_private(path)?;
     let content = zeroize::Zeroizing::new(std::fs::read_to_string(path).with_context(|| {
         format!("cannot read the secret key {shown}; pass --key PREFIX.key made by `attest keygen`")
     })?);

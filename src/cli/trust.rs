@@ -43,15 +43,35 @@ pub fn run(cmd: Command) -> anyhow::Result<u8> {
         Command::Add { file, keys } => {
             let dir = store_dir(keys)?;
             let key = IssuerKey::read(&file)?;
-            let others: Vec<String> = TrustStore::load(&dir)
-                .map(|store| {
-                    store
-                        .keys()
-                        .filter(|k| k.key.issuer == key.issuer && k.key.key_id != key.key_id)
-                        .map(|k| k.key.key_id.to_string())
-                        .collect()
-                })
-                .unwrap_or_default();
+            let existing = TrustStore::load(&dir).ok();
+            let others: Vec<String> = existing
+                .iter()
+                .flat_map(|store| store.keys())
+                .filter(|k| k.key.issuer == key.issuer && k.key.key_id != key.key_id)
+                .map(|k| k.key.key_id.to_string())
+                .collect();
+            let trusted_names: std::collections::BTreeSet<String> = existing
+                .iter()
+                .flat_map(|store| store.keys())
+                .map(|k| k.key.issuer.clone())
+                .collect();
+            let look_alikes: Vec<String> = keys::confusable_pairs(
+                trusted_names
+                    .iter()
+                    .map(String::as_str)
+                    .chain([key.issuer.as_str()]),
+            )
+            .into_iter()
+            .filter_map(|(a, b)| {
+                if a == key.issuer {
+                    Some(b)
+                } else if b == key.issuer {
+                    Some(a)
+                } else {
+                    None
+                }
+            })
+            .collect();
             match TrustStore::install(&dir, &key, &file)? {
                 Some(path) => output::print_text(&format!(
                     "trusted key {} for {:?}: {}\n",
@@ -67,11 +87,18 @@ pub fn run(cmd: Command) -> anyhow::Result<u8> {
                 ))?,
             }
             if !others.is_empty() {
-                diagnostics::note(&format!(
-                    "{:?} now has {} trusted keys ({} and {}); check with the issuer, outside attest, that each is theirs",
+                diagnostics::warning(&format!(
+                    "{:?} already had trusted key {}; a second key claiming the name is more likely an impostor than a new key. Keep {} only if the issuer confirmed it to you, outside attest, as theirs; otherwise remove it from the trust store",
                     output::safe(&key.issuer),
-                    others.len() + 1,
                     others.join(", "),
+                    key.key_id
+                ));
+            }
+            for other in look_alikes {
+                diagnostics::warning(&format!(
+                    "{:?} looks like the trusted issuer {:?} but is a different name; one of them may be an impostor. Check key {} with its issuer, outside attest",
+                    output::safe(&key.issuer),
+                    output::safe(&other),
                     key.key_id
                 ));
             }

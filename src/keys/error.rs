@@ -148,8 +148,38 @@ pub enum KeyError {
         cipher: String,
     },
     /// Argon2id parameters beyond what attest accepts, or that Argon2 rejects.
-    #[error("{path}: the Argon2id parameters are invalid or beyond what attest accepts (memory ≤ {ARGON2_MAX_M_COST_KIB} KiB, passes and lanes 1 to 16, salt ≥ 8 bytes)")]
+    #[error("{path}: the Argon2id parameters are invalid or beyond what attest accepts (memory ≤ {ARGON2_MAX_M_COST_KIB} KiB, passes 1 to 8, lanes 1 to 4, memory × passes ≤ 786432 KiB, salt ≥ 8 bytes)")]
     KdfParams {
+        /// The file.
+        path: String,
+    },
+    /// A secret key file that others may read or write.
+    #[error("{path} has mode {mode:04o}: users other than you may read it. Run `chmod 600 {path}`; attest refuses a secret key others can read, as ssh does")]
+    SecretKeyNotPrivate {
+        /// The file.
+        path: String,
+        /// Its permission bits.
+        mode: u32,
+    },
+    /// An entry of the trust store named like a key that cannot be used as one.
+    #[error("{path} is named like a key file, but {why}; the trust store fails closed. Remove it, or replace it with the issuer's .pub file")]
+    UnusableKeyFile {
+        /// The entry.
+        path: String,
+        /// Why.
+        why: String,
+    },
+    /// A public key file larger than any key file.
+    #[error("{path} is larger than {limit} bytes; this is not a public key file")]
+    KeyFileTooLarge {
+        /// The file.
+        path: String,
+        /// The limit.
+        limit: u64,
+    },
+    /// A one-line public key whose issuer part holds ` #`, which reads like a comment.
+    #[error("{path}: the issuer part holds \" #\", which reads like a comment; put comments on lines of their own starting with #, or use the JSON form for an issuer name with \" #\"")]
+    OneLineComment {
         /// The file.
         path: String,
     },
@@ -249,6 +279,10 @@ impl KeyError {
             KeyError::UnsupportedEncryption { .. } => "unsupported_encryption",
             KeyError::KdfParams { .. } => "kdf_params",
             KeyError::Decrypt { .. } => "decrypt",
+            KeyError::SecretKeyNotPrivate { .. } => "secret_key_not_private",
+            KeyError::UnusableKeyFile { .. } => "unusable_key_file",
+            KeyError::KeyFileTooLarge { .. } => "key_file_too_large",
+            KeyError::OneLineComment { .. } => "one_line_comment",
             KeyError::SecretMismatch { .. } => "secret_mismatch",
             KeyError::Encrypt => "encrypt",
             KeyError::Randomness(_) => "randomness",

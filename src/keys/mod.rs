@@ -4,6 +4,7 @@
 //! This layer knows nothing of manifests: it imports only `digest`, `canon` (for the character
 //! classes of issuer names) and `wire` (strict JSON objects).
 
+mod confusable;
 mod error;
 mod id;
 mod issuer;
@@ -11,11 +12,12 @@ mod public;
 mod secret;
 mod trust;
 
+pub use confusable::confusable_pairs;
 pub use error::{KeyError, KeyFileKind};
 pub use id::{KeyId, ParseKeyIdError};
 pub use issuer::{check_issuer, IssuerError};
 pub use public::{parse_verifying_key, IssuerKey, PublicKeyError};
-pub use secret::SecretKey;
+pub use secret::{check_secret_file_private, SecretKey};
 pub use trust::{user_trust_store_dir, TrustStore, TrustedKey, TRUST_STORE_ENV};
 
 /// Format tag of a public key file.
@@ -35,11 +37,17 @@ pub const ARGON2_M_COST_KIB: u32 = 64 * 1024;
 pub const ARGON2_T_COST: u32 = 3;
 /// Argon2id lanes used for new keys.
 pub const ARGON2_P_COST: u32 = 1;
-/// Upper bounds accepted when reading a key file, so a hostile file cannot make us allocate or spin
-/// without limit.
-const ARGON2_MAX_M_COST_KIB: u32 = 1024 * 1024;
-const ARGON2_MAX_T_COST: u32 = 16;
-const ARGON2_MAX_P_COST: u32 = 16;
+/// Upper bounds accepted when reading a key file, so that a hostile key file costs at most a few
+/// times what attest's own keys cost before the passphrase is found wrong: memory at most 256 MiB,
+/// at most 8 passes and 4 lanes, and memory × passes at most four times attest's own
+/// (64 MiB × 3).
+const ARGON2_MAX_M_COST_KIB: u32 = 256 * 1024;
+const ARGON2_MAX_T_COST: u32 = 8;
+const ARGON2_MAX_P_COST: u32 = 4;
+const ARGON2_MAX_WORK_KIB: u64 = 4 * ARGON2_M_COST_KIB as u64 * ARGON2_T_COST as u64;
+
+/// Largest public key file read (either form is under a kilobyte).
+pub const MAX_PUBLIC_KEY_FILE_BYTES: u64 = 64 * 1024;
 
 /// Longest issuer name accepted.
 pub const MAX_ISSUER_LEN: usize = 200;
@@ -72,6 +80,7 @@ mod tests {
         let mut found = Vec::new();
         for (name, text) in [
             ("keys/mod.rs", include_str!("mod.rs")),
+            ("keys/confusable.rs", include_str!("confusable.rs")),
             ("keys/error.rs", include_str!("error.rs")),
             ("keys/id.rs", include_str!("id.rs")),
             ("keys/issuer.rs", include_str!("issuer.rs")),

@@ -193,16 +193,20 @@ impl IssuerKey {
                 });
             }
             (wire.issuer, wire.key_id, wire.public_key)
-        } else if let Some(rest) = trimmed.strip_prefix(ONE_LINE_TAG) {
+        } else if let Some(line) = one_line(trimmed) {
             let shape = || KeyError::OneLineShape { path: path.into() };
-            if trimmed.contains('\n') {
-                return Err(shape());
-            }
+            let line = line.map_err(|()| shape())?;
+            let rest = line.strip_prefix(ONE_LINE_TAG).ok_or_else(shape)?;
             let mut parts = rest.trim_start().splitn(3, ' ');
             let (Some(id), Some(key), Some(issuer)) = (parts.next(), parts.next(), parts.next())
             else {
                 return Err(shape());
             };
+            // `… Harbour Rights # from website` must not become the issuer "Harbour Rights # from
+            // website": a word starting with `#` reads like a comment, so it is refused.
+            if issuer.split_whitespace().any(|w| w.starts_with('#')) {
+                return Err(KeyError::OneLineComment { path: path.into() });
+            }
             (issuer.to_string(), id.to_string(), key.to_string())
         } else {
             return Err(KeyError::UnknownForm { path: path.into() });
@@ -215,15 +219,69 @@ impl IssuerKey {
         })
     }
 
-    /// Read and parse a public key file.
+    /// Read and parse a public key file: a regular file (links followed) of at most
+    /// [`super::MAX_PUBLIC_KEY_FILE_BYTES`] bytes.
     pub fn read(path: &Path) -> Result<IssuerKey, KeyError> {
+        use std::io::Read as _;
         let shown = path.display().to_string();
-        let content = std::fs::read_to_string(path).map_err(|source| KeyError::Read {
+        let read_error = |source| KeyError::Read {
             path: shown.clone(),
             source,
+        };
+        // Checked before opening: opening a FIFO would wait for a writer.
+        let meta = std::fs::metadata(path).map_err(read_error)?;
+        if !meta.is_file() {
+            return Err(KeyError::UnusableKeyFile {
+                path: shown,
+                why: not_a_file(&meta),
+            });
+        }
+        let file = std::fs::File::open(path).map_err(read_error)?;
+        let limit = super::MAX_PUBLIC_KEY_FILE_BYTES;
+        let mut bytes = Vec::new();
+        file.take(limit + 1)
+            .read_to_end(&mut bytes)
+            .map_err(read_error)?;
+        if bytes.len() as u64 > limit {
+            return Err(KeyError::KeyFileTooLarge { path: shown, limit });
+        }
+        let content = String::from_utf8(bytes).map_err(|_| {
+            read_error(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "it is not UTF-8 text",
+            ))
         })?;
         IssuerKey::parse(&content, &shown)
     }
+}
+
+/// Why an entry (links followed) is not a regular file, for people.
+pub(super) fn not_a_file(meta: &std::fs::Metadata) -> String {
+    if meta.is_dir() {
+        "it is a directory".into()
+    } else {
+        "it is not a regular file (a FIFO, a socket or a device)".into()
+    }
+}
+
+/// The one key line of the one-line form, when `content` is in that form: lines that are empty or
+/// start with `#` (after White_Space) are comments; exactly one other line, starting with
+/// `attest-ed25519`, must remain (`Err` when there are several). `None` when the first such line
+/// does not start with the tag (not the one-line form).
+fn one_line(content: &str) -> Option<Result<&str, ()>> {
+    let mut lines = content
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'));
+    let first = lines.next()?;
+    if !first.starts_with(ONE_LINE_TAG) {
+        return None;
+    }
+    Some(if lines.next().is_some() {
+        Err(())
+    } else {
+        Ok(first)
+    })
 }
 
 #[cfg(test)]

@@ -13,8 +13,8 @@ use zeroize::Zeroizing;
 use super::public::{check_public_members, json_error};
 use super::{
     check_issuer, IssuerKey, KeyError, KeyFileKind, KeyId, ARGON2_MAX_M_COST_KIB,
-    ARGON2_MAX_P_COST, ARGON2_MAX_T_COST, ARGON2_M_COST_KIB, ARGON2_P_COST, ARGON2_T_COST,
-    CIPHER_NAME, KDF_NAME, ONE_LINE_TAG, PUBLIC_KEY_FORMAT, SECRET_KEY_AAD_CONTEXT,
+    ARGON2_MAX_P_COST, ARGON2_MAX_T_COST, ARGON2_MAX_WORK_KIB, ARGON2_M_COST_KIB, ARGON2_P_COST,
+    ARGON2_T_COST, CIPHER_NAME, KDF_NAME, ONE_LINE_TAG, PUBLIC_KEY_FORMAT, SECRET_KEY_AAD_CONTEXT,
     SECRET_KEY_FORMAT,
 };
 
@@ -281,6 +281,30 @@ impl SecretKey {
     }
 }
 
+/// Refuse a secret key file that users other than its owner may read or write (any of the mode bits
+/// 0o077), as ssh refuses such a private key: whoever can read it can try passphrases offline, or
+/// sign with it when it is unencrypted. Unix only; elsewhere nothing is checked.
+pub fn check_secret_file_private(path: &std::path::Path) -> Result<(), KeyError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = std::fs::metadata(path).map_err(|source| KeyError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            return Err(KeyError::SecretKeyNotPrivate {
+                path: path.display().to_string(),
+                mode,
+            });
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
 fn parse_secret_wire(content: &str, path: &str) -> Result<SecretKeyWire, KeyError> {
     if content.contains(PUBLIC_KEY_FORMAT) || content.trim_start().starts_with(ONE_LINE_TAG) {
         return Err(KeyError::PublicGivenForSecret { path: path.into() });
@@ -328,6 +352,7 @@ fn derive_kek(
     if enc.m_cost_kib > ARGON2_MAX_M_COST_KIB
         || enc.t_cost > ARGON2_MAX_T_COST
         || enc.p_cost > ARGON2_MAX_P_COST
+        || u64::from(enc.m_cost_kib) * u64::from(enc.t_cost) > ARGON2_MAX_WORK_KIB
     {
         return Err(bad());
     }

@@ -90,7 +90,7 @@ impl TrustStore {
                 Err(other) => return Err(other),
             }
         } else {
-            std::fs::create_dir_all(dir).map_err(|source| {
+            crate::fsutil::create_dirs(dir).map_err(|source| {
                 write_error(crate::fsutil::WriteError::Io {
                     path: shown.clone(),
                     cause: source,
@@ -104,7 +104,9 @@ impl TrustStore {
     }
 
     /// Load every `*.pub` file in `dir` (other files are ignored). Fails closed: a missing directory,
-    /// a malformed key file, a key listed for two issuers, or an empty store is an error.
+    /// a malformed key file, an entry named like a key file that cannot be used as one (a dangling
+    /// or looping link, a directory, a FIFO or device, a name ending in `.PUB` or another case), a
+    /// key listed for two issuers, or an empty store is an error naming the entry.
     pub fn load(dir: &Path) -> Result<TrustStore, KeyError> {
         let shown = dir.display().to_string();
         let entries = std::fs::read_dir(dir).map_err(|source| KeyError::TrustStoreUnreadable {
@@ -118,8 +120,33 @@ impl TrustStore {
                 source,
             })?;
             let path = entry.path();
-            if path.extension().is_some_and(|e| e == "pub") && path.is_file() {
-                paths.push(path);
+            let Some(ext) = path.extension() else {
+                continue;
+            };
+            if !ext.eq_ignore_ascii_case("pub") {
+                continue;
+            }
+            let unusable = |why: String| KeyError::UnusableKeyFile {
+                path: path.display().to_string(),
+                why,
+            };
+            if ext != "pub" {
+                return Err(unusable(format!(
+                    "its extension is .{}, not .pub; rename it to end in .pub",
+                    ext.to_string_lossy()
+                )));
+            }
+            match std::fs::metadata(&path) {
+                Ok(meta) if meta.is_file() => paths.push(path),
+                Ok(meta) => return Err(unusable(super::public::not_a_file(&meta))),
+                Err(e) => {
+                    let why = if std::fs::symlink_metadata(&path).is_ok() {
+                        format!("it is a symbolic link that leads nowhere, or loops ({e})")
+                    } else {
+                        format!("it cannot be read ({e})")
+                    };
+                    return Err(unusable(why));
+                }
             }
         }
         paths.sort();

@@ -1,0 +1,538 @@
+//! Auditing an archive: every manifest and the archive as a whole -> [`AuditReport`]. Pure apart from
+//! reading the archive; never prints.
+//!
+//! Checks, each reported with the manifest's path and a stable kind:
+//! `unreadable`/`malformed` (cannot be parsed), `bad_signature` (a signature does not verify),
+//! `unknown_key` (valid signature by a key not in the trust store), `not_signed_by_issuer` (no valid
+//! signature by a key trusted for the manifest's issuer), `canonical_mismatch` (canonical text vs its
+//! digests), `statement_mismatch` (the statement file beside the manifest, or in `--statements`,
+//! differs), `statement_missing` (an expected statement file is missing), `misplaced` (the path
+//! disagrees with the content), and per issuer, over the manifests its trusted keys signed:
+//! `chain_fork`, `chain_gap`, `chain_broken`, `duplicate`, and against heads known from elsewhere
+//! (remembered from an earlier audit, or expected): `rollback`, `head_mismatch` (docs/SPEC.md §5.3,
+//! §5.4). Entries not read as manifests are listed (`ignored`) with why; warnings name trusted
+//! issuers without manifests, look-alike issuer names, dates going backwards and second keys
+//! claiming a trusted issuer. Nothing here reads or writes attest's state: the caller passes the
+//! remembered heads in ([`Options::known_heads`]) and saves [`heads_to_remember`] after.
+
+mod heads;
+mod statements;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+pub use heads::{
+    heads_to_remember, parse_expected_head, parse_expected_heads, remembered_heads,
+    ExpectedHeadError, KnownHead,
+};
+use statements::{check_statements, Claim, StatementsDir};
+
+use crate::archive::{self, with_causes, Archive, ArchiveError, FileProblem, Listing, Sniffed};
+use crate::digest::Digest;
+use crate::fsutil::path_text;
+use crate::keys::TrustStore;
+use crate::manifest::{Manifest, SignatureStatus};
+use crate::report::{
+    AuditProblem, AuditReport, IgnoreReason, IgnoredEntry, IssuerSummary, ProblemKind, Warning,
+    WarningKind,
+};
+
+/// Audit options.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// A directory holding the statement files of the archive's manifests: every manifest's statement
+    /// is then expected there (found by its exact digest), and a missing one is `statement_missing`.
+    /// It must be a readable directory.
+    pub statements_dir: Option<PathBuf>,
+    /// Heads known from elsewhere: remembered from an earlier audit of this archive, or obtained out
+    /// of band (`--expect-head`). An archive that ends earlier is a `rollback`, another manifest at
+    /// the known position a `head_mismatch`.
+    pub known_heads: Vec<KnownHead>,
+}
+
+/// A manifest that its issuer's trusted key signed, for the chain check.
+struct ChainLink {
+    path: PathBuf,
+    seq: u64,
+    prev: Option<Digest>,
+    digest: Digest,
+    date: String,
+}
+
+/// Manifests checked in parallel between two progress reports (and the most results held at once
+/// before they are folded into the report).
+const BATCH: usize = 2048;
+
+/// What checking one manifest file found.
+struct FileResult {
+    problems: Vec<AuditProblem>,
+    /// Issuer and seq, when the file parsed.
+    identity: Option<(String, u64)>,
+    /// Set when the manifest's issuer validly signed it: its place in the chain.
+    link: Option<ChainLink>,
+    /// The statement file it names, when it parsed.
+    claim: Option<Claim>,
+    /// When it did not parse: whether its content is JSON of another kind (then it is not a
+    /// manifest at all).
+    other_json: bool,
+    /// Warnings about it.
+    warnings: Vec<Warning>,
+}
+
+/// Audit the archive at `root`. `progress(done, total)` is called as manifests are checked.
+/// Manifests are checked in parallel on all cores; only small per-manifest chain records are kept,
+/// so memory stays bounded by the batch size, not the archive size.
+pub fn audit(
+    archive: &dyn Archive,
+    trust: &TrustStore,
+    options: &Options,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<AuditReport, ArchiveError> {
+    let statements = match &options.statements_dir {
+        Some(dir) => Some(StatementsDir::index(dir)?),
+        None => None,
+    };
+    let Listing {
+        files,
+        problems: load_problems,
+        ignored,
+    } = archive.list()?;
+    if files.is_empty() && load_problems.is_empty() {
+        // Fail closed: an empty archive is more likely a wrong path than a clean archive.
+        return Err(ArchiveError::Empty {
+            path: archive.name(),
+        });
+    }
+    let mut report = AuditReport {
+        archive: archive.name(),
+        manifests: 0,
+        valid: 0,
+        statements_checked: 0,
+        issuers: Vec::new(),
+        problems: Vec::new(),
+        head_checks: Vec::new(),
+        ignored: ignored
+            .into_iter()
+            .map(|i| IgnoredEntry {
+                path: path_text(&i.path),
+                reason: i.reason,
+            })
+            .collect(),
+        warnings: Vec::new(),
+    };
+    for p in load_problems {
+        report.problems.push(problem(
+            &p.path,
+            problem_kind(&p.problem),
+            with_causes(&p.problem),
+        ));
+    }
+    let mut chains: BTreeMap<String, Vec<ChainLink>> = BTreeMap::new();
+    let mut parsed: Vec<String> = Vec::with_capacity(files.len());
+    let mut claims: Vec<Claim> = Vec::new();
+    let mut unparsed: Vec<(PathBuf, Vec<AuditProblem>, bool)> = Vec::new();
+    let mut issuers_seen: BTreeSet<String> = BTreeSet::new();
+
+    for (batch_index, batch) in files.chunks(BATCH).enumerate() {
+        progress(batch_index * BATCH, files.len());
+        let results: Vec<FileResult> = batch
+            .par_iter()
+            .map(|path| check_file(archive, path, trust))
+            .collect();
+        for (path, result) in batch.iter().zip(results) {
+            claims.extend(result.claim);
+            report.warnings.extend(result.warnings);
+            match result.identity {
+                Some((issuer, _seq)) => {
+                    report.problems.extend(result.problems);
+                    parsed.push(path_text(path));
+                    issuers_seen.insert(issuer.clone());
+                    // The summary counts only manifests a trusted key of their issuer signed, so
+                    // an impostor's files (reported as problems) cannot inflate an issuer's chain.
+                    if let Some(link) = result.link {
+                        chains.entry(issuer).or_default().push(link);
+                    }
+                }
+                None => unparsed.push((path.clone(), result.problems, result.other_json)),
+            }
+        }
+    }
+    progress(files.len(), files.len());
+
+    // A `.json` file that did not parse is a statement file when a manifest beside it names it,
+    // and not a manifest when it is JSON of another format; otherwise it is a damaged manifest.
+    let beside: BTreeSet<PathBuf> = claims
+        .iter()
+        .filter_map(|c| archive.statement_beside(&c.manifest, &c.file_name))
+        .collect();
+    // Statement files kept beside their manifests are named as such among the ignored entries.
+    let beside_text: BTreeSet<String> = beside.iter().map(|p| path_text(p)).collect();
+    for entry in &mut report.ignored {
+        if entry.reason == IgnoreReason::NotAManifest && beside_text.contains(&entry.path) {
+            entry.reason = IgnoreReason::Statement;
+        }
+    }
+    let mut not_manifests = 0;
+    for (path, problems, other_json) in unparsed {
+        not_manifests += usize::from(beside.contains(&path) || other_json);
+        if beside.contains(&path) {
+            report.ignored.push(IgnoredEntry {
+                path: path_text(&path),
+                reason: IgnoreReason::Statement,
+            });
+        } else if other_json {
+            report.ignored.push(IgnoredEntry {
+                path: path_text(&path),
+                reason: IgnoreReason::OtherFormat,
+            });
+        } else {
+            report.problems.extend(problems);
+        }
+    }
+    report.manifests = files.len() - not_manifests;
+    check_statements(archive, &claims, statements.as_ref(), &mut report);
+
+    let mut heads: BTreeMap<String, Vec<(u64, Digest)>> = BTreeMap::new();
+    for (issuer, links) in chains {
+        let summary = check_chain(&issuer, links, &mut report, &mut heads);
+        report.issuers.push(summary);
+    }
+    heads::check_known_heads(&options.known_heads, trust, &heads, &mut report);
+    warn_about_issuers(trust, &issuers_seen, &mut report);
+
+    let with_problems: std::collections::HashSet<&str> =
+        report.problems.iter().map(|p| p.path.as_str()).collect();
+    let valid = parsed
+        .iter()
+        .filter(|p| !with_problems.contains(p.as_str()))
+        .count();
+    report.valid = valid;
+    report
+        .problems
+        .sort_by(|a, b| (&a.path, &a.kind).cmp(&(&b.path, &b.kind)));
+    report.ignored.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(report)
+}
+
+/// Check one manifest file on its own (everything but the chain and the statement files).
+fn check_file(archive: &dyn Archive, path: &Path, trust: &TrustStore) -> FileResult {
+    let manifest = match archive::read_entry(archive, path) {
+        Ok(m) => m,
+        Err(file_problem) => {
+            let kind = problem_kind(&file_problem);
+            let other_json = matches!(file_problem, FileProblem::Malformed(_))
+                && archive
+                    .read(path)
+                    .is_ok_and(|b| archive::sniff_bytes(&b) == Sniffed::OtherJson);
+            return FileResult {
+                problems: vec![problem(
+                    path,
+                    kind,
+                    format!(
+                        "{}; restore the file from a good copy of the archive, or remove it",
+                        with_causes(&file_problem)
+                    ),
+                )],
+                identity: None,
+                link: None,
+                claim: None,
+                other_json,
+                warnings: Vec::new(),
+            };
+        }
+    };
+    let mut problems = Vec::new();
+    let mut warnings = Vec::new();
+    let issuer_signed = check_manifest(path, &manifest, trust, &mut problems, &mut warnings);
+    if let Some(root) = archive.layout_root() {
+        check_place(root, path, &manifest, &mut problems);
+    }
+    let wire = manifest.wire();
+    FileResult {
+        problems,
+        identity: Some((manifest.issuer().to_string(), manifest.seq())),
+        link: issuer_signed.then(|| ChainLink {
+            path: path.to_path_buf(),
+            seq: manifest.seq(),
+            prev: manifest.prev(),
+            digest: manifest.digest(),
+            date: wire.statement.date.clone(),
+        }),
+        claim: Some(Claim {
+            manifest: path.to_path_buf(),
+            file_name: wire.statement.file_name.clone(),
+            exact: wire.statement.exact_digest,
+            canonical: wire.canonical.digest,
+        }),
+        other_json: false,
+        warnings,
+    }
+}
+
+/// `misplaced`: a manifest whose path disagrees with its content. Every manifest must be named
+/// `*.json` (lower case) and not hidden; one named the way `sign` names them
+/// (`<issuer slug>/<seq>-…json`) must sit in its issuer's folder with its own sequence number.
+fn check_place(root: &Path, path: &Path, m: &Manifest, problems: &mut Vec<AuditProblem>) {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut wrong = Vec::new();
+    if name.starts_with('.') || path.extension().is_none_or(|e| e != "json") {
+        wrong.push(format!(
+            "it is named {}, but a manifest is named *.json and is not hidden",
+            path_text(Path::new(&name))
+        ));
+    }
+    let digits: String = name.chars().take_while(char::is_ascii_digit).collect();
+    let laid_out = digits.len() >= 6 && name[digits.len()..].starts_with('-');
+    if laid_out {
+        if digits.parse::<u64>().ok() != Some(m.seq()) {
+            wrong.push(format!(
+                "its name says seq {digits}, but it is seq {}",
+                m.seq()
+            ));
+        }
+        let folder = archive::issuer_folder(m.issuer());
+        let expected = root.join(&folder);
+        if path.parent() != Some(expected.as_path()) {
+            wrong.push(format!(
+                "it is a manifest of {:?}, whose folder is {}",
+                m.issuer(),
+                path_text(&expected)
+            ));
+        }
+    }
+    if !wrong.is_empty() {
+        problems.push(problem(
+            path,
+            ProblemKind::Misplaced,
+            format!(
+                "{}; a mirror may have moved or renamed it. Compare with a good copy of the archive",
+                wrong.join("; ")
+            ),
+        ));
+    }
+}
+
+/// How audit names a file it could not use: `malformed` when it is not a manifest (too large, or
+/// fails the format), `unreadable` when it could not be read at all (or is a link).
+fn problem_kind(file_problem: &FileProblem) -> ProblemKind {
+    match file_problem {
+        FileProblem::Malformed(_) | FileProblem::TooLarge { .. } => ProblemKind::Malformed,
+        _ => ProblemKind::Unreadable,
+    }
+}
+
+pub(super) fn problem(path: &Path, kind: ProblemKind, message: String) -> AuditProblem {
+    AuditProblem {
+        path: path_text(path),
+        kind,
+        message,
+    }
+}
+
+/// Check signatures, trust and content of one manifest; returns whether its issuer validly signed
+/// it (so that it takes part in the chain check).
+fn check_manifest(
+    path: &Path,
+    m: &Manifest,
+    trust: &TrustStore,
+    problems: &mut Vec<AuditProblem>,
+    warnings: &mut Vec<Warning>,
+) -> bool {
+    let checks = m.check_signatures(trust);
+    // Keys the trust store already holds for the issuer this manifest claims: an unknown key
+    // claiming the same name is more likely an impostor's than a new key of the issuer.
+    let issuer_keys: Vec<String> = trust
+        .keys()
+        .filter(|k| k.key.issuer == m.issuer())
+        .map(|k| k.key.key_id.to_string())
+        .collect();
+    for check in &checks {
+        match check.status {
+            SignatureStatus::Invalid => problems.push(problem(
+                path,
+                ProblemKind::BadSignature,
+                format!(
+                    "the signature by key {} does not verify: the manifest was altered after signing",
+                    check.key_id
+                ),
+            )),
+            SignatureStatus::UnknownKey if !issuer_keys.is_empty() => {
+                let message = format!(
+                    "signed by key {} which is not in the trust store. {:?} already has trusted key {}; a second key claiming the name is more likely an impostor. Do not add it unless the issuer confirms it, outside attest and not through this archive, as a new key of theirs",
+                    check.key_id,
+                    m.issuer(),
+                    issuer_keys.join(", ")
+                );
+                warnings.push(Warning {
+                    kind: WarningKind::SecondKeyClaimsIssuer,
+                    message: format!("{}: {message}", path_text(path)),
+                });
+                problems.push(problem(path, ProblemKind::UnknownKey, message));
+            }
+            SignatureStatus::UnknownKey => problems.push(problem(
+                path,
+                ProblemKind::UnknownKey,
+                format!(
+                    "signed by key {} which is not in the trust store; if you have confirmed with the signer, outside attest, that this key is theirs, add their .pub file to the trust store",
+                    check.key_id
+                ),
+            )),
+            SignatureStatus::Trusted { .. } => {}
+        }
+    }
+    let assessment = m.assess_checks(checks);
+    if !assessment.issuer_signed {
+        problems.push(problem(
+            path,
+            ProblemKind::NotSignedByIssuer,
+            format!("no valid signature by a key trusted for {:?}", m.issuer()),
+        ));
+    }
+    for p in m.content_problems() {
+        problems.push(problem(path, ProblemKind::CanonicalMismatch, p));
+    }
+    assessment.issuer_signed
+}
+
+/// Check one issuer's chain (the manifests its trusted keys signed), record its head, and sum it
+/// up. A manifest stored twice counts once.
+fn check_chain(
+    issuer: &str,
+    mut links: Vec<ChainLink>,
+    report: &mut AuditReport,
+    heads: &mut BTreeMap<String, Vec<(u64, Digest)>>,
+) -> IssuerSummary {
+    links.sort_by(|a, b| (a.seq, &a.path).cmp(&(b.seq, &b.path)));
+    // Identical manifests stored twice are duplicates, not forks.
+    let mut unique: Vec<ChainLink> = Vec::with_capacity(links.len());
+    let mut first_path: HashMap<Digest, PathBuf> = HashMap::new();
+    for link in links {
+        if let Some(same) = first_path.get(&link.digest) {
+            let message = format!("the same manifest as {}", path_text(same));
+            report
+                .problems
+                .push(problem(&link.path, ProblemKind::Duplicate, message));
+        } else {
+            first_path.insert(link.digest, link.path.clone());
+            unique.push(link);
+        }
+    }
+    let mut by_seq: BTreeMap<u64, Vec<&ChainLink>> = BTreeMap::new();
+    for link in &unique {
+        by_seq.entry(link.seq).or_default().push(link);
+    }
+    let mut expected = 1;
+    let mut previous: Option<&Vec<&ChainLink>> = None;
+    for (&seq, here) in &by_seq {
+        if seq > expected {
+            let missing = if seq - expected == 1 {
+                format!("{expected}")
+            } else {
+                format!("{expected} to {}", seq - 1)
+            };
+            report.problems.push(problem(
+                &here[0].path,
+                ProblemKind::ChainGap,
+                format!(
+                    "{issuer:?} has no manifest with seq {missing} before this one (seq {seq})"
+                ),
+            ));
+        }
+        if here.len() > 1 {
+            for link in here {
+                report.problems.push(problem(
+                    &link.path,
+                    ProblemKind::ChainFork,
+                    format!(
+                        "{issuer:?} has {} different manifests with seq {seq}",
+                        here.len()
+                    ),
+                ));
+            }
+        }
+        if let Some(prev_links) = previous {
+            // Dates are what the signer wrote (SPEC §3.1), so going backwards is a warning, not a
+            // problem: a mistyped date, or a statement signed out of order.
+            let latest_before = prev_links.iter().map(|l| l.date.as_str()).max();
+            for link in here {
+                if latest_before.is_some_and(|d| link.date.as_str() < d) {
+                    report.warnings.push(Warning {
+                        kind: WarningKind::DateBackwards,
+                        message: format!(
+                            "{}: {issuer:?}'s manifest with seq {seq} is dated {}, before its predecessor's {}",
+                            path_text(&link.path),
+                            link.date,
+                            latest_before.unwrap_or_default()
+                        ),
+                    });
+                }
+            }
+        }
+        if let Some(prev_links) = previous.filter(|_| seq == expected) {
+            for link in here {
+                if !prev_links.iter().any(|p| Some(p.digest) == link.prev) {
+                    report.problems.push(problem(
+                        &link.path,
+                        ProblemKind::ChainBroken,
+                        format!("its prev does not name {issuer:?}'s manifest with seq {}: history was rewritten", seq - 1),
+                    ));
+                }
+            }
+        }
+        previous = Some(here);
+        expected = seq + 1;
+    }
+    let (latest_seq, head_links) = by_seq
+        .iter()
+        .next_back()
+        .map(|(s, l)| (*s, l.as_slice()))
+        .unwrap_or((0, &[]));
+    let head_digest = match head_links {
+        [one] => Some(one.digest.to_string()),
+        _ => None,
+    };
+    heads.insert(
+        issuer.to_string(),
+        unique.iter().map(|l| (l.seq, l.digest)).collect(),
+    );
+    IssuerSummary {
+        issuer: issuer.to_string(),
+        manifests: unique.len(),
+        latest_seq,
+        head_digest,
+    }
+}
+
+/// Warnings about issuers: trusted issuers with no manifest in the archive (a deleted folder looks
+/// like this), and issuer names that look alike (one may be an impostor's).
+fn warn_about_issuers(trust: &TrustStore, seen: &BTreeSet<String>, report: &mut AuditReport) {
+    let trusted: BTreeSet<&str> = trust.keys().map(|k| k.key.issuer.as_str()).collect();
+    for issuer in &trusted {
+        if !report.issuers.iter().any(|i| i.issuer == *issuer) {
+            report.warnings.push(Warning {
+                kind: WarningKind::IssuerWithoutManifests,
+                message: format!(
+                    "the trust store trusts {issuer:?}, but the archive holds no manifest it signed; if it should, its folder may have been deleted: compare with a good copy of the archive"
+                ),
+            });
+        }
+    }
+    let names: BTreeSet<&str> = trusted
+        .iter()
+        .copied()
+        .chain(seen.iter().map(String::as_str))
+        .collect();
+    for (a, b) in crate::keys::confusable_pairs(names) {
+        report.warnings.push(Warning {
+            kind: WarningKind::ConfusableIssuers,
+            message: format!(
+                "the issuer names {a:?} and {b:?} look alike but are different names; one may be an impostor's. Check each key with its issuer, outside attest"
+            ),
+        });
+    }
+}
