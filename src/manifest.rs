@@ -927,7 +927,7 @@ pub fn check_file_name(name: &str) -> Result<(), FileNameError> {
         || name == ".."
         || name
             .chars()
-            .any(|c| c.is_control() || canon::suspicious_kind(c).is_some())
+            .any(|c| c.is_control() || canon::is_hidden_in_name(c))
     {
         return Err(FileNameError {
             name: shorten(name),
@@ -939,6 +939,21 @@ pub fn check_file_name(name: &str) -> Result<(), FileNameError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A file name is shown in reports: a line separator, a tab or an invisible character in it
+    /// would make it look like another name.
+    #[test]
+    fn file_name_with_a_line_separator_or_hidden_character_is_refused() {
+        for name in [
+            "a\u{2028}b.txt",
+            "a\tb.txt",
+            "a\u{200B}b.txt",
+            "a\u{3000}b.txt",
+        ] {
+            assert!(check_file_name(name).is_err(), "{name:?}");
+        }
+        assert!(check_file_name("open letter 公开信.txt").is_ok());
+    }
 
     fn sample(key: &SecretKey, text: &str) -> Manifest {
         let c = canon::canonicalize(text);
