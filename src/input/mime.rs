@@ -206,8 +206,12 @@ impl Reader {
 fn charset_name(charset: Option<&str>) -> &'static str {
     match charset {
         None | Some("us-ascii") | Some("ascii") => "UTF-8",
-        Some(label) => encoding_rs::Encoding::for_label(label.as_bytes())
-            .map_or("UTF-8", encoding_rs::Encoding::name),
+        // GBK is reported as gb18030, its superset, as detection reports it (SPEC §1).
+        Some(label) => match encoding_rs::Encoding::for_label(label.as_bytes()) {
+            Some(encoding) if encoding == encoding_rs::GBK => encoding_rs::GB18030.name(),
+            Some(encoding) => encoding.name(),
+            None => "UTF-8",
+        },
     }
 }
 
