@@ -51,6 +51,8 @@ pub(super) enum Failure {
     NotUtf8 { detected: &'static str },
     /// See [`InputError::NoMessageText`].
     NoMessageText,
+    /// See [`InputError::TooDeeplyNested`].
+    TooDeeplyNested,
 }
 
 impl Failure {
@@ -72,6 +74,7 @@ impl Failure {
             Failure::Unsupported { encoding } => InputError::Unsupported { path, encoding },
             Failure::NotUtf8 { detected } => InputError::NotUtf8 { path, detected },
             Failure::NoMessageText => InputError::NoMessageText { path },
+            Failure::TooDeeplyNested => InputError::TooDeeplyNested { path },
         }
     }
 }
@@ -127,6 +130,10 @@ pub(super) fn decode_copy(bytes: &[u8], forced: Option<InputKind>) -> Result<Ext
         }),
         InputKind::Html => {
             let decoded = decode_html(bytes)?;
+            let cost = html::nesting_cost(&decoded.text);
+            if cost > html::MAX_NESTING_COST {
+                return Err(Failure::TooDeeplyNested);
+            }
             let (text, notes) = html::extract(&decoded.text);
             Ok(Extracted {
                 decoded: Decoded { text, ..decoded },

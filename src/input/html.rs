@@ -35,7 +35,57 @@ use scraper::{Html, Node};
 
 use super::{Note, NoteKind};
 
-/// The visible text of an HTML document, and notes about what was not extracted.
+/// The most work [`nesting_cost`] allows: the sum, over the page's start tags, of how deeply
+/// nested each one is. The HTML parser checks the open elements for most tags, so a page nested
+/// thousands deep costs the square of its size; browsers cap the depth (Blink at 512), html5ever
+/// does not. A real page of 64 MiB nested 30 deep costs about 10^8.
+pub const MAX_NESTING_COST: u64 = 200_000_000;
+
+/// Elements that have no end tag, or whose end tag is usually left out: they do not nest.
+const NOT_NESTING: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr", "p", "li", "dt", "dd", "option", "tr", "td", "th", "rt", "rp",
+];
+
+/// SPEC §1.3: an estimate of the parser's work on a page, from its tags alone: each start tag
+/// (other than [`NOT_NESTING`] and self-closing ones) adds one to a depth and each end tag takes
+/// one away; the cost is the sum of the depths at the start tags. Linear in the page's length.
+pub fn nesting_cost(document: &str) -> u64 {
+    let bytes = document.as_bytes();
+    let (mut depth, mut cost, mut i) = (0u64, 0u64, 0usize);
+    while let Some(at) = bytes[i..].iter().position(|&b| b == b'<') {
+        i += at + 1;
+        let closing = bytes.get(i) == Some(&b'/');
+        let start = i + usize::from(closing);
+        let len = bytes[start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        if len == 0 || !bytes[start].is_ascii_alphabetic() {
+            continue;
+        }
+        let name = document[start..start + len].to_ascii_lowercase();
+        if NOT_NESTING.contains(&name.as_str()) {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+            continue;
+        }
+        let self_closing = bytes[start + len..]
+            .iter()
+            .position(|&b| b == b'>')
+            .is_some_and(|end| end > 0 && bytes[start + len + end - 1] == b'/');
+        if !self_closing {
+            depth += 1;
+            cost = cost.saturating_add(depth);
+        }
+    }
+    cost
+}
+
+/// The visible text of an HTML document, and notes about what was not extracted. The caller
+/// checks [`nesting_cost`] first: this parses any page, however long it takes.
 pub fn extract(document: &str) -> (String, Vec<Note>) {
     let html = Html::parse_document(document);
     let mut walker = Walker::default();
@@ -157,6 +207,8 @@ struct Walker {
     space: bool,
     frames: Vec<Frame>,
     lists: Vec<List>,
+    /// Open `<li>` elements (a counter, so that deep nesting costs no scan of the open elements).
+    open_items: usize,
     preformatted: usize,
     quote_depth: usize,
     /// Hidden elements with text that were not extracted.
@@ -273,7 +325,7 @@ impl Walker {
             Some(v) if v == "visible" => true,
             _ => parent_visible,
         };
-        let in_list_item = self.frames.iter().any(|f| f.block == Break::Line && f.list);
+        let in_list_item = self.open_items > 0;
         let mut block = if PARAGRAPH_BLOCKS.contains(&name) {
             Break::Paragraph
         } else if LINE_BLOCKS.contains(&name) {
@@ -313,6 +365,7 @@ impl Walker {
             self.write(mark);
             close_quote = true;
         }
+        self.open_items += usize::from(name == "li");
         self.frames.push(Frame {
             id,
             block,
@@ -341,6 +394,7 @@ impl Walker {
             self.write(mark);
         }
         self.preformatted -= usize::from(frame.preformatted);
+        self.open_items -= usize::from(frame.list);
         if frame.block != Break::None {
             self.block(frame.block);
         }
@@ -865,6 +919,16 @@ mod tests {
         assert!(!looks_like_html(b"<b>Bold</b> statement"));
         assert!(!looks_like_html(b"<paragraph> text"));
         assert!(!looks_like_html(b"<!-- never closed <html>"));
+    }
+
+    #[test]
+    fn nesting_cost_is_the_sum_of_depths_and_ignores_unclosed_paragraphs() {
+        assert_eq!(nesting_cost("<div><div></div><div/></div>"), 3);
+        assert_eq!(nesting_cost("<p>a<p>b<li>c<br>d"), 0);
+        let deep = "<div>".repeat(30_000);
+        assert!(nesting_cost(&deep) > MAX_NESTING_COST);
+        let wide = "<div><b>bold</b> text</div>\n".repeat(1_000_000);
+        assert!(nesting_cost(&wide) < MAX_NESTING_COST);
     }
 
     #[test]

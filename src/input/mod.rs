@@ -259,6 +259,16 @@ pub enum InputError {
         /// The file.
         path: String,
     },
+    /// An HTML page nested so deeply that parsing it would take too long (docs/SPEC.md §1.3).
+    #[error(
+        "{path} is an HTML page whose elements are nested too deeply for attest to read it in \
+         bounded time (browsers cap the nesting too); if it is a genuine page, copy its text from \
+         a browser into a file and verify that, or use --as text"
+    )]
+    TooDeeplyNested {
+        /// The file.
+        path: String,
+    },
     /// `sign` requires UTF-8 and got something else.
     #[error(
         "{path} is not UTF-8 (it looks like {detected}); attest signs UTF-8 text only: convert it \
