@@ -1,4 +1,4 @@
-//! `attest verify FILE [--keys DIR] [--archive DIR] [--manifest M] [--issuer NAME] [--json]`
+//! `attest verify FILE [--keys DIR] [--archive DIR] [--manifest M] [--issuer NAME] [--json] [--as KIND]`
 
 use std::path::PathBuf;
 

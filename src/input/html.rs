@@ -88,9 +88,156 @@ pub fn nesting_cost(document: &str) -> u64 {
 /// checks [`nesting_cost`] first: this parses any page, however long it takes.
 pub fn extract(document: &str) -> (String, Vec<Note>) {
     let html = Html::parse_document(document);
-    let mut walker = Walker::default();
+    let (style_hidden_elements, generated) = style_sheet_effects(&html);
+    let mut walker = Walker {
+        style_hidden_elements,
+        generated,
+        ..Walker::default()
+    };
     walker.walk(&html);
     walker.finish()
+}
+
+/// The elements that a rule of the page's `<style>` elements hides (with a declaration that
+/// [`hiding`] recognises, in any `@media` block too), whatever the rule's conditions: candidates
+/// for [`NoteKind::StyleHidden`]. Selectors are matched by `scraper`; one it cannot parse is
+/// skipped.
+/// At most this many hiding rules are matched against a page ([`style_hidden_elements`]): each
+/// costs a pass over the page. Past them, every element counts as one a rule may hide.
+const MAX_HIDING_RULES: usize = 256;
+
+/// What the page's `<style>` elements do that extraction does not: the elements a rule may hide
+/// ([`style_hidden_elements`]), and whether a rule adds text (a CSS `content` declaration).
+fn style_sheet_effects(html: &Html) -> (std::collections::HashSet<ego_tree::NodeId>, bool) {
+    let mut generated = false;
+    for css in style_sheets(html) {
+        generated |= css_rules(&css)
+            .iter()
+            .any(|(_, body)| declarations(body).any(|(p, v)| adds_content(&p, &v)));
+    }
+    (style_hidden_elements(html), generated)
+}
+
+/// Whether a declaration adds text: `content` with a value other than `none`, `normal` or an
+/// empty string.
+fn adds_content(property: &str, value: &str) -> bool {
+    property == "content" && !matches!(value, "none" | "normal" | "\"\"" | "''")
+}
+
+/// The text of each `<style>` element.
+fn style_sheets(html: &Html) -> Vec<String> {
+    html.tree
+        .root()
+        .descendants()
+        .filter(|n| matches!(n.value(), Node::Element(e) if e.name() == "style"))
+        .map(|n| {
+            n.children()
+                .filter_map(|c| match c.value() {
+                    Node::Text(t) => Some(&**t),
+                    _ => None,
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn style_hidden_elements(html: &Html) -> std::collections::HashSet<ego_tree::NodeId> {
+    let mut hidden = std::collections::HashSet::new();
+    let mut rules = 0;
+    for css in style_sheets(html) {
+        for (selectors, body) in css_rules(&css) {
+            if !declarations(&body).any(|(p, v)| hiding(&p, &v)) {
+                continue;
+            }
+            rules += 1;
+            if rules > MAX_HIDING_RULES {
+                return html.tree.nodes().map(|n| n.id()).collect();
+            }
+            let Ok(selector) = scraper::Selector::parse(&selectors) else {
+                continue;
+            };
+            hidden.extend(html.select(&selector).map(|e| e.id()));
+        }
+    }
+    hidden
+}
+
+/// The `(selectors, declarations)` of a style sheet's rules, those inside `@media`, `@supports`
+/// and other grouping rules included; other at-rules (`@font-face`, `@keyframes`, ...) are skipped.
+fn css_rules(css: &str) -> Vec<(String, String)> {
+    // Comments are replaced by spaces of the same length, so offsets stay valid.
+    let mut clean = css.as_bytes().to_vec();
+    let mut i = 0;
+    while let Some(at) = find(&clean[i..], b"/*") {
+        let start = i + at;
+        let end = find(&clean[start + 2..], b"*/").map_or(clean.len(), |e| start + 2 + e + 2);
+        clean[start..end].fill(b' ');
+        i = end;
+    }
+    // Whole comments, which begin and end with ASCII, became ASCII spaces: still UTF-8.
+    let css = String::from_utf8(clean).unwrap_or_default();
+    let clean = css.as_bytes();
+    let mut rules = Vec::new();
+    let (mut start, mut pos) = (0, 0);
+    while pos < clean.len() {
+        match clean[pos] {
+            b'{' => {
+                let prelude = css[start..pos].trim();
+                let grouping = ["@media", "@supports", "@layer", "@container", "@document"]
+                    .iter()
+                    .any(|g| prelude.starts_with(g));
+                if grouping {
+                    start = pos + 1;
+                    pos += 1;
+                    continue;
+                }
+                // Find the block's end, counting nested braces.
+                let mut depth = 0usize;
+                let mut end = pos;
+                while end < clean.len() {
+                    match clean[end] {
+                        b'{' => depth += 1,
+                        b'}' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    end += 1;
+                }
+                if !prelude.starts_with('@') && css.is_char_boundary(end) {
+                    rules.push((
+                        prelude.to_string(),
+                        css[pos + 1..end.min(css.len())].to_string(),
+                    ));
+                }
+                pos = end + 1;
+                start = pos;
+            }
+            b'}' | b';' => {
+                pos += 1;
+                start = pos;
+            }
+            _ => pos += 1,
+        }
+    }
+    rules
+}
+
+/// Whether a declaration hides an element's text: `display: none`, `visibility: hidden`,
+/// `content-visibility: hidden`, a zero `font-size`, `opacity: 0`, `color: transparent`.
+fn hiding(property: &str, value: &str) -> bool {
+    match property {
+        "display" => value == "none",
+        "visibility" => value == "hidden" || value == "collapse",
+        "content-visibility" => value == "hidden",
+        "font-size" => is_zero_length(value),
+        "opacity" => value.parse::<f64>().is_ok_and(|o| o <= 0.0),
+        "color" => value == "transparent",
+        _ => false,
+    }
 }
 
 /// The break level a block element asks for around itself.
@@ -194,6 +341,7 @@ struct Frame {
     preformatted: bool,
     list: bool,
     list_container: bool,
+    style_hidden: bool,
     visible: bool,
     close_quote: bool,
 }
@@ -216,6 +364,12 @@ struct Walker {
     ruby: bool,
     style_sheet: bool,
     generated: bool,
+    /// Elements a style sheet rule hides ([`style_hidden_elements`]).
+    style_hidden_elements: std::collections::HashSet<ego_tree::NodeId>,
+    /// Open elements of `style_hidden_elements`.
+    style_hidden_open: usize,
+    /// Text was extracted inside one of them.
+    style_hidden_text: bool,
 }
 
 impl Walker {
@@ -277,7 +431,7 @@ impl Walker {
             _ => {}
         }
         if let Some(style) = e.attr("style") {
-            if declarations(style).any(|(p, _)| p == "content") {
+            if declarations(style).any(|(p, v)| adds_content(&p, &v)) {
                 self.generated = true;
             }
         }
@@ -297,14 +451,8 @@ impl Walker {
             return Some(true);
         }
         if let Some(style) = e.attr("style") {
-            let hides = declarations(style).any(|(p, v)| match p.as_str() {
-                "display" => v == "none",
-                "content-visibility" => v == "hidden",
-                "font-size" => is_zero_length(&v),
-                "opacity" => v.parse::<f64>().is_ok_and(|o| o <= 0.0),
-                "color" => v == "transparent",
-                _ => false,
-            });
+            // `visibility` is inherited and can be undone by a descendant: handled in `open`.
+            let hides = declarations(style).any(|(p, v)| p != "visibility" && hiding(&p, &v));
             if hides {
                 return Some(true);
             }
@@ -366,12 +514,15 @@ impl Walker {
             close_quote = true;
         }
         self.open_items += usize::from(name == "li");
+        let style_hidden = self.style_hidden_elements.contains(&id);
+        self.style_hidden_open += usize::from(style_hidden);
         self.frames.push(Frame {
             id,
             block,
             preformatted,
             list: name == "li",
             list_container: is_list,
+            style_hidden,
             visible,
             close_quote,
         });
@@ -395,6 +546,7 @@ impl Walker {
         }
         self.preformatted -= usize::from(frame.preformatted);
         self.open_items -= usize::from(frame.list);
+        self.style_hidden_open -= usize::from(frame.style_hidden);
         if frame.block != Break::None {
             self.block(frame.block);
         }
@@ -439,6 +591,9 @@ impl Walker {
     fn text(&mut self, t: &str) {
         if !self.visible() {
             return;
+        }
+        if self.style_hidden_open > 0 && !t.trim().is_empty() {
+            self.style_hidden_text = true;
         }
         if self.preformatted > 0 {
             for piece in t.split_inclusive('\n') {
@@ -517,6 +672,12 @@ impl Walker {
             notes.push(Note::new(
                 NoteKind::StyleSheet,
                 "the page has style sheets, which attest does not apply: text they hide was compared as if shown",
+            ));
+        }
+        if self.style_hidden_text {
+            notes.push(Note::new(
+                NoteKind::StyleHidden,
+                "a rule of the page's style sheet may hide some of its text (under conditions attest does not evaluate); that text was compared as if shown, so the page may show less than was compared: check what a browser shows",
             ));
         }
         if self.generated {
@@ -894,6 +1055,17 @@ mod tests {
             kinds(page),
             [NoteKind::StyleSheet, NoteKind::GeneratedContent]
         );
+    }
+
+    #[test]
+    fn text_a_style_sheet_rule_hides_is_compared_and_noted() {
+        let page =
+            "<style>/* x */ @media screen { .x, #y { font-size: 0 } } p { color: red }</style>\
+                    <p>pay 1<span class=\"x\">00</span> dollars</p>";
+        assert_eq!(text(page), "pay 100 dollars\n");
+        assert_eq!(kinds(page), [NoteKind::StyleSheet, NoteKind::StyleHidden]);
+        let harmless = "<style>.x { color: red }</style><p>pay <span class=\"x\">100</span></p>";
+        assert_eq!(kinds(harmless), [NoteKind::StyleSheet]);
     }
 
     #[test]

@@ -118,6 +118,9 @@ pub enum NoteKind {
     RubyAnnotations,
     /// The page has style sheets, which are not applied: text they hide was extracted.
     StyleSheet,
+    /// A rule of the page's style sheet may hide text that was extracted (and compared): the page
+    /// may show less than was compared.
+    StyleHidden,
     /// The page's styles add text (CSS `content`) that extraction cannot show.
     GeneratedContent,
     /// The message had no plain-text body; its HTML body was read.

@@ -89,6 +89,15 @@ write("html-hidden-genuine-number.html",
 write("html-stylesheet-hidden-word.html",
       page(fragment.replace("must not depend on political", "must <span class=\"x\">now</span> not depend on political"),
            head="<style>.x { display: none }</style>\n"))
+# LIMITS, pinned so that a fix shows: a style sheet rule that shrinks two digits to nothing, and a
+# CSS ::after rule that adds a digit. attest compares the text, not the rendering: both verify, and
+# only the notes (style_hidden, generated_content) warn that a browser shows something else.
+write("html-limit-stylesheet-shrinks-digits.html",
+      page(fragment.replace("5550 0146", "5550 01<span class=\"n\">46</span>"),
+           head="<style>.n { font-size: 0 }</style>\n"))
+write("html-limit-css-generated-digit.html",
+      page(fragment.replace("5550 0146", "5550 01<span class=\"n\" style=\"content: none\">46</span>"),
+           head="<style>.n::after { content: \"9\" }</style>\n"))
 # An unclosed comment eats the rest of the page, in a browser as here: only part is shown.
 last = fragment.rindex("<p>Harbour Rights Lawyers Network</p>")
 write("html-unclosed-comment.html", page(fragment[:last] + "<!-- end of article\n" + fragment[last:]))
@@ -183,11 +192,13 @@ write("email-base64-changed-digit.eml", message(en.replace("5550 0146", "5550 01
 alt = MIMEMultipart("alternative")
 alt.attach(text_part(en, "utf-8", "quoted-printable"))
 alt.attach(MIMEText(fragment, "html", "utf-8"))
+alt.set_boundary("==alternative-1==")
 write("email-alternative-en.eml", headers(alt, "Statement alternative"))
 # The same, with the plain-text part altered and the HTML part genuine: the plain text is read.
 alt = MIMEMultipart("alternative")
 alt.attach(text_part(en.replace("eighteen prospective", "eight prospective"), "utf-8", "quoted-printable"))
 alt.attach(MIMEText(fragment, "html", "utf-8"))
+alt.set_boundary("==alternative-2==")
 write("email-alternative-plain-altered.eml", headers(alt, "Statement alternative altered"))
 # HTML only (as some webmail sends it): the HTML part is read through the HTML rules.
 h = MIMEText(fragment, "html", "utf-8")
@@ -245,6 +256,7 @@ write("email-forwarded-inline.eml", message(fwd, "Fwd: Statement on the bar exam
 outer = MIMEMultipart("mixed")
 outer.attach(text_part("Forwarding the network's statement, for the file.\n", "utf-8", "7bit"))
 outer.attach(MIMEMessage(message(en, "Statement on the bar examination", "utf-8", "quoted-printable")))
+outer.set_boundary("==mixed-1==")
 write("email-forwarded-attachment.eml", headers(outer, "Fwd: attached statement"))
 # A reply that quotes the statement with "> " under its own words.
 reply = "Thank you, we will publish this tomorrow.\n\nOn 20 May 2026, Li Qiaoyun wrote:\n" + "".join(
@@ -252,7 +264,9 @@ reply = "Thank you, we will publish this tomorrow.\n\nOn 20 May 2026, Li Qiaoyun
 write("email-reply-quoted.eml", message(reply, "Re: Statement on the bar examination", "utf-8", "quoted-printable"))
 # An mbox holding the message, as a mail program exports it.
 box = mailbox.mbox(c + "mbox-one-message.mbox")
-box.add(message(en, "Statement mbox", "utf-8", "quoted-printable"))
+entry = mailbox.mboxMessage(message(en, "Statement mbox", "utf-8", "quoted-printable"))
+entry.set_from("media@harbour-rights.example Wed May 20 09:30:00 2026")
+box.add(entry)
 box.flush(); box.close()
 PY
 echo "wrote $(ls "$c" | wc -l) copies to tests/copies/$c"
