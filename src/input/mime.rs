@@ -152,6 +152,8 @@ impl Reader {
             }
             _ => return,
         };
+        // mail-parser replaces what a charset cannot decode by U+FFFD.
+        self.problem |= text.contains('\u{FFFD}');
         if self.encoding.is_none() {
             self.encoding = Some(charset_name(attribute("charset").as_deref()));
         }
