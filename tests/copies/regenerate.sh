@@ -120,6 +120,13 @@ write("html-pre.html", page("<pre>" + html.escape(open(s + "en-bar-exam.txt", en
 ruby = open(c + "pandoc-standalone-zh.html", encoding="utf-8").read().replace(
     "许一帆律师和", "<ruby>许<rp>(</rp><rt>xǔ</rt><rp>)</rp>一<rt>yī</rt>帆</ruby>律师和", 1)
 write("html-ruby-zh.html", ruby)
+# Negative vectors for the tolerances above: each shows a real change still shows.
+# The ruby base text changed (许 → 徐): the base is compared.
+write("html-ruby-base-changed.html", ruby.replace("<ruby>许", "<ruby>徐", 1))
+# A block boundary inside a word (<div>adminis</div><div>trative</div>): a line break, a space.
+write("html-block-splits-word.html", page(fragment.replace("administrative", "adminis</p><p>trative", 1)))
+# A visible hyphen where the soft-hyphen copy had &shy;: a hyphen is a character.
+write("html-visible-hyphen.html", page(fragment.replace("administrative", "admin-istrative", 1)))
 # The Chinese statement as a GB2312 page that says so in <meta charset>.
 gb = "<!DOCTYPE html>\n<html><head><meta charset=\"gb2312\"><title>声明</title></head><body>\n" + "".join(
     "<p>" + html.escape(p).replace("\n", "<br>\n") + "</p>\n" for p in zh.strip("\n").split("\n\n")) + "</body></html>\n"
@@ -237,6 +244,27 @@ for delsp in (False, True):
     m["Content-Transfer-Encoding"] = "8bit"
     raw = m.as_bytes(policy=email.policy.SMTP).rstrip(b"\r\n") + b"\r\n\r\n" + body.encode("utf-8")
     write("email-flowed-delsp.eml" if delsp else "email-flowed.eml", raw)
+
+# Negative vectors for flowed text: without DelSp the space before the break is text, so a number
+# broken there gains a space; a line break without a trailing space is a hard break.
+m = EmailMessage()
+headers(m, "Statement flowed without delsp")
+m["MIME-Version"] = "1.0"
+m["Content-Type"] = "text/plain; charset=utf-8; format=flowed"
+m["Content-Transfer-Encoding"] = "8bit"
+body = flowed(en, False).replace("+852 5550 0146", "+852 5550 01 \r\n46")
+write("email-flowed-no-delsp-split-number.eml",
+      m.as_bytes(policy=email.policy.SMTP).rstrip(b"\r\n") + b"\r\n\r\n" + body.encode("utf-8"))
+m = EmailMessage()
+headers(m, "Statement flowed hard break")
+m["MIME-Version"] = "1.0"
+m["Content-Type"] = "text/plain; charset=utf-8; format=flowed; delsp=yes"
+m["Content-Transfer-Encoding"] = "8bit"
+body = flowed(en, True).replace("administrative", "adminis\r\ntrative", 1)
+write("email-flowed-hard-break-in-word.eml",
+      m.as_bytes(policy=email.policy.SMTP).rstrip(b"\r\n") + b"\r\n\r\n" + body.encode("utf-8"))
+# A GB2312 body with one character changed (许 → 徐).
+write("email-gb2312-changed.eml", message(zh.replace("许一帆律师和", "徐一帆律师和", 1), "Solidarity GB2312 changed", "gb2312", "base64"))
 
 # Quoted-printable with a soft line break inside the phone number, as encoders break long lines.
 def qp_with_break(text, at, replace=None):
