@@ -144,7 +144,10 @@ pub(super) fn decode_copy(bytes: &[u8], forced: Option<InputKind>) -> Result<Ext
         InputKind::Email => {
             let body = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
             let (text, encoding, notes) = mime::extract(body).ok_or(Failure::NoMessageText)?;
-            if let Some(offset) = text.find('\0') {
+            // Decoded text never contains U+0000 (SPEC §1); a base64 body can hold one. The
+            // offset is that of a NUL byte in the input, if it has one, else 0.
+            if text.contains('\0') {
+                let offset = body.iter().position(|&b| b == 0).unwrap_or(0);
                 return Err(Failure::Binary { offset });
             }
             Ok(Extracted {

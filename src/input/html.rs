@@ -572,7 +572,7 @@ impl Walker {
             None => "-".to_string(),
             Some(n) => format!("{}.", number(list.next, n)),
         };
-        list.next += list.step;
+        list.next = list.next.saturating_add(list.step);
         self.write(&marker);
         self.space = true;
     }
@@ -981,6 +981,14 @@ mod tests {
     }
 
     #[test]
+    fn list_numbers_at_the_edge_of_the_integers_do_not_overflow() {
+        assert_eq!(
+            text("<ol><li value=\"9223372036854775807\">a</li><li>b</li></ol>"),
+            "9223372036854775807. a\n9223372036854775807. b\n"
+        );
+    }
+
+    #[test]
     fn whitespace_collapses_outside_pre_and_is_kept_inside() {
         assert_eq!(text("<p>  a \n\t b  </p>"), "a b\n");
         assert_eq!(text("<pre>a\n  b</pre>"), "a\n  b\n");
@@ -1118,5 +1126,43 @@ mod tests {
             Some(encoding_rs::UTF_8)
         );
         assert_eq!(meta_charset(b"<p>charset=big5</p>"), None);
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Text without markup is extracted word for word: nothing invented, nothing dropped.
+        #[test]
+        fn plain_text_in_a_paragraph_keeps_every_word(t in "[^<&\r\0]{0,200}") {
+            let (got, _) = extract(&format!("<p>{t}</p>"));
+            let words = |s: &str| s.split(is_html_space).filter(|w| !w.is_empty()).map(str::to_string).collect::<Vec<_>>();
+            prop_assert_eq!(words(&got), words(&t));
+        }
+
+        /// Random markup never makes words appear that the page does not have, and never panics.
+        #[test]
+        fn markup_never_invents_words(parts in prop::collection::vec(prop_oneof![
+            Just("<p>"), Just("</p>"), Just("<br>"), Just("<li>"), Just("<ol>"), Just("</ol>"),
+            Just("<ul>"), Just("</ul>"), Just("<q>"), Just("</q>"), Just("<pre>"), Just("</pre>"),
+            Just("<span hidden>"), Just("</span>"), Just("<style>"), Just("</style>"),
+            Just("<ruby>"), Just("<rt>"), Just("<!--"), Just("-->"), Just("word"), Just(" "),
+            Just("\n"), Just("&shy;"), Just("<table><tr><td>"), Just("<ol reversed type=i>"),
+            Just("<li value=-5>"), Just("<div style='visibility:hidden'>"), Just("</div>"),
+        ], 0..60)) {
+            let page = parts.concat();
+            let (got, _) = extract(&page);
+            prop_assert!(got.matches("word").count() <= page.matches("word").count());
+        }
+
+        /// Any input is extracted without a panic, into text without NUL.
+        #[test]
+        fn any_markup_extracts_without_panic(t in ".{0,300}") {
+            let (got, _) = extract(&t);
+            prop_assert!(!got.contains('\0'));
+        }
     }
 }
