@@ -5,7 +5,7 @@
 //! Transfer encodings (quoted-printable, base64) and charsets (GB2312/GBK, Big5, ISO-2022-JP, ...)
 //! are decoded by `mail-parser`; `format=flowed` (RFC 3676) is undone here, with space-stuffing and
 //! `DelSp`. A forwarded message attached as `message/rfc822` is read after the message's own body,
-//! without its headers. An mbox holds messages one after another; each is read, in order.
+//! without its headers, and so are text attachments (a statement sent as `statement.txt`). An mbox holds messages one after another; each is read, in order.
 //!
 //! What is *not* done here: a reply's `> ` quoting stays in the text, for the unambiguous-quoting
 //! rule of [`super::email`] (SPEC §6.1); a forwarded message's banner and its quoted header lines
@@ -100,6 +100,7 @@ struct Reader {
     html_body: bool,
     attached_message: bool,
     attachments: usize,
+    text_attachments: usize,
     problem: bool,
 }
 
@@ -124,7 +125,10 @@ impl Reader {
                     self.attached_message = true;
                     self.message(nested, depth + 1);
                 }
-                PartType::Text(_) | PartType::Html(_) => {}
+                PartType::Text(_) | PartType::Html(_) => {
+                    self.text_attachments += 1;
+                    self.part(part);
+                }
                 _ => self.attachments += 1,
             }
         }
@@ -175,6 +179,15 @@ impl Reader {
             notes.push(Note::new(
                 NoteKind::AttachedMessage,
                 "the message carries a forwarded message as an attachment; its body was compared after the message's own, without its headers",
+            ));
+        }
+        if self.text_attachments > 0 {
+            notes.push(Note::new(
+                NoteKind::TextAttachment,
+                format!(
+                    "{} text attachment(s) were compared after the message's body",
+                    self.text_attachments
+                ),
             ));
         }
         if self.attachments > 0 {

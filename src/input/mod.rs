@@ -128,6 +128,8 @@ pub enum NoteKind {
     /// The message carries a forwarded message as an attachment (`message/rfc822`), whose body
     /// was read after the message's own.
     AttachedMessage,
+    /// The message has text attachments (`text/plain`, `text/html`), read after its body.
+    TextAttachment,
     /// The message has attachments that are not text; they were not read.
     Attachments,
     /// A part of the message could not be decoded cleanly (a malformed transfer encoding or

@@ -286,6 +286,14 @@ outer.attach(text_part("Forwarding the network's statement, for the file.\n", "u
 outer.attach(MIMEMessage(message(en, "Statement on the bar examination", "utf-8", "quoted-printable")))
 outer.set_boundary("==mixed-1==")
 write("email-forwarded-attachment.eml", headers(outer, "Fwd: attached statement"))
+# The statement sent as a text attachment under a short note: the attachment is read after it.
+outer = MIMEMultipart("mixed")
+outer.attach(text_part("Please find our statement attached.\n", "utf-8", "7bit"))
+att = text_part(en, "utf-8", "base64")
+att.add_header("Content-Disposition", "attachment", filename="statement.txt")
+outer.attach(att)
+outer.set_boundary("==mixed-2==")
+write("email-text-attachment.eml", headers(outer, "Statement attached"))
 # A reply that quotes the statement with "> " under its own words.
 reply = "Thank you, we will publish this tomorrow.\n\nOn 20 May 2026, Li Qiaoyun wrote:\n" + "".join(
     ("> " + l if l else ">") + "\n" for l in en.rstrip("\n").split("\n"))
