@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::canon::{LayoutDifference, Suspicious};
 pub use crate::diff::{Change, ChangeKind, MatchedPassage};
+pub use crate::input::{InputKind, Note, NoteKind};
 
 /// The verdict of `attest verify` (PRODUCT.md "The verdicts").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -174,6 +175,16 @@ pub struct CopyInfo {
     pub paragraphs: usize,
 }
 
+/// How the copy was read (docs/SPEC.md §1.1): the kind of document it was, and notes on what of
+/// it was not compared (hidden page elements, attachments, ...).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InputInfo {
+    /// `text`, `html` or `email`.
+    pub kind: InputKind,
+    /// What extraction left out, and why.
+    pub notes: Vec<Note>,
+}
+
 /// The result of `attest verify`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VerifyReport {
@@ -205,6 +216,9 @@ pub struct VerifyReport {
     pub other_matches: Vec<OtherMatch>,
     /// Facts about the copy.
     pub copy: CopyInfo,
+    /// How the copy was read: its kind, and what extraction left out.
+    #[serde(default)]
+    pub input: InputInfo,
     /// Suspicious invisible characters found in the copy.
     pub suspicious: Vec<Suspicious>,
 }

@@ -1,4 +1,4 @@
-//! `attest hash FILE [--json]`: the exact and canonical digests and the paragraph count.
+//! `attest hash FILE [--json] [--as KIND]`: the exact and canonical digests and the paragraph count.
 
 use std::path::PathBuf;
 
@@ -16,6 +16,10 @@ pub struct Args {
     /// Print one JSON object.
     #[arg(long)]
     json: bool,
+    /// Hash the text extracted from the file read as this kind (what `verify` compares), instead
+    /// of the file as text; `auto` finds the kind as `verify` does.
+    #[arg(long = "as", value_name = "KIND", value_parser = ["auto", "text", "html", "email"])]
+    as_kind: Option<String>,
 }
 
 #[derive(serde::Serialize)]
@@ -31,7 +35,14 @@ struct HashOutput {
 pub fn run(args: Args) -> anyhow::Result<u8> {
     let name = args.file.display().to_string();
     let bytes = input::read_bytes(&args.file)?;
-    let decoded = input::decode(&bytes, &name)?;
+    let decoded = match args.as_kind.as_deref() {
+        None => input::decode(&bytes, &name)?,
+        Some("auto") => input::read_copy(&bytes, &name, None)?.decoded,
+        Some(kind) => {
+            let kind = kind.parse().map_err(anyhow::Error::msg)?;
+            input::read_copy(&bytes, &name, Some(kind))?.decoded
+        }
+    };
     let summary = canon::summarize(&decoded.text);
     let out = HashOutput {
         file: name,

@@ -1,4 +1,4 @@
-//! `attest verify FILE [--keys DIR] [--archive DIR] [--manifest M] [--issuer NAME] [--json]`
+//! `attest verify FILE [--keys DIR] [--archive DIR] [--manifest M] [--issuer NAME] [--json] [--as KIND]`
 
 use std::path::PathBuf;
 
@@ -7,7 +7,7 @@ use anyhow::Context;
 use attest::archive::{self, DirArchive, Entry};
 use attest::diff::ChangeKind;
 use attest::keys::TrustStore;
-use attest::report::{MatchKind, Verdict, VerifyReport};
+use attest::report::{InputKind, MatchKind, Verdict, VerifyReport};
 use attest::verify::{self, Options, ReceivedCopy};
 
 use super::output::{self, paint, safe, Tone};
@@ -35,10 +35,19 @@ pub struct Args {
     /// Print nothing: the exit code alone tells the verdict (0 authentic, 1 not, 2 error).
     #[arg(short, long)]
     quiet: bool,
+    /// Read the copy as this kind instead of finding its kind from its content.
+    #[arg(long = "as", value_name = "KIND", value_parser = ["text", "html", "email"])]
+    as_kind: Option<String>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
-    let copy = ReceivedCopy::read(&args.file)?;
+    let kind = args
+        .as_kind
+        .as_deref()
+        .map(str::parse)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
+    let copy = ReceivedCopy::read_as(&args.file, kind)?;
     let trust = TrustStore::load(&super::trust::store_dir(args.keys)?)?;
     let options = Options {
         issuer: args.issuer,
@@ -143,6 +152,16 @@ fn render(r: &VerifyReport, color: bool) -> String {
             }
         }
         out.push_str(&format!("  signed by: {}\n", signatures.join(", ")));
+    }
+    if r.input.kind != InputKind::Text {
+        let how = match r.input.kind {
+            InputKind::Email => "the body text of an email message was compared, not its headers",
+            _ => "the visible text of an HTML page was compared, not its markup",
+        };
+        out.push_str(&format!("  input:     {} ({how})\n", r.input.kind));
+    }
+    for note in &r.input.notes {
+        out.push_str(&format!("  note:      {}\n", safe(&note.message)));
     }
     if let Some(store) = &r.trust_store {
         out.push_str(&format!(

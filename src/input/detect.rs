@@ -9,7 +9,7 @@ use encoding_rs::{
     UTF_8, WINDOWS_1252,
 };
 
-use super::{Decoded, InputError};
+use super::{html, mime, Decoded, Extracted, InputError, InputKind};
 
 /// SPEC §1 step 1: the UTF-32 little-endian byte order mark (checked before UTF-16LE's, its prefix).
 const UTF32LE_BOM: &[u8] = &[0xFF, 0xFE, 0x00, 0x00];
@@ -49,6 +49,10 @@ pub(super) enum Failure {
     Unsupported { encoding: &'static str },
     /// See [`InputError::NotUtf8`].
     NotUtf8 { detected: &'static str },
+    /// See [`InputError::NoMessageText`].
+    NoMessageText,
+    /// See [`InputError::TooDeeplyNested`].
+    TooDeeplyNested,
 }
 
 impl Failure {
@@ -69,6 +73,8 @@ impl Failure {
             },
             Failure::Unsupported { encoding } => InputError::Unsupported { path, encoding },
             Failure::NotUtf8 { detected } => InputError::NotUtf8 { path, detected },
+            Failure::NoMessageText => InputError::NoMessageText { path },
+            Failure::TooDeeplyNested => InputError::TooDeeplyNested { path },
         }
     }
 }
@@ -106,6 +112,114 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Decoded, Failure> {
     }
     // Step 5: a legacy encoding.
     decode_legacy(bytes)
+}
+
+/// SPEC §1.1: find a received copy's kind (unless `forced` says it), decode it and extract its
+/// text. The order: byte order mark and UTF-16 (their text can only be plain text or HTML), binary,
+/// email headers, HTML, then the text encodings (UTF-8, legacy).
+pub(super) fn decode_copy(bytes: &[u8], forced: Option<InputKind>) -> Result<Extracted, Failure> {
+    let kind = match forced {
+        Some(kind) => kind,
+        None => detect_kind(bytes),
+    };
+    match kind {
+        InputKind::Text => Ok(Extracted {
+            decoded: decode(bytes)?,
+            kind,
+            notes: Vec::new(),
+        }),
+        InputKind::Html => {
+            let decoded = decode_html(bytes)?;
+            let cost = html::nesting_cost(&decoded.text);
+            if cost > html::MAX_NESTING_COST {
+                return Err(Failure::TooDeeplyNested);
+            }
+            let (text, notes) = html::extract(&decoded.text);
+            Ok(Extracted {
+                decoded: Decoded { text, ..decoded },
+                kind,
+                notes,
+            })
+        }
+        InputKind::Email => {
+            let body = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
+            let (text, encoding, notes) = mime::extract(body).ok_or(Failure::NoMessageText)?;
+            // Decoded text never contains U+0000 (SPEC §1); a base64 body can hold one. The
+            // offset is that of a NUL byte in the input, if it has one, else 0.
+            if text.contains('\0') {
+                let offset = body.iter().position(|&b| b == 0).unwrap_or(0);
+                return Err(Failure::Binary { offset });
+            }
+            Ok(Extracted {
+                decoded: Decoded {
+                    text,
+                    encoding,
+                    bom: body.len() != bytes.len(),
+                },
+                kind,
+                notes,
+            })
+        }
+    }
+}
+
+/// SPEC §1.1, the kind of a copy: an input with a UTF-16 byte order mark or detected as UTF-16 is
+/// HTML if its text looks like a page, else text; an input with a NUL byte is text (and decoding
+/// refuses it as binary); an input that starts with email headers is an email; one that looks like
+/// a page is HTML; anything else is text.
+fn detect_kind(bytes: &[u8]) -> InputKind {
+    let utf16 = if bytes.starts_with(UTF16LE_BOM) || bytes.starts_with(UTF16BE_BOM) {
+        decode_with_bom(bytes).and_then(Result::ok)
+    } else {
+        decode_utf16_without_bom(bytes)
+    };
+    if let Some(decoded) = utf16 {
+        return if html::looks_like_html(decoded.text.as_bytes()) {
+            InputKind::Html
+        } else {
+            InputKind::Text
+        };
+    }
+    let body = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
+    if body.contains(&0) {
+        InputKind::Text
+    } else if mime::looks_like_message(body) {
+        InputKind::Email
+    } else if html::looks_like_html(body) {
+        InputKind::Html
+    } else {
+        InputKind::Text
+    }
+}
+
+/// SPEC §1.1, an HTML page's encoding: a byte order mark or UTF-16 decides; then UTF-8 if the page
+/// is valid UTF-8; then the encoding its `<meta charset>` names, decoded strictly; then the legacy
+/// detection of step 5.
+fn decode_html(bytes: &[u8]) -> Result<Decoded, Failure> {
+    if let Some(result) = decode_with_bom(bytes) {
+        return result;
+    }
+    if let Some(decoded) = decode_utf16_without_bom(bytes) {
+        return Ok(decoded);
+    }
+    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+        return Err(Failure::Binary { offset });
+    }
+    if std::str::from_utf8(bytes).is_ok() {
+        return decode(bytes);
+    }
+    match html::meta_charset(bytes) {
+        Some(encoding) if encoding != UTF_8 => {
+            let encoding = if encoding == GBK { GB18030 } else { encoding };
+            let text = decode_strict(encoding, bytes, 0)?;
+            Ok(Decoded {
+                text,
+                encoding: encoding.name(),
+                bom: false,
+            })
+        }
+        _ => decode(bytes),
+    }
 }
 
 /// SPEC §1, for `sign`: UTF-8 (with or without a BOM) only; otherwise say what detection found.

@@ -10,9 +10,16 @@
 //!   UTF-8 it says what the input looks like instead, so the user knows what to convert from.
 //!
 //! [`read_bytes`] reads a file or standard input with a size limit.
+//!
+//! [`read_copy`] is how `verify` reads a received copy: it finds the copy's *kind* ([`InputKind`]:
+//! plain text, an HTML page, an email message) in one documented order (docs/SPEC.md §1.1), decodes
+//! it and extracts the text a reader sees ([`html`], the MIME reader in `mime`), which then goes
+//! through the normal canonicalization.
 
 mod detect;
 pub mod email;
+pub mod html;
+mod mime;
 
 #[cfg(test)]
 mod tests;
@@ -50,6 +57,124 @@ impl Decoded {
         c.layout.bom |= self.bom;
         c
     }
+}
+
+/// What kind of document a received copy is (docs/SPEC.md §1.1). JSON names: `text`, `html`,
+/// `email`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum InputKind {
+    /// Plain text: compared as decoded.
+    #[default]
+    Text,
+    /// An HTML page: its visible text is compared ([`html`]).
+    Html,
+    /// An email message (`.eml`, or an mbox): its body text is compared, never its headers.
+    Email,
+}
+
+impl InputKind {
+    /// The kind's name, as in JSON and in `--as`.
+    pub fn name(self) -> &'static str {
+        match self {
+            InputKind::Text => "text",
+            InputKind::Html => "html",
+            InputKind::Email => "email",
+        }
+    }
+}
+
+impl std::str::FromStr for InputKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "text" => Ok(InputKind::Text),
+            "html" => Ok(InputKind::Html),
+            "email" => Ok(InputKind::Email),
+            other => Err(format!(
+                "unknown input kind {other:?}: use text, html or email"
+            )),
+        }
+    }
+}
+
+impl std::fmt::Display for InputKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The kind of a [`Note`]: stable snake_case names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoteKind {
+    /// Hidden elements of an HTML page (the `hidden` attribute, an inline `display: none`, ...)
+    /// held text that was not extracted, as a browser does not show it.
+    HiddenContent,
+    /// Ruby annotations (`<rt>`) were not extracted; only the base text was.
+    RubyAnnotations,
+    /// The page has style sheets, which are not applied: text they hide was extracted.
+    StyleSheet,
+    /// A rule of the page's style sheet may hide text that was extracted (and compared): the page
+    /// may show less than was compared.
+    StyleHidden,
+    /// The page's styles add text (CSS `content`) that extraction cannot show.
+    GeneratedContent,
+    /// The message had no plain-text body; its HTML body was read.
+    HtmlBody,
+    /// The message carries a forwarded message as an attachment (`message/rfc822`), whose body
+    /// was read after the message's own.
+    AttachedMessage,
+    /// The message has text attachments (`text/plain`, `text/html`), read after its body.
+    TextAttachment,
+    /// The message has attachments that are not text; they were not read.
+    Attachments,
+    /// A part of the message could not be decoded cleanly (a malformed transfer encoding or
+    /// charset); what could not be decoded shows as U+FFFD.
+    DecodingProblem,
+}
+
+/// Something the reader of a report should know about how a copy's text was extracted.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Note {
+    /// A stable machine-readable kind.
+    pub kind: NoteKind,
+    /// A sentence for people.
+    pub message: String,
+}
+
+impl Note {
+    pub(crate) fn new(kind: NoteKind, message: impl Into<String>) -> Note {
+        Note {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+/// A received copy's text, as a reader sees it, with how it was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Extracted {
+    /// The text (the visible text of a page, the body of a message), and the encoding it was
+    /// decoded from.
+    pub decoded: Decoded,
+    /// The kind of document it was.
+    pub kind: InputKind,
+    /// What was not extracted, and why.
+    pub notes: Vec<Note>,
+}
+
+/// Read a received copy (docs/SPEC.md §1.1): find its kind unless `kind` says it, decode it, and
+/// extract its text. `name` is used in errors.
+pub fn read_copy(
+    bytes: &[u8],
+    name: &str,
+    kind: Option<InputKind>,
+) -> Result<Extracted, InputError> {
+    detect::decode_copy(bytes, kind).map_err(|failure| failure.into_error(name))
 }
 
 /// Why an input could not be read or decoded. Every message names the input, says what went wrong and
@@ -127,6 +252,27 @@ pub enum InputError {
         path: String,
         /// The encoding its byte order mark names: `UTF-32LE` or `UTF-32BE`.
         encoding: &'static str,
+    },
+    /// The input was to be read as an email message (`--as email`, or it starts with message
+    /// headers) but has no body text that attest can read.
+    #[error(
+        "{path} is an email message without a text body that attest can read (no text/plain or \
+         text/html part); save the message's text as a file and verify that, or use --as text to \
+         compare the whole file as text"
+    )]
+    NoMessageText {
+        /// The file.
+        path: String,
+    },
+    /// An HTML page nested so deeply that parsing it would take too long (docs/SPEC.md §1.3).
+    #[error(
+        "{path} is an HTML page whose elements are nested too deeply for attest to read it in \
+         bounded time (browsers cap the nesting too); if it is a genuine page, copy its text from \
+         a browser into a file and verify that, or use --as text"
+    )]
+    TooDeeplyNested {
+        /// The file.
+        path: String,
     },
     /// `sign` requires UTF-8 and got something else.
     #[error(

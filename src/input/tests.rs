@@ -698,3 +698,153 @@ proptest! {
         prop_assert_eq!(decode(text.as_bytes(), "x").unwrap(), got);
     }
 }
+
+// ---- kinds of copies (SPEC §1.1, §1.3, §1.4) ----
+
+fn copy(bytes: &[u8], kind: Option<InputKind>) -> Extracted {
+    read_copy(bytes, "copy", kind).unwrap()
+}
+
+const MESSAGE: &str = "From: Li Qiaoyun <media@example.org>\r\nTo: list@example.org\r\n\
+Subject: We call for the release of everyone\r\nMIME-Version: 1.0\r\n\
+Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n\
+We call for the release=\r\n of the three lawyers. =E5=BE=8B=E5=B8=88\r\n";
+
+#[test]
+fn a_page_is_found_by_its_start_and_its_visible_text_is_the_copy() {
+    let got = copy(
+        b"<!DOCTYPE html><title>T</title><p>We call<br>for release</p>",
+        None,
+    );
+    assert_eq!(got.kind, InputKind::Html);
+    assert_eq!(got.decoded.text, "We call\nfor release\n");
+}
+
+#[test]
+fn a_text_that_mentions_tags_stays_text() {
+    let text = "We mark <b>bold</b> and <p> paragraphs.\n<p>Still text.</p>\n";
+    let got = copy(text.as_bytes(), None);
+    assert_eq!(got.kind, InputKind::Text);
+    assert_eq!(got.decoded.text, text);
+}
+
+#[test]
+fn an_email_is_found_by_its_headers_and_its_body_is_the_copy_not_its_headers() {
+    let got = copy(MESSAGE.as_bytes(), None);
+    assert_eq!(got.kind, InputKind::Email);
+    assert_eq!(
+        got.decoded.text,
+        "We call for the release of the three lawyers. 律师\n"
+    );
+    assert!(!got.decoded.text.contains("Subject"));
+}
+
+#[test]
+fn an_email_with_a_utf8_bom_is_still_an_email() {
+    let bytes = with_prefix(b"\xEF\xBB\xBF", MESSAGE.as_bytes());
+    let got = copy(&bytes, None);
+    assert_eq!(got.kind, InputKind::Email);
+    assert!(got.decoded.bom);
+}
+
+#[test]
+fn email_headers_come_before_html_in_the_detection_order() {
+    let page = MESSAGE.replace("text/plain", "text/html").replace(
+        "We call for the release=\r\n of the three lawyers. =E5=BE=8B=E5=B8=88",
+        "<p>We call</p>",
+    );
+    let got = copy(page.as_bytes(), None);
+    assert_eq!(got.kind, InputKind::Email);
+    assert_eq!(got.decoded.text, "We call\n");
+    assert_eq!(got.notes[0].kind, NoteKind::HtmlBody);
+}
+
+#[test]
+fn a_utf16_page_is_html_after_decoding() {
+    let bytes = with_prefix(b"\xFF\xFE", &utf16("<html><p>律师</p>", true));
+    let got = copy(&bytes, None);
+    assert_eq!(
+        (got.kind, got.decoded.encoding),
+        (InputKind::Html, "UTF-16LE")
+    );
+    assert_eq!(got.decoded.text, "律师\n");
+}
+
+#[test]
+fn a_legacy_page_is_decoded_strictly_by_its_meta_charset() {
+    let page = encode(
+        GB18030,
+        "<html><meta charset=\"gb2312\"><p>我们要求立即释放被拘押的律师</p>",
+    );
+    let got = copy(&page, None);
+    assert_eq!(
+        (got.kind, got.decoded.encoding),
+        (InputKind::Html, "gb18030")
+    );
+    assert_eq!(got.decoded.text, "我们要求立即释放被拘押的律师\n");
+    let mut broken = page.clone();
+    broken.push(0x81);
+    assert!(matches!(
+        read_copy(&broken, "copy", None),
+        Err(InputError::Undecodable {
+            encoding: "gb18030",
+            ..
+        })
+    ));
+}
+
+#[test]
+fn as_text_reads_a_page_or_a_message_as_it_is() {
+    let page = b"<p>We call</p>";
+    let got = copy(page, Some(InputKind::Text));
+    assert_eq!(
+        (got.kind, got.decoded.text.as_str()),
+        (InputKind::Text, "<p>We call</p>")
+    );
+    assert_eq!(
+        copy(MESSAGE.as_bytes(), Some(InputKind::Text)).decoded.text,
+        MESSAGE
+    );
+}
+
+#[test]
+fn as_html_reads_a_text_that_detection_would_leave_alone() {
+    let got = copy(b"We <b>call</b> for release", Some(InputKind::Html));
+    assert_eq!(got.decoded.text, "We call for release\n");
+}
+
+#[test]
+fn as_email_on_something_without_a_body_is_an_error() {
+    assert!(matches!(
+        read_copy(b"", "copy", Some(InputKind::Email)),
+        Err(InputError::NoMessageText { .. })
+    ));
+}
+
+#[test]
+fn a_letter_with_from_to_and_subject_lines_stays_text() {
+    let letter = "From:    Harbour Rights Lawyers Network\nTo:      1. Director\nSubject: Release\n\nDear Director,\n";
+    assert_eq!(copy(letter.as_bytes(), None).kind, InputKind::Text);
+}
+
+#[test]
+fn a_page_nested_thousands_deep_is_refused_quickly_not_parsed_for_minutes() {
+    let page = format!("<html><body>{}x", "<div>".repeat(100_000));
+    let started = std::time::Instant::now();
+    assert!(matches!(
+        read_copy(page.as_bytes(), "copy", None),
+        Err(InputError::TooDeeplyNested { .. })
+    ));
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}
+
+#[test]
+fn headers_of_a_forwarded_attachment_are_not_text_but_its_body_is() {
+    let outer = "From: a@example.org\r\nTo: b@example.org\r\nSubject: Fwd\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/mixed; boundary=\"B\"\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nFYI\r\n\
+--B\r\nContent-Type: message/rfc822\r\n\r\nFrom: c@example.org\r\nSubject: Inner subject\r\n\
+Content-Type: text/plain\r\n\r\nWe call for release.\r\n--B--\r\n";
+    let got = copy(outer.as_bytes(), None);
+    assert_eq!(got.decoded.text, "FYI\n\nWe call for release.\n");
+    assert_eq!(got.notes[0].kind, NoteKind::AttachedMessage);
+}

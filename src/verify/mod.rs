@@ -18,12 +18,12 @@ use crate::canon::{Canonical, Gap, SuspiciousKind};
 use crate::diff::{self, Comparison, Relation};
 use crate::digest::Digest;
 use crate::input::email::Quotation;
-use crate::input::{Decoded, InputError};
+use crate::input::{Decoded, InputError, InputKind};
 use crate::keys::TrustStore;
 use crate::manifest::TrustAssessment;
 use crate::report::{
-    CopyInfo, ManifestRef, MatchKind, OtherMatch, Signature, Verdict, VerifyReport, Warning,
-    WarningKind,
+    CopyInfo, InputInfo, ManifestRef, MatchKind, OtherMatch, Signature, Verdict, VerifyReport,
+    Warning, WarningKind,
 };
 
 /// At most this many changes are listed in a report (the rest are counted in a warning).
@@ -50,6 +50,7 @@ pub const COMPARE_BUDGET: std::time::Duration = std::time::Duration::from_secs(2
 pub struct ReceivedCopy {
     name: String,
     encoding: &'static str,
+    input: InputInfo,
     exact: Digest,
     canonical: Canonical,
     /// Its whitespace runs, hard or soft (docs/SPEC.md §2.10), to check a canonical match against
@@ -61,10 +62,26 @@ pub struct ReceivedCopy {
 }
 
 impl ReceivedCopy {
-    /// Decode `bytes` received as `name` (a file name, `-`, a URL: only shown in reports).
+    /// Decode `bytes` received as `name` (a file name, `-`, a URL: only shown in reports), finding
+    /// its kind (text, HTML, email: docs/SPEC.md §1.1).
     pub fn from_bytes(name: impl Into<String>, bytes: &[u8]) -> Result<ReceivedCopy, InputError> {
+        ReceivedCopy::from_bytes_as(name, bytes, None)
+    }
+
+    /// [`ReceivedCopy::from_bytes`], reading the copy as `kind` when it is given (`--as`) instead
+    /// of finding its kind.
+    pub fn from_bytes_as(
+        name: impl Into<String>,
+        bytes: &[u8],
+        kind: Option<InputKind>,
+    ) -> Result<ReceivedCopy, InputError> {
         let name = name.into();
-        let decoded = crate::input::decode(bytes, &name)?;
+        let extracted = crate::input::read_copy(bytes, &name, kind)?;
+        let input = InputInfo {
+            kind: extracted.kind,
+            notes: extracted.notes,
+        };
+        let decoded = extracted.decoded;
         let canonical = decoded.canonicalize();
         let quoted = crate::input::email::quotation(&decoded.text).map(|quotation| {
             let canonical = |text: &str| {
@@ -85,6 +102,7 @@ impl ReceivedCopy {
         Ok(ReceivedCopy {
             name,
             encoding: decoded.encoding,
+            input,
             exact: Digest::of(bytes),
             gaps: LazyGaps::new(decoded.text),
             canonical,
@@ -94,8 +112,21 @@ impl ReceivedCopy {
 
     /// Read and decode the file at `path` (`-` for standard input).
     pub fn read(path: &std::path::Path) -> Result<ReceivedCopy, InputError> {
+        ReceivedCopy::read_as(path, None)
+    }
+
+    /// [`ReceivedCopy::read`], reading the copy as `kind` when it is given (`--as`).
+    pub fn read_as(
+        path: &std::path::Path,
+        kind: Option<InputKind>,
+    ) -> Result<ReceivedCopy, InputError> {
         let bytes = crate::input::read_bytes(path)?;
-        ReceivedCopy::from_bytes(path.display().to_string(), &bytes)
+        ReceivedCopy::from_bytes_as(path.display().to_string(), &bytes, kind)
+    }
+
+    /// How the copy was read: its kind, and what extraction left out.
+    pub fn input(&self) -> &InputInfo {
+        &self.input
     }
 
     /// The name it was received as.
@@ -421,6 +452,7 @@ fn verify_reading(
             encoding: reading.copy.encoding.to_string(),
             paragraphs: canonical.paragraphs().count(),
         },
+        input: reading.copy.input.clone(),
         suspicious: canonical.suspicious.clone(),
     };
     add_suspicious_warnings(&mut report, canonical);
