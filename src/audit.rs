@@ -17,8 +17,9 @@ use crate::archive::{self, with_causes, Archive, ArchiveError, FileProblem, List
 use crate::digest::Digest;
 use crate::input;
 use crate::keys::TrustStore;
-use crate::manifest::{Manifest, SignatureStatus};
+use crate::manifest::Manifest;
 use crate::report::{AuditProblem, AuditReport, IssuerSummary, ProblemKind};
+use crate::trust::{KeyStatus, Standing, Trust};
 
 /// Audit options.
 #[derive(Debug, Clone, Default)]
@@ -82,6 +83,17 @@ pub fn audit(
             with_causes(&p.problem),
         ));
     }
+    // Revocations and key changes (docs/SPEC.md §3.4), from the archive and the trust store: a
+    // record that is ignored is itself a problem.
+    let (trust, record_issues) = Trust::load(trust, Some(archive));
+    let trust = &trust;
+    for issue in record_issues {
+        report.problems.push(problem(
+            &issue.path,
+            ProblemKind::BadKeyRecord,
+            format!("{}; remove the record or replace it with a good one", with_causes(&issue.problem)),
+        ));
+    }
     let mut chains: BTreeMap<String, Vec<ChainLink>> = BTreeMap::new();
     let mut counts: BTreeMap<String, (usize, u64)> = BTreeMap::new();
     let mut parsed: Vec<String> = Vec::with_capacity(files.len());
@@ -142,7 +154,7 @@ pub fn audit(
 fn check_file(
     archive: &dyn Archive,
     path: &Path,
-    trust: &TrustStore,
+    trust: &Trust<'_>,
     options: &Options,
     statements_checked: &mut usize,
 ) -> FileResult {
@@ -209,15 +221,15 @@ fn check_manifest(
     archive: &dyn Archive,
     path: &Path,
     m: &Manifest,
-    trust: &TrustStore,
+    trust: &Trust<'_>,
     options: &Options,
     problems: &mut Vec<AuditProblem>,
     statements_checked: &mut usize,
 ) -> bool {
-    let checks = m.check_signatures(trust);
-    for check in &checks {
-        match check.status {
-            SignatureStatus::Invalid => problems.push(problem(
+    let assessment = trust.assess(m);
+    for check in &assessment.checks {
+        match &check.status {
+            KeyStatus::Invalid => problems.push(problem(
                 path,
                 ProblemKind::BadSignature,
                 format!(
@@ -225,7 +237,7 @@ fn check_manifest(
                     check.key_id
                 ),
             )),
-            SignatureStatus::UnknownKey => problems.push(problem(
+            KeyStatus::Unknown => problems.push(problem(
                 path,
                 ProblemKind::UnknownKey,
                 format!(
@@ -233,11 +245,37 @@ fn check_manifest(
                     check.key_id
                 ),
             )),
-            SignatureStatus::Trusted { .. } => {}
+            KeyStatus::Of {
+                issuer,
+                standing: Standing::Revoked { last_valid },
+            } => problems.push(problem(
+                path,
+                ProblemKind::RevokedKey,
+                format!(
+                    "signed by key {} after its revocation point: it vouches for {issuer:?} only up to seq {last_valid}, and this is seq {}; a revoked key's later statements are not the issuer's",
+                    check.key_id,
+                    m.seq()
+                ),
+            )),
+            KeyStatus::Of {
+                issuer,
+                standing: Standing::BeforeKeyChange { from_seq },
+            } => problems.push(problem(
+                path,
+                ProblemKind::NotSignedByIssuer,
+                format!(
+                    "signed by key {}, which a key-change record introduces for {issuer:?} only from seq {from_seq}, and this is seq {}",
+                    check.key_id,
+                    m.seq()
+                ),
+            )),
+            KeyStatus::Of { .. } => {}
         }
     }
-    let assessment = m.assess_checks(checks);
-    if !assessment.issuer_signed {
+    // A revoked key's later statement is reported as `revoked_key` above, not twice.
+    let revoked = assessment.revoked_after(m.issuer()).is_some();
+    let assessment = assessment.trust;
+    if !assessment.issuer_signed && !revoked {
         problems.push(problem(
             path,
             ProblemKind::NotSignedByIssuer,

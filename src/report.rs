@@ -103,6 +103,11 @@ pub enum WarningKind {
     /// Word-by-word comparison was not done, or not with every similar statement: the copy's
     /// text is longer than the bound, or the comparison time budget ran out.
     NotCompared,
+    /// The statement is signed by a key revoked after its position: still valid, but the key
+    /// vouches for nothing later (docs/SPEC.md §3.4).
+    SinceRevokedKey,
+    /// The statement is signed by a key that a key-change record introduced (docs/SPEC.md §3.4).
+    KeyChange,
 }
 
 /// A warning: something the reader should know even when the verdict is clear.
@@ -224,6 +229,11 @@ pub enum ProblemKind {
     ChainBroken,
     /// The same manifest is stored twice.
     Duplicate,
+    /// Signed by a key of its issuer after that key's revocation point (docs/SPEC.md §3.4).
+    RevokedKey,
+    /// A revocation or key-change record is ignored: malformed, forged, or signed by a key that
+    /// cannot make it.
+    BadKeyRecord,
 }
 
 impl ProblemKind {
@@ -241,6 +251,8 @@ impl ProblemKind {
             ProblemKind::ChainFork => "chain_fork",
             ProblemKind::ChainBroken => "chain_broken",
             ProblemKind::Duplicate => "duplicate",
+            ProblemKind::RevokedKey => "revoked_key",
+            ProblemKind::BadKeyRecord => "bad_key_record",
         }
     }
 }

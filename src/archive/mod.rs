@@ -135,6 +135,21 @@ pub trait Archive: Sync {
         let _ = (manifest, file_name);
         None
     }
+    /// The key record files (revocations and key changes, docs/SPEC.md §3.4): every file whose
+    /// name ends in one of [`KEY_RECORD_EXTENSIONS`]. They are never manifests, and
+    /// [`Archive::list`] never lists them. Read them with [`Archive::read`]. None by default.
+    fn key_record_files(&self) -> Vec<PathBuf> {
+        Vec::new()
+    }
+}
+
+/// The extensions of key record files (`*.revocation`, `*.key-change`): not manifests.
+pub const KEY_RECORD_EXTENSIONS: [&str; 2] = ["revocation", "key-change"];
+
+/// Whether `path` names a key record file (by its extension).
+pub fn is_key_record_file(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| KEY_RECORD_EXTENSIONS.iter().any(|k| e == *k))
 }
 
 /// A directory tree of manifest files, walked without following symbolic links.
@@ -223,6 +238,21 @@ impl Archive for DirArchive {
     fn statement_beside(&self, manifest: &Path, file_name: &str) -> Option<PathBuf> {
         manifest.parent().map(|dir| dir.join(file_name))
     }
+
+    /// Every key record file under the root, sorted, walked as [`Archive::list`] walks (hidden
+    /// entries skipped, links not followed).
+    fn key_record_files(&self) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = walkdir::WalkDir::new(&self.root)
+            .follow_links(false)
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file() && is_key_record_file(e.path()))
+            .map(walkdir::DirEntry::into_path)
+            .collect();
+        files.sort();
+        files
+    }
 }
 
 /// Read a manifest file from disk, refusing anything but a regular file no larger than a manifest
@@ -287,6 +317,9 @@ impl Archive for MemoryArchive {
     fn list(&self) -> Result<Listing, ArchiveError> {
         let mut listing = Listing::default();
         for (path, bytes) in &self.files {
+            if is_key_record_file(path) {
+                continue;
+            }
             if bytes.len() as u64 > MAX_MANIFEST_BYTES {
                 listing.problems.push(LoadProblem {
                     path: path.clone(),
@@ -309,6 +342,14 @@ impl Archive for MemoryArchive {
             });
         }
         Ok(bytes.clone())
+    }
+
+    fn key_record_files(&self) -> Vec<PathBuf> {
+        self.files
+            .keys()
+            .filter(|p| is_key_record_file(p))
+            .cloned()
+            .collect()
     }
 }
 
