@@ -91,7 +91,10 @@ pub fn audit(
         report.problems.push(problem(
             &issue.path,
             ProblemKind::BadKeyRecord,
-            format!("{}; remove the record or replace it with a good one", with_causes(&issue.problem)),
+            format!(
+                "{}; remove the record or replace it with a good one",
+                with_causes(&issue.problem)
+            ),
         ));
     }
     let mut chains: BTreeMap<String, Vec<ChainLink>> = BTreeMap::new();
@@ -272,8 +275,15 @@ fn check_manifest(
             KeyStatus::Of { .. } => {}
         }
     }
-    // A revoked key's later statement is reported as `revoked_key` above, not twice.
-    let revoked = assessment.revoked_after(m.issuer()).is_some();
+    // A revoked key's later statement, or a new key's statement before its key change, is
+    // explained above, not twice.
+    let revoked = assessment.checks.iter().any(|c| {
+        matches!(
+            &c.status,
+            KeyStatus::Of { issuer, standing: Standing::Revoked { .. } | Standing::BeforeKeyChange { .. } }
+                if issuer == m.issuer()
+        )
+    });
     let assessment = assessment.trust;
     if !assessment.issuer_signed && !revoked {
         problems.push(problem(

@@ -18,6 +18,7 @@
 //! A record that fails its own checks (its signature, its signer's trust) is ignored and listed as a
 //! [`RecordIssue`], which audit reports.
 
+mod files;
 pub mod record;
 
 use std::collections::HashMap;
@@ -29,6 +30,7 @@ use crate::archive::{self, Archive, MAX_MANIFEST_BYTES};
 use crate::keys::{KeyId, TrustStore};
 use crate::manifest::{Manifest, SignatureStatus, TrustAssessment};
 
+pub use files::{record_file_name, records_dir, write_record};
 pub use record::{KeyChange, KeyRecord, RecordError, Revocation};
 
 /// Why a key record is ignored.
@@ -454,30 +456,28 @@ impl<'a> Trust<'a> {
                 continue;
             }
             let issuer = c.issuer().to_string();
-            let problem = if let Some(other) = store
-                .get(&c.new_id())
-                .filter(|t| t.key.issuer != issuer)
-            {
-                RecordProblem::NewKeyOfAnotherIssuer {
-                    new: c.new_id(),
-                    other: other.key.issuer.clone(),
-                }
-            } else {
-                match revoked.get(&(issuer.clone(), c.old_id())) {
-                    Some(&last_valid) if c.from_seq() > last_valid => {
-                        RecordProblem::OldKeyRevoked {
-                            old: c.old_id(),
-                            last_valid,
-                            from_seq: c.from_seq(),
-                        }
+            let problem =
+                if let Some(other) = store.get(&c.new_id()).filter(|t| t.key.issuer != issuer) {
+                    RecordProblem::NewKeyOfAnotherIssuer {
+                        new: c.new_id(),
+                        other: other.key.issuer.clone(),
                     }
-                    _ => RecordProblem::OldKeyNotTrusted {
-                        issuer,
-                        old: c.old_id(),
-                        from_seq: c.from_seq(),
-                    },
-                }
-            };
+                } else {
+                    match revoked.get(&(issuer.clone(), c.old_id())) {
+                        Some(&last_valid) if c.from_seq() > last_valid => {
+                            RecordProblem::OldKeyRevoked {
+                                old: c.old_id(),
+                                last_valid,
+                                from_seq: c.from_seq(),
+                            }
+                        }
+                        _ => RecordProblem::OldKeyNotTrusted {
+                            issuer,
+                            old: c.old_id(),
+                            from_seq: c.from_seq(),
+                        },
+                    }
+                };
             issues.push(RecordIssue { path, problem });
         }
         let trust = Trust {

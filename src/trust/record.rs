@@ -366,9 +366,8 @@ fn payload<T: Serialize>(label: &str, wire: &T) -> Result<Vec<u8>, RecordError> 
     out.extend_from_slice(label.as_bytes());
     out.push(0);
     // Every number was range-checked before, so JCS cannot fail; map it anyway.
-    crate::manifest::jcs(&value, &mut out).map_err(|_| RecordError::SeqOutOfRange {
-        seq: MAX_SEQ + 1,
-    })?;
+    crate::manifest::jcs(&value, &mut out)
+        .map_err(|_| RecordError::SeqOutOfRange { seq: MAX_SEQ + 1 })?;
     Ok(out)
 }
 
@@ -439,9 +438,9 @@ impl Revocation {
                 .ok()
                 .and_then(|v| v.get("format")?.as_str().map(str::to_string))
             {
-                Some(f) if f != REVOCATION_FORMAT => RecordError::UnknownFormat {
-                    found: shorten(&f),
-                },
+                Some(f) if f != REVOCATION_FORMAT => {
+                    RecordError::UnknownFormat { found: shorten(&f) }
+                }
                 _ => RecordError::json(&e),
             }
         })?;
@@ -527,9 +526,7 @@ impl TryFrom<KeyChangeWire> for KeyChange {
             return Err(RecordError::SameKey);
         }
         if wire.from_seq == 0 || wire.from_seq > MAX_SEQ {
-            return Err(RecordError::SeqOutOfRange {
-                seq: wire.from_seq,
-            });
+            return Err(RecordError::SeqOutOfRange { seq: wire.from_seq });
         }
         let signatures = check_signatures(&wire.signatures)?;
         let payload = key_change_payload(&wire)?;

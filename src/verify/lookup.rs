@@ -23,8 +23,8 @@ use std::path::PathBuf;
 
 use crate::archive::{self, Archive, ArchiveError};
 use crate::keys::TrustStore;
-use crate::trust::Trust;
 use crate::report::VerifyReport;
+use crate::trust::Trust;
 
 use super::{verify_against_with, Options, ReceivedCopy};
 
@@ -120,7 +120,9 @@ pub fn verify(
         entries.extend(read);
         problems.extend(unusable);
     }
-    Ok(verify_against_with(copy, &entries, &problems, trust, options))
+    Ok(verify_against_with(
+        copy, &entries, &problems, trust, options,
+    ))
 }
 
 /// The paths of `found` not yet `seen`, which records them.

@@ -21,11 +21,11 @@ use crate::input::email::Quotation;
 use crate::input::{Decoded, InputError};
 use crate::keys::TrustStore;
 use crate::manifest::TrustAssessment;
-use crate::trust::{KeyNote, Trust};
 use crate::report::{
     CopyInfo, ManifestRef, MatchKind, OtherMatch, Signature, Verdict, VerifyReport, Warning,
     WarningKind,
 };
+use crate::trust::{KeyNote, Trust};
 
 /// At most this many changes are listed in a report (the rest are counted in a warning).
 const MAX_LISTED_CHANGES: usize = 200;
