@@ -9,11 +9,17 @@
 //!   issuer (one the trust store holds for the issuer, or one a key change introduces, whatever its
 //!   own standing: a revocation can only take trust away). Two revocations of one key: the lowest N
 //!   wins, so a revocation can never be undone;
-//! - a **key change** signed by an old key introduces a new key for the same issuer from seq N on.
+//! - a **key change** signed by an old key introduces a new key for the same issuer from seq F on.
 //!   It is valid when the old key signed it, the old key is trusted for the issuer (directly or
-//!   through an earlier valid key change, introduced at or before N) and the old key still vouches
-//!   for seq N (not revoked, or N ≤ its revocation point). A key change signed by a revoked key for a
-//!   position after its revocation point introduces nothing.
+//!   through an earlier valid key change, introduced at or before F) and the old key still vouches
+//!   for its last statement before the change, seq F - 1 (not revoked, or F - 1 ≤ its revocation
+//!   point N). A key change signed by a revoked key for a position after its revocation point
+//!   introduces nothing;
+//! - a revoked key's **successors end with it**: a key introduced by a key change from a key
+//!   revoked at N is trusted only up to N too, unless every valid revocation of the old key is
+//!   signed by that successor. A group that rotated and later loses its old key signs the old key's
+//!   revocation with its new key, and keeps it; a thief who writes a back-dated key change to a key
+//!   of their own with the seized key gets a key that ends at the group's revocation point.
 //!
 //! A record that fails its own checks (its signature, its signer's trust) is ignored and listed as a
 //! [`RecordIssue`], which audit reports.
@@ -299,6 +305,83 @@ fn read_small(path: &Path) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| e.to_string())
 }
 
+/// Whether `successor`, introduced by a key with the given valid revocations (each the list of
+/// keys that signed it), stays trusted after its introducer's revocation point: only when every
+/// revocation of the introducer is signed by the successor itself. The group that rotated to a
+/// new key signs the old key's revocation with the new one; a thief's key, introduced by a
+/// back-dated key change signed with the seized key, did not sign the group's revocation, and ends
+/// at the revocation point with the key that introduced it.
+fn successor_kept(revocations: Option<&Vec<Vec<KeyId>>>, successor: &KeyId) -> bool {
+    revocations
+        .is_some_and(|all| !all.is_empty() && all.iter().all(|signers| signers.contains(successor)))
+}
+
+/// The keys that key changes introduce, from the trust store outwards, given revocation points
+/// (`revoked`); and which changes hold.
+fn introductions(
+    store: &TrustStore,
+    changes: &[(PathBuf, KeyChange)],
+    revoked: &HashMap<(String, KeyId), u64>,
+) -> (HashMap<(String, KeyId), Introduction>, Vec<bool>) {
+    let directly = |issuer: &str, id: &KeyId, key: &VerifyingKey| {
+        store
+            .get(id)
+            .is_some_and(|t| t.key.issuer == issuer && t.key.key == *key)
+    };
+    let mut introduced: HashMap<(String, KeyId), Introduction> = HashMap::new();
+    let mut applied = vec![false; changes.len()];
+    loop {
+        let mut grew = false;
+        for (i, (_, c)) in changes.iter().enumerate() {
+            if applied[i] {
+                continue;
+            }
+            let issuer = c.issuer().to_string();
+            let old_from = if directly(&issuer, &c.old_id(), c.old()) {
+                Some(1)
+            } else {
+                introduced
+                    .get(&(issuer.clone(), c.old_id()))
+                    .filter(|i| i.key == *c.old())
+                    .map(|i| i.from_seq)
+            };
+            let Some(old_from) = old_from else { continue };
+            if c.from_seq() < old_from {
+                continue;
+            }
+            // The old key hands over after its last statement, from_seq - 1, which it must
+            // still vouch for.
+            if let Some(&point) = revoked.get(&(issuer.clone(), c.old_id())) {
+                if c.from_seq() > point.saturating_add(1) {
+                    continue;
+                }
+            }
+            if store
+                .get(&c.new_id())
+                .is_some_and(|t| t.key.issuer != issuer)
+            {
+                continue;
+            }
+            applied[i] = true;
+            grew = true;
+            if directly(&issuer, &c.new_id(), c.new_key()) {
+                continue;
+            }
+            introduced
+                .entry((issuer, c.new_id()))
+                .or_insert(Introduction {
+                    key: *c.new_key(),
+                    from_seq: c.from_seq(),
+                    by: c.old_id(),
+                });
+        }
+        if !grew {
+            break;
+        }
+    }
+    (introduced, applied)
+}
+
 impl<'a> Trust<'a> {
     /// The trust store alone, with no key records.
     pub fn new(store: &'a TrustStore) -> Trust<'a> {
@@ -369,19 +452,25 @@ impl<'a> Trust<'a> {
             directly(issuer, &s.key_id, &s.public_key)
                 || family.get(&(issuer.to_string(), s.key_id)) == Some(&s.public_key)
         };
-        let mut revoked: HashMap<(String, KeyId), u64> = HashMap::new();
+        // Valid revocations: the lowest point of each key, and who signed each.
+        let mut explicit: HashMap<(String, KeyId), u64> = HashMap::new();
+        let mut revokers: HashMap<(String, KeyId), Vec<Vec<KeyId>>> = HashMap::new();
         for (path, r) in revocations {
-            let by_itself = r.signed_by(r.key());
-            let by_family = r
+            let signers: Vec<KeyId> = r
                 .signatures()
                 .iter()
-                .any(|s| of_issuer(r.issuer(), s) && r.signed_by(&s.public_key));
-            if by_itself || by_family {
-                let point = revoked
-                    .entry((r.issuer().to_string(), r.key_id()))
-                    .or_insert(r.last_valid());
+                .filter(|s| {
+                    (s.public_key == *r.key() || of_issuer(r.issuer(), s))
+                        && r.signed_by(&s.public_key)
+                })
+                .map(|s| s.key_id)
+                .collect();
+            if !signers.is_empty() {
+                let at = (r.issuer().to_string(), r.key_id());
+                let point = explicit.entry(at.clone()).or_insert(r.last_valid());
                 // The lowest point wins: a revocation cannot be undone.
                 *point = (*point).min(r.last_valid());
+                revokers.entry(at).or_default().push(signers);
                 continue;
             }
             let forged = r.signatures().iter().any(|s| !r.signed_by(&s.public_key));
@@ -396,60 +485,40 @@ impl<'a> Trust<'a> {
                 },
             });
         }
-        // Now the key changes that hold, given the revocations: from the trust store outwards.
         changes.sort_by_key(|(p, c)| (c.from_seq(), p.clone()));
-        let mut introduced: HashMap<(String, KeyId), Introduction> = HashMap::new();
-        let mut applied = vec![false; changes.len()];
+        // The key changes that hold given the revocation points, and the points that follow from
+        // them, until neither changes: a revoked key's successors end with it (see [`successor_kept`]).
+        let mut revoked = explicit.clone();
+        let (mut introduced, mut applied);
+        let mut rounds = 0;
         loop {
-            let mut grew = false;
-            for (i, (_, c)) in changes.iter().enumerate() {
-                if applied[i] {
-                    continue;
-                }
-                let issuer = c.issuer().to_string();
-                let old_from = if directly(&issuer, &c.old_id(), c.old()) {
-                    Some(1)
-                } else {
-                    introduced
-                        .get(&(issuer.clone(), c.old_id()))
-                        .filter(|i| i.key == *c.old())
-                        .map(|i| i.from_seq)
-                };
-                let Some(old_from) = old_from else { continue };
-                if c.from_seq() < old_from {
-                    continue;
-                }
-                if let Some(&point) = revoked.get(&(issuer.clone(), c.old_id())) {
-                    if c.from_seq() > point {
+            (introduced, applied) = introductions(store, &changes, &revoked);
+            let mut points = explicit.clone();
+            for _ in 0..=introduced.len() {
+                let mut changed = false;
+                for ((issuer, id), i) in &introduced {
+                    let Some(&cap) = points.get(&(issuer.clone(), i.by)) else {
+                        continue;
+                    };
+                    if successor_kept(revokers.get(&(issuer.clone(), i.by)), id) {
                         continue;
                     }
+                    let point = points.entry((issuer.clone(), *id)).or_insert(cap);
+                    if cap < *point {
+                        *point = cap;
+                        changed = true;
+                    }
                 }
-                if store
-                    .get(&c.new_id())
-                    .is_some_and(|t| t.key.issuer != issuer)
-                {
-                    continue;
-                }
-                applied[i] = true;
-                grew = true;
-                if directly(&issuer, &c.new_id(), c.new_key()) {
-                    continue;
-                }
-                let entry = introduced
-                    .entry((issuer, c.new_id()))
-                    .or_insert(Introduction {
-                        key: *c.new_key(),
-                        from_seq: c.from_seq(),
-                        by: c.old_id(),
-                    });
-                if c.from_seq() < entry.from_seq && entry.key == *c.new_key() {
-                    entry.from_seq = c.from_seq();
-                    entry.by = c.old_id();
+                if !changed {
+                    break;
                 }
             }
-            if !grew {
+            rounds += 1;
+            if points == revoked || rounds > changes.len() + 1 {
+                revoked = points;
                 break;
             }
+            revoked = points;
         }
         for ((path, c), applied) in changes.into_iter().zip(applied) {
             if applied {
