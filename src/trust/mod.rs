@@ -114,8 +114,8 @@ pub struct RecordIssue {
 /// How a key came to be trusted through a key-change record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Introduction {
-    /// The new key.
-    pub key: VerifyingKey,
+    /// The new key (its 32 bytes).
+    pub key: [u8; 32],
     /// The first seq it signs.
     pub from_seq: u64,
     /// The old key that introduced it.
@@ -342,7 +342,7 @@ fn introductions(
             } else {
                 introduced
                     .get(&(issuer.clone(), c.old_id()))
-                    .filter(|i| i.key == *c.old())
+                    .filter(|i| i.key == c.old().to_bytes())
                     .map(|i| i.from_seq)
             };
             let Some(old_from) = old_from else { continue };
@@ -370,7 +370,7 @@ fn introductions(
             introduced
                 .entry((issuer, c.new_id()))
                 .or_insert(Introduction {
-                    key: *c.new_key(),
+                    key: c.new_key().to_bytes(),
                     from_seq: c.from_seq(),
                     by: c.old_id(),
                 });
@@ -592,7 +592,10 @@ impl<'a> Trust<'a> {
         let introduced = if direct {
             None
         } else {
-            match self.introduction(issuer, &id).filter(|i| i.key == *key) {
+            match self
+                .introduction(issuer, &id)
+                .filter(|i| i.key == key.to_bytes())
+            {
                 Some(i) => Some(i),
                 None => return Standing::Untrusted,
             }

@@ -257,8 +257,9 @@ pub struct KeyChange {
     payload: Vec<u8>,
 }
 
-/// A checked key record of either kind.
+/// A checked key record of either kind. (Records are few: their size does not matter.)
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(clippy::large_enum_variant)]
 pub enum KeyRecord {
     /// A revocation.
     Revocation(Revocation),
