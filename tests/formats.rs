@@ -1,6 +1,5 @@
 //! Known answers and failure vectors for the signed formats: manifests (docs/SPEC.md §3), key records
-//! (§3.4) and key
-//! files (§4). One file per case in `tests/vectors/formats/`, in the style of age's testkit; the
+//! (§3.4) and key files (§4). One file per case in `tests/vectors/formats/`, in the style of age's testkit; the
 //! format of the files is in that directory's README.md (and SPEC §7).
 //!
 //! - `kat-*.txt` are known answers: the key id (§4.1), the signing payload, manifest digest and
