@@ -250,13 +250,18 @@ fn check_manifest(
             )),
             KeyStatus::Of {
                 issuer,
-                standing: Standing::Revoked { last_valid },
+                standing:
+                    Standing::Revoked {
+                        last_valid,
+                        ended_with,
+                    },
             } => problems.push(problem(
                 path,
                 ProblemKind::RevokedKey,
                 format!(
-                    "signed by key {} after its revocation point: it vouches for {issuer:?} only up to seq {last_valid}, and this is seq {}; a revoked key's later statements are not the issuer's",
+                    "signed by key {} after its revocation point: it vouches for {issuer:?} only up to seq {last_valid}{}, and this is seq {}; a revoked key's later statements are not the issuer's",
                     check.key_id,
+                    crate::trust::ended_with_text(*ended_with),
                     m.seq()
                 ),
             )),

@@ -11,7 +11,9 @@ use std::process::Command;
 use std::rc::Rc;
 
 use attest::trust::record::{key_change_payload, revocation_payload, RevocationWire};
-use attest::trust::{KeyChange, KeyRecord, RecordError, RecordProblem, Revocation, Trust};
+use attest::trust::{
+    KeyChange, KeyRecord, RecordError, RecordProblem, Revocation, Standing, Trust,
+};
 use attest::{
     AuditOptions, AuditReport, DirArchive, Manifest, MemoryArchive, ProblemKind, ReceivedCopy,
     SecretKey, TrustStore, Verdict, VerifyOptions, VerifyReport, WarningKind,
@@ -891,6 +893,11 @@ fn a_rotated_key_ends_with_its_old_key_when_the_revocation_is_not_signed_by_it()
     assert_eq!(w.verify_text(RETRACTION).verdict, Verdict::Exact);
     w.revoke_self(&old, 6);
     assert_eq!(w.verify_text(RETRACTION).verdict, Verdict::Untrusted);
+    let (trust, _) = Trust::load(&w.trust, Some(&w.archive));
+    assert!(matches!(
+        trust.standing(ISSUER, 7, &new.public().key),
+        Standing::Revoked { last_valid: 6, ended_with: Some(by) } if by == old.key_id()
+    ));
     // Signed by the new key as well (a second revocation at the same point), the new key stays
     // only if every revocation is signed by it: the self-signed one is not.
     let r = Revocation::sign(&new, &old.public(), 6, None).unwrap();

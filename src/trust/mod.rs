@@ -138,6 +138,9 @@ pub enum Standing {
     Revoked {
         /// The last seq it vouches for.
         last_valid: u64,
+        /// Set when the key took the point from the revoked key that introduced it (§3.4.3, "successors
+        /// end with their key").
+        ended_with: Option<KeyId>,
     },
     /// Introduced by a key change from a later seq than this position.
     BeforeKeyChange {
@@ -227,10 +230,20 @@ impl Assessment {
         self.checks.iter().find_map(|c| match &c.status {
             KeyStatus::Of {
                 issuer: i,
-                standing: Standing::Revoked { last_valid },
+                standing: Standing::Revoked { last_valid, .. },
             } if i == issuer => Some((c.key_id, *last_valid)),
             _ => None,
         })
+    }
+}
+
+/// Why a key that no revocation names has a revocation point, for messages.
+pub fn ended_with_text(ended_with: Option<KeyId>) -> String {
+    match ended_with {
+        Some(old) => format!(
+            " (it ends with key {old}, which introduced it and was revoked; a revocation of {old} signed by this key keeps it)"
+        ),
+        None => String::new(),
     }
 }
 
@@ -239,6 +252,8 @@ impl Assessment {
 pub struct Trust<'a> {
     store: &'a TrustStore,
     revoked: HashMap<(String, KeyId), u64>,
+    /// Keys whose point is their introducer's, not one of their own revocations.
+    ended_with: HashMap<(String, KeyId), KeyId>,
     introduced: HashMap<(String, KeyId), Introduction>,
 }
 
@@ -549,9 +564,15 @@ impl<'a> Trust<'a> {
                 };
             issues.push(RecordIssue { path, problem });
         }
+        let ended_with = revoked
+            .iter()
+            .filter(|(at, point)| explicit.get(at).is_none_or(|own| own > point))
+            .filter_map(|(at, _)| introduced.get(at).map(|i| (at.clone(), i.by)))
+            .collect();
         let trust = Trust {
             store,
             revoked,
+            ended_with,
             introduced,
         };
         (trust, issues)
@@ -608,7 +629,10 @@ impl<'a> Trust<'a> {
             }
         }
         match self.revocation_point(issuer, &id) {
-            Some(last_valid) if seq > last_valid => Standing::Revoked { last_valid },
+            Some(last_valid) if seq > last_valid => Standing::Revoked {
+                last_valid,
+                ended_with: self.ended_with.get(&(issuer.to_string(), id)).copied(),
+            },
             since_revoked => Standing::Trusted {
                 introduced,
                 since_revoked,
@@ -628,7 +652,10 @@ impl<'a> Trust<'a> {
                     SignatureStatus::Invalid => KeyStatus::Invalid,
                     SignatureStatus::Trusted { issuer } if issuer != m.issuer() => {
                         let standing = match self.revocation_point(&issuer, &check.key_id) {
-                            Some(last_valid) => Standing::Revoked { last_valid },
+                            Some(last_valid) => Standing::Revoked {
+                                last_valid,
+                                ended_with: None,
+                            },
                             None => Standing::Trusted {
                                 introduced: None,
                                 since_revoked: None,
@@ -691,8 +718,12 @@ impl<'a> Trust<'a> {
                             }
                         }
                     }
-                    Standing::Revoked { last_valid } => problems.push(format!(
-                        "signed by a revoked key after its revocation point: key {key_id} vouches for {issuer:?} only up to seq {last_valid}, and this is seq {}",
+                    Standing::Revoked {
+                        last_valid,
+                        ended_with,
+                    } => problems.push(format!(
+                        "signed by a revoked key after its revocation point: key {key_id} vouches for {issuer:?} only up to seq {last_valid}{}, and this is seq {}",
+                        ended_with_text(ended_with),
                         m.seq()
                     )),
                     Standing::BeforeKeyChange { from_seq } => problems.push(format!(
