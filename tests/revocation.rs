@@ -904,3 +904,60 @@ fn a_rotated_key_ends_with_its_old_key_when_the_revocation_is_not_signed_by_it()
     w.record("by-new.revocation", &KeyRecord::Revocation(r));
     assert_eq!(w.verify_text(RETRACTION).verdict, Verdict::Untrusted);
 }
+
+#[test]
+fn thief_cannot_launder_a_capped_key_through_a_second_key_change() {
+    // The thief writes seized -> first (capped at the group's point) and first -> second, then
+    // "revokes" first with a revocation signed by second, hoping second is kept as first's
+    // successor. A key capped by the key that introduced it can keep no successor.
+    let mut w = World::new(5);
+    let old = w.old.clone();
+    w.revoke_self(&old, 5);
+    let first = SecretKey::generate(ISSUER).unwrap();
+    let second = SecretKey::generate(ISSUER).unwrap();
+    w.record(
+        "a.key-change",
+        &KeyRecord::KeyChange(KeyChange::sign(&old, &first.public(), 5).unwrap()),
+    );
+    w.record(
+        "b.key-change",
+        &KeyRecord::KeyChange(KeyChange::sign(&first, &second.public(), 5).unwrap()),
+    );
+    let r = Revocation::sign(&second, &first.public(), 5, None).unwrap();
+    w.record("c.revocation", &KeyRecord::Revocation(r));
+    let stolen = forged(&second, 6, &w.chain[4], RETRACTION);
+    w.plant("000006.json", &stolen);
+    assert_eq!(w.verify_text(RETRACTION).verdict, Verdict::Untrusted);
+    let (trust, _) = Trust::load(&w.trust, Some(&w.archive));
+    assert!(matches!(
+        trust.standing(ISSUER, 6, &second.public().key),
+        Standing::Revoked { last_valid: 5, .. }
+    ));
+}
+
+#[test]
+fn a_group_can_rotate_twice_and_revoke_each_old_key_with_its_successor() {
+    let mut w = World::new(2);
+    let old = w.old.clone();
+    let second = SecretKey::generate(ISSUER).unwrap();
+    let third = SecretKey::generate(ISSUER).unwrap();
+    w.record(
+        "a.key-change",
+        &KeyRecord::KeyChange(KeyChange::sign(&old, &second.public(), 3).unwrap()),
+    );
+    w.sign_next(&second);
+    w.record(
+        "b.key-change",
+        &KeyRecord::KeyChange(KeyChange::sign(&second, &third.public(), 4).unwrap()),
+    );
+    w.sign_next(&third);
+    for (revoked, by, point) in [(&*old, &second, 2), (&second, &third, 3)] {
+        let r = Revocation::sign(by, &revoked.public(), point, None).unwrap();
+        w.record(
+            &format!("{}.revocation", revoked.key_id()),
+            &KeyRecord::Revocation(r),
+        );
+    }
+    assert_eq!(w.verify_seq(4).verdict, Verdict::Exact);
+    assert!(w.audit().problems.is_empty(), "{:?}", w.audit().problems);
+}

@@ -322,7 +322,8 @@ fn read_small(path: &Path) -> Result<Vec<u8>, String> {
 
 /// Whether `successor`, introduced by a key with the given valid revocations (each the list of
 /// keys that signed it), stays trusted after its introducer's revocation point: only when every
-/// revocation of the introducer is signed by the successor itself. The group that rotated to a
+/// revocation of the introducer is signed by the successor itself (and the introducer is not itself
+/// capped by the key that introduced it, which the caller checks). The group that rotated to a
 /// new key signs the old key's revocation with the new one; a thief's key, introduced by a
 /// back-dated key change signed with the seized key, did not sign the group's revocation, and ends
 /// at the revocation point with the key that introduced it.
@@ -509,18 +510,26 @@ impl<'a> Trust<'a> {
         loop {
             (introduced, applied) = introductions(store, &changes, &revoked);
             let mut points = explicit.clone();
+            // Keys capped because the key that introduced them is: their own successors can never
+            // be kept (a thief's second key change cannot launder a capped key).
+            let mut inherited: HashMap<(String, KeyId), KeyId> = HashMap::new();
             for _ in 0..=introduced.len() {
                 let mut changed = false;
                 for ((issuer, id), i) in &introduced {
-                    let Some(&cap) = points.get(&(issuer.clone(), i.by)) else {
+                    let old = (issuer.clone(), i.by);
+                    let Some(&cap) = points.get(&old) else {
                         continue;
                     };
-                    if successor_kept(revokers.get(&(issuer.clone(), i.by)), id) {
+                    if !inherited.contains_key(&old) && successor_kept(revokers.get(&old), id) {
                         continue;
                     }
-                    let point = points.entry((issuer.clone(), *id)).or_insert(cap);
-                    if cap < *point {
-                        *point = cap;
+                    let at = (issuer.clone(), *id);
+                    if points.get(&at).is_none_or(|&own| cap < own) {
+                        points.insert(at.clone(), cap);
+                        changed = true;
+                    }
+                    if !inherited.contains_key(&at) {
+                        inherited.insert(at, i.by);
                         changed = true;
                     }
                 }
