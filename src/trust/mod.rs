@@ -528,8 +528,8 @@ impl<'a> Trust<'a> {
                         points.insert(at.clone(), cap);
                         changed = true;
                     }
-                    if !inherited.contains_key(&at) {
-                        inherited.insert(at, i.by);
+                    if let std::collections::hash_map::Entry::Vacant(e) = inherited.entry(at) {
+                        e.insert(i.by);
                         changed = true;
                     }
                 }
