@@ -961,3 +961,122 @@ fn a_group_can_rotate_twice_and_revoke_each_old_key_with_its_successor() {
     assert_eq!(w.verify_seq(4).verdict, Verdict::Exact);
     assert!(w.audit().problems.is_empty(), "{:?}", w.audit().problems);
 }
+
+// ---- Invariants over random sets of records ----
+
+mod invariants {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// One record over four keys of the issuer (key 0 is the only one in the trust store).
+    #[derive(Debug, Clone)]
+    enum Op {
+        Change { old: usize, new: usize, from: u64 },
+        Revoke { key: usize, by: usize, point: u64 },
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            (0..4usize, 0..4usize, 1..7u64).prop_map(|(old, new, from)| Op::Change {
+                old,
+                new,
+                from
+            }),
+            (0..4usize, 0..4usize, 0..7u64).prop_map(|(key, by, point)| Op::Revoke {
+                key,
+                by,
+                point
+            }),
+        ]
+    }
+
+    thread_local! {
+        static KEYS: Vec<SecretKey> = (0..4).map(|_| SecretKey::generate(ISSUER).unwrap()).collect();
+    }
+
+    fn records(ops: &[Op]) -> Vec<(PathBuf, KeyRecord)> {
+        KEYS.with(|keys| {
+            ops.iter()
+                .enumerate()
+                .filter_map(|(i, op)| {
+                    let record = match *op {
+                        Op::Change { old, new, from } => KeyRecord::KeyChange(
+                            KeyChange::sign(&keys[old], &keys[new].public(), from).ok()?,
+                        ),
+                        Op::Revoke { key, by, point } => KeyRecord::Revocation(
+                            Revocation::sign(&keys[by], &keys[key].public(), point, None).ok()?,
+                        ),
+                    };
+                    Some((PathBuf::from(format!("r{i}")), record))
+                })
+                .collect()
+        })
+    }
+
+    /// Which (key, seq) pairs stand as trusted, for seq 1 to 8.
+    fn trusted(ops: &[Op]) -> Vec<(usize, u64)> {
+        KEYS.with(|keys| {
+            let mut store = TrustStore::default();
+            store
+                .add(keys[0].public(), PathBuf::from("k0.pub"))
+                .unwrap();
+            let (trust, _) = Trust::with_records(&store, records(ops));
+            let mut out = Vec::new();
+            for (k, key) in keys.iter().enumerate() {
+                for seq in 1..=8 {
+                    if matches!(
+                        trust.standing(ISSUER, seq, &key.public().key),
+                        Standing::Trusted { .. }
+                    ) {
+                        out.push((k, seq));
+                    }
+                }
+            }
+            out
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// The decision does not depend on the order records are found in.
+        #[test]
+        fn the_order_of_records_does_not_matter(ops in proptest::collection::vec(op(), 0..8)) {
+            let mut reversed = ops.clone();
+            reversed.reverse();
+            prop_assert_eq!(trusted(&ops), trusted(&reversed));
+        }
+
+        /// A revocation only ever takes trust away.
+        #[test]
+        fn a_revocation_never_adds_trust(
+            ops in proptest::collection::vec(op(), 0..8),
+            key in 0..4usize, by in 0..4usize, point in 0..7u64,
+        ) {
+            let before = trusted(&ops);
+            let mut more = ops.clone();
+            more.push(Op::Revoke { key, by, point });
+            let after = trusted(&more);
+            prop_assert!(after.iter().all(|t| before.contains(t)), "{:?} -> {:?}", before, after);
+        }
+
+        /// Without records, only the store's key is trusted; no record makes a key trusted that no
+        /// chain of key changes from the store's key reaches.
+        #[test]
+        fn only_keys_reached_by_key_changes_are_trusted(ops in proptest::collection::vec(op(), 0..8)) {
+            let mut reached = vec![true, false, false, false];
+            for _ in 0..4 {
+                for op in &ops {
+                    if let Op::Change { old, new, .. } = *op {
+                        if reached[old] && old != new {
+                            reached[new] = true;
+                        }
+                    }
+                }
+            }
+            for (k, _) in trusted(&ops) {
+                prop_assert!(reached[k], "key {} trusted without a key change reaching it", k);
+            }
+        }
+    }
+}
