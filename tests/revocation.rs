@@ -1064,7 +1064,7 @@ mod invariants {
         /// chain of key changes from the store's key reaches.
         #[test]
         fn only_keys_reached_by_key_changes_are_trusted(ops in proptest::collection::vec(op(), 0..8)) {
-            let mut reached = vec![true, false, false, false];
+            let mut reached = [true, false, false, false];
             for _ in 0..4 {
                 for op in &ops {
                     if let Op::Change { old, new, .. } = *op {
