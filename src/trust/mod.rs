@@ -333,12 +333,19 @@ fn successor_kept(revocations: Option<&Vec<Vec<KeyId>>>, successor: &KeyId) -> b
 }
 
 /// The keys that key changes introduce, from the trust store outwards, given revocation points
-/// (`revoked`); and which changes hold.
+/// (`revoked`): for each new key, the introduction with the lowest `from_seq` (then the lowest old
+/// key id, so that the answer never depends on the order records were found in); which changes
+/// hold; and every holding change as an edge (issuer, old key, new key), for the successor rule.
+#[allow(clippy::type_complexity)]
 fn introductions(
     store: &TrustStore,
     changes: &[(PathBuf, KeyChange)],
     revoked: &HashMap<(String, KeyId), u64>,
-) -> (HashMap<(String, KeyId), Introduction>, Vec<bool>) {
+) -> (
+    HashMap<(String, KeyId), Introduction>,
+    Vec<bool>,
+    Vec<(String, KeyId, KeyId)>,
+) {
     let directly = |issuer: &str, id: &KeyId, key: &VerifyingKey| {
         store
             .get(id)
@@ -346,12 +353,10 @@ fn introductions(
     };
     let mut introduced: HashMap<(String, KeyId), Introduction> = HashMap::new();
     let mut applied = vec![false; changes.len()];
+    // Each pass can only lower an introduction's (from_seq, old key id) or add one, so this ends.
     loop {
         let mut grew = false;
         for (i, (_, c)) in changes.iter().enumerate() {
-            if applied[i] {
-                continue;
-            }
             let issuer = c.issuer().to_string();
             let old_from = if directly(&issuer, &c.old_id(), c.old()) {
                 Some(1)
@@ -378,24 +383,46 @@ fn introductions(
             {
                 continue;
             }
-            applied[i] = true;
-            grew = true;
+            if !applied[i] {
+                applied[i] = true;
+                grew = true;
+            }
             if directly(&issuer, &c.new_id(), c.new_key()) {
                 continue;
             }
-            introduced
-                .entry((issuer, c.new_id()))
-                .or_insert(Introduction {
-                    key: c.new_key().to_bytes(),
-                    from_seq: c.from_seq(),
-                    by: c.old_id(),
-                });
+            let candidate = Introduction {
+                key: c.new_key().to_bytes(),
+                from_seq: c.from_seq(),
+                by: c.old_id(),
+            };
+            let entry = introduced.entry((issuer, c.new_id()));
+            match entry {
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(candidate);
+                    grew = true;
+                }
+                std::collections::hash_map::Entry::Occupied(mut e) => {
+                    let known = e.get();
+                    if known.key == candidate.key
+                        && (candidate.from_seq, candidate.by) < (known.from_seq, known.by)
+                    {
+                        e.insert(candidate);
+                        grew = true;
+                    }
+                }
+            }
         }
         if !grew {
             break;
         }
     }
-    (introduced, applied)
+    let edges = changes
+        .iter()
+        .zip(&applied)
+        .filter(|((_, c), applied)| **applied && !directly(c.issuer(), &c.new_id(), c.new_key()))
+        .map(|((_, c), _)| (c.issuer().to_string(), c.old_id(), c.new_id()))
+        .collect();
+    (introduced, applied, edges)
 }
 
 impl<'a> Trust<'a> {
@@ -505,18 +532,21 @@ impl<'a> Trust<'a> {
         // The key changes that hold given the revocation points, and the points that follow from
         // them, until neither changes: a revoked key's successors end with it (see [`successor_kept`]).
         let mut revoked = explicit.clone();
-        let (mut introduced, mut applied);
-        let mut rounds = 0;
+        let (mut introduced, mut applied, mut edges);
+        let mut ended_by: HashMap<(String, KeyId), KeyId>;
         loop {
-            (introduced, applied) = introductions(store, &changes, &revoked);
+            (introduced, applied, edges) = introductions(store, &changes, &revoked);
             let mut points = explicit.clone();
             // Keys capped because the key that introduced them is: their own successors can never
             // be kept (a thief's second key change cannot launder a capped key).
             let mut inherited: HashMap<(String, KeyId), KeyId> = HashMap::new();
-            for _ in 0..=introduced.len() {
+            // Points only go down and `inherited` only grows, so this ends.
+            loop {
                 let mut changed = false;
-                for ((issuer, id), i) in &introduced {
-                    let old = (issuer.clone(), i.by);
+                // Every holding key change counts: a key that any capped introducer hands over
+                // to is capped (a denial at worst, never a key that outlives its revocation).
+                for (issuer, by, id) in &edges {
+                    let old = (issuer.clone(), *by);
                     let Some(&cap) = points.get(&old) else {
                         continue;
                     };
@@ -528,18 +558,31 @@ impl<'a> Trust<'a> {
                         points.insert(at.clone(), cap);
                         changed = true;
                     }
-                    if let std::collections::hash_map::Entry::Vacant(e) = inherited.entry(at) {
-                        e.insert(i.by);
-                        changed = true;
+                    match inherited.entry(at) {
+                        std::collections::hash_map::Entry::Vacant(e) => {
+                            e.insert(*by);
+                            changed = true;
+                        }
+                        // Name the same introducer whatever the order (messages only).
+                        std::collections::hash_map::Entry::Occupied(mut e) => {
+                            if *by < *e.get() {
+                                e.insert(*by);
+                            }
+                        }
                     }
                 }
                 if !changed {
                     break;
                 }
             }
-            rounds += 1;
-            if points == revoked || rounds > changes.len() + 1 {
-                revoked = points;
+            // Points only ever go down from one round to the next, so key changes only ever stop
+            // holding, and this ends.
+            for (at, &point) in &revoked {
+                let p = points.entry(at.clone()).or_insert(point);
+                *p = (*p).min(point);
+            }
+            ended_by = inherited;
+            if points == revoked {
                 break;
             }
             revoked = points;
@@ -576,7 +619,7 @@ impl<'a> Trust<'a> {
         let ended_with = revoked
             .iter()
             .filter(|(at, point)| explicit.get(at).is_none_or(|own| own > point))
-            .filter_map(|(at, _)| introduced.get(at).map(|i| (at.clone(), i.by)))
+            .filter_map(|(at, _)| ended_by.get(at).map(|by| (at.clone(), *by)))
             .collect();
         let trust = Trust {
             store,
