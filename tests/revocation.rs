@@ -796,6 +796,42 @@ fn key_revoke_and_key_rotate_commands_write_records_that_verify_and_audit_apply(
     let report: VerifyReport = serde_json::from_str(&out).unwrap();
     assert_eq!(report.verdict, Verdict::Exact);
     assert!(warned(&report, WarningKind::KeyChange));
+    // Signed by the old key alone, the revocation would end the new key too: attest warns (and
+    // this one is written to a scratch archive, not the real one).
+    std::fs::create_dir_all(dir.join("scratch/lantern")).unwrap();
+    for entry in
+        std::fs::read_dir(dir.join("manifests/harbour-rights-lawyers-network/keys")).unwrap()
+    {
+        let entry = entry.unwrap();
+        std::fs::copy(
+            entry.path(),
+            dir.join("scratch/lantern").join(entry.file_name()),
+        )
+        .unwrap();
+    }
+    let out = attest(
+        dir,
+        &[
+            "key",
+            "revoke",
+            "--key",
+            "old.key",
+            "--last-valid",
+            "3",
+            "--archive",
+            "scratch",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let new_id = attest::IssuerKey::read(&dir.join("new.pub"))
+        .unwrap()
+        .key_id
+        .to_string();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&new_id),
+        "a warning names the new key: {stderr}"
+    );
     // The old laptop is seized: revoke the old key after its last statement, seq 3, signed by
     // the new key, which keeps the new key standing.
     let written = ok(
@@ -814,6 +850,25 @@ fn key_revoke_and_key_rotate_commands_write_records_that_verify_and_audit_apply(
         ],
     );
     assert!(written.trim_end().ends_with(".revocation"), "{written}");
+    let out = attest(
+        dir,
+        &[
+            "key",
+            "revoke",
+            "--pub",
+            "old.pub",
+            "--signing-key",
+            "new.key",
+            "--last-valid",
+            "2",
+            "--archive",
+            "scratch",
+        ],
+    );
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains(&new_id),
+        "no warning when the new key signs"
+    );
     let out = ok(dir, &["verify", "s2.txt", "--json"]);
     let report: VerifyReport = serde_json::from_str(&out).unwrap();
     assert!(warned(&report, WarningKind::SinceRevokedKey));

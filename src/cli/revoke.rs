@@ -5,11 +5,12 @@ use std::path::PathBuf;
 
 use anyhow::bail;
 
-use attest::keys::IssuerKey;
+use attest::archive::{Archive as _, DirArchive};
+use attest::keys::{IssuerKey, KeyId};
 use attest::trust::{write_record, KeyRecord, Revocation};
 
 use super::key_records::load_secret_key;
-use super::{output, EXIT_OK};
+use super::{diagnostics, output, EXIT_OK};
 
 /// Arguments of `attest key revoke`.
 #[derive(clap::Args)]
@@ -58,8 +59,42 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             revoked.issuer
         );
     }
+    // A revocation not signed by a key the revoked key handed over to also ends that key
+    // (docs/SPEC.md §3.4.3): say so before it happens by mistake.
+    for successor in successors(&args.archive, &revoked) {
+        if successor != signer.key_id() {
+            diagnostics::warning(&format!(
+                "the archive holds a key change from {} to {successor}; a revocation not signed by {successor} ends that key too at seq {}. To keep it, sign with --signing-key set to that key's secret key file",
+                revoked.key_id, args.last_valid
+            ));
+        }
+    }
     let record = Revocation::sign(&signer, &revoked, args.last_valid, args.reason)?;
     let path = write_record(&args.archive, &KeyRecord::Revocation(record))?;
     output::print_text(&format!("{}\n", path.display()))?;
     Ok(EXIT_OK)
+}
+
+/// The keys that valid-looking key changes in the archive hand `key` over to (their signatures are
+/// checked; whether the old key is trusted is the verifier's business).
+fn successors(archive: &std::path::Path, key: &IssuerKey) -> Vec<KeyId> {
+    let archive = DirArchive::new(archive);
+    let mut found: Vec<KeyId> = archive
+        .key_record_files()
+        .into_iter()
+        .filter_map(|path| KeyRecord::parse(&archive.read(&path).ok()?).ok())
+        .filter_map(|record| match record {
+            KeyRecord::KeyChange(c)
+                if c.old_id() == key.key_id
+                    && c.issuer() == key.issuer
+                    && c.signed_by_old_key() =>
+            {
+                Some(c.new_id())
+            }
+            _ => None,
+        })
+        .collect();
+    found.sort();
+    found.dedup();
+    found
 }
