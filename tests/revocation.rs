@@ -611,7 +611,7 @@ fn revocation_payload_is_the_label_a_zero_byte_and_jcs_computed_independently() 
 #[test]
 fn key_change_payload_is_the_label_a_zero_byte_and_jcs_computed_independently() {
     let key = rfc8032_test_1();
-    let new = SecretKey::generate(ISSUER).unwrap().public();
+    let new = SecretKey::generate(key.issuer()).unwrap().public();
     let c = KeyChange::sign(&key, &new, 7).unwrap();
     let b64 = |k: &attest::IssuerKey| {
         let v: serde_json::Value = serde_json::from_str(&k.to_file_string()).unwrap();
@@ -724,6 +724,16 @@ fn records_are_parsed_strictly() {
     assert!(matches!(
         KeyChange::sign(&key, &key.public(), 7),
         Err(RecordError::SameKey)
+    ));
+    // Records are made within one issuer.
+    let stranger = SecretKey::generate("Lantern Coast Legal Aid Collective").unwrap();
+    assert!(matches!(
+        KeyChange::sign(&key, &stranger.public(), 7),
+        Err(RecordError::IssuerMismatch { .. })
+    ));
+    assert!(matches!(
+        Revocation::sign(&stranger, &key.public(), 7, None),
+        Err(RecordError::IssuerMismatch { .. })
     ));
     // A manifest is not a key record.
     let m = signed(&key, &text(1), 1, None);

@@ -201,6 +201,15 @@ pub enum RecordError {
         /// The key.
         key_id: KeyId,
     },
+    /// Making a record: the keys speak for different issuers (a key change stays within one
+    /// issuer; a revocation is signed by the revoked key or another key of its issuer).
+    #[error("the keys speak for different issuers ({first:?} and {second:?}); use keys of the same issuer")]
+    IssuerMismatch {
+        /// The signing key's issuer.
+        first: String,
+        /// The other key's issuer.
+        second: String,
+    },
 }
 
 impl RecordError {
@@ -223,6 +232,7 @@ impl RecordError {
             RecordError::SignatureKeyIdMismatch { .. } => "key_id_mismatch",
             RecordError::SignatureEncoding { .. } => "signature_encoding",
             RecordError::DuplicateSigner { .. } => "duplicate_signer",
+            RecordError::IssuerMismatch { .. } => "issuer_mismatch",
         }
     }
 
@@ -456,6 +466,12 @@ impl Revocation {
         last_valid: u64,
         reason: Option<String>,
     ) -> Result<Revocation, RecordError> {
+        if signer.issuer() != revoked.issuer {
+            return Err(RecordError::IssuerMismatch {
+                first: signer.issuer().to_string(),
+                second: revoked.issuer.clone(),
+            });
+        }
         let mut wire = RevocationWire {
             format: REVOCATION_FORMAT.into(),
             issuer: revoked.issuer.clone(),
@@ -552,6 +568,12 @@ impl KeyChange {
 
     /// Make a key change from `old` (the secret key, which signs) to `new`, from `from_seq` on.
     pub fn sign(old: &SecretKey, new: &IssuerKey, from_seq: u64) -> Result<KeyChange, RecordError> {
+        if old.issuer() != new.issuer {
+            return Err(RecordError::IssuerMismatch {
+                first: old.issuer().to_string(),
+                second: new.issuer.clone(),
+            });
+        }
         let public = old.public();
         let mut wire = KeyChangeWire {
             format: KEY_CHANGE_FORMAT.into(),
