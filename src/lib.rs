@@ -59,6 +59,7 @@ pub mod keys;
 pub mod manifest;
 pub mod report;
 pub mod sign;
+pub mod trust;
 pub mod verify;
 pub mod wire;
 

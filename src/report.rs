@@ -115,6 +115,11 @@ pub enum WarningKind {
     /// (audit) A valid signature by an unknown key on a manifest that claims an issuer the trust
     /// store already trusts another key for: more likely an impostor than a new key.
     SecondKeyClaimsIssuer,
+    /// The statement is signed by a key revoked after its position: still valid, but the key
+    /// vouches for nothing later (docs/SPEC.md §3.4).
+    SinceRevokedKey,
+    /// The statement is signed by a key that a key-change record introduced (docs/SPEC.md §3.4).
+    KeyChange,
 }
 
 /// A warning: something the reader should know even when the verdict is clear.
@@ -258,6 +263,11 @@ pub enum ProblemKind {
     StatementMissing,
     /// A manifest's path disagrees with its content (its name, issuer folder or sequence number).
     Misplaced,
+    /// Signed by a key of its issuer after that key's revocation point (docs/SPEC.md §3.4).
+    RevokedKey,
+    /// A revocation or key-change record is ignored: malformed, forged, or signed by a key that
+    /// cannot make it.
+    BadKeyRecord,
 }
 
 impl ProblemKind {
@@ -279,6 +289,8 @@ impl ProblemKind {
             ProblemKind::HeadMismatch => "head_mismatch",
             ProblemKind::StatementMissing => "statement_missing",
             ProblemKind::Misplaced => "misplaced",
+            ProblemKind::RevokedKey => "revoked_key",
+            ProblemKind::BadKeyRecord => "bad_key_record",
         }
     }
 }

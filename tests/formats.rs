@@ -1,5 +1,5 @@
-//! Known answers and failure vectors for the signed formats: manifests (docs/SPEC.md §3) and key
-//! files (§4). One file per case in `tests/vectors/formats/`, in the style of age's testkit; the
+//! Known answers and failure vectors for the signed formats: manifests (docs/SPEC.md §3), key records
+//! (§3.4) and key files (§4). One file per case in `tests/vectors/formats/`, in the style of age's testkit; the
 //! format of the files is in that directory's README.md (and SPEC §7).
 //!
 //! - `kat-*.txt` are known answers: the key id (§4.1), the signing payload, manifest digest and
@@ -18,14 +18,16 @@ use std::path::{Path, PathBuf};
 use attest::canon;
 use attest::keys::{IssuerKey, KeyId, SecretKey, TrustStore};
 use attest::manifest::{self, Manifest, NewStatement, SignatureStatus, MANIFEST_SIGNING_CONTEXT};
+use attest::trust::record::{key_change_payload, revocation_payload};
+use attest::trust::KeyRecord;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
 
 /// The harness fails if it finds fewer outcome vectors than this (a directory that lost files, or
 /// a pattern that stopped matching, must not pass vacuously).
-const MIN_OUTCOME_VECTORS: usize = 66;
+const MIN_OUTCOME_VECTORS: usize = 95;
 /// Likewise for the known-answer files.
-const MIN_KNOWN_ANSWERS: usize = 5;
+const MIN_KNOWN_ANSWERS: usize = 7;
 
 /// One vector file: `key: value` header lines (and `#` comments), then `--- name` sections. A
 /// section is the text between its marker line and the next marker (or the end), less one final LF.
@@ -383,8 +385,76 @@ fn outcome(v: &Vector) -> String {
                 Err(e) => format!("error {}", e.kind()),
             }
         }
+        "revocation" | "key-change" => {
+            v.only(&["input", "expect"], &["input"]);
+            match (kind, KeyRecord::parse(input.as_bytes())) {
+                (_, Err(e)) => format!("error {}", e.kind()),
+                ("revocation", Ok(KeyRecord::Revocation(r))) => {
+                    let valid = r.signed_by(r.key());
+                    format!("signature {}", if valid { "valid" } else { "invalid" })
+                }
+                ("key-change", Ok(KeyRecord::KeyChange(c))) => {
+                    let valid = c.signed_by_old_key();
+                    format!("signature {}", if valid { "valid" } else { "invalid" })
+                }
+                (_, Ok(_)) => "a record of the other kind".into(),
+            }
+        }
         other => panic!("{}: unknown input kind {other}", v.name),
     }
+}
+
+/// §3.4: a key record's payload is label || 0x00 || JCS(record without `signatures`); the known
+/// answers were computed with Python's `json` and their signatures checked with `cryptography`.
+#[test]
+fn key_record_payloads_and_signatures_are_known_answers() {
+    let mut seen = 0;
+    for kind in ["revocation", "key-change"] {
+        for v in known_answers(kind) {
+            v.only(
+                &["kind", "label", "sha256", "signature"],
+                &["record", "payload"],
+            );
+            let name = &v.name;
+            let record = KeyRecord::parse(v.section("record").as_bytes())
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            let mut expected = v.header("label").as_bytes().to_vec();
+            expected.push(0);
+            expected.extend_from_slice(v.section("payload").as_bytes());
+            let (payload, signature, key) = match &record {
+                KeyRecord::Revocation(r) => {
+                    assert_eq!(kind, "revocation", "{name}");
+                    (
+                        revocation_payload(r.wire()).unwrap(),
+                        r.wire().signatures[0].signature.clone(),
+                        *r.key(),
+                    )
+                }
+                KeyRecord::KeyChange(c) => {
+                    assert_eq!(kind, "key-change", "{name}");
+                    (
+                        key_change_payload(c.wire()).unwrap(),
+                        c.wire().signatures[0].signature.clone(),
+                        *c.old(),
+                    )
+                }
+            };
+            assert_eq!(payload, expected, "{name}: payload");
+            assert_eq!(hex::encode(sha256(&payload)), v.header("sha256"), "{name}");
+            assert_eq!(signature, v.header("signature"), "{name}: signature");
+            let bytes: [u8; 64] = BASE64.decode(&signature).unwrap().try_into().unwrap();
+            let sig = ed25519_dalek::Signature::from_bytes(&bytes);
+            assert!(key.verify_strict(&expected, &sig).is_ok(), "{name}");
+            // attest writes the record byte for byte as stored.
+            assert_eq!(
+                record.to_json(),
+                format!("{}\n", v.section("record")),
+                "{name}"
+            );
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, 2, "one known answer per kind of key record");
 }
 
 /// The vectors whose outcome differs from their `expect:` header, with what was found.
@@ -505,11 +575,36 @@ fn every_format_rule_has_a_vector() {
         "decrypt",
         "secret_mismatch",
     ];
+    let revocation_rules = [
+        "json_syntax",
+        "not_an_object",
+        "unknown_field",
+        "missing_field",
+        "duplicate_field",
+        "wrong_type",
+        "unknown_format",
+        "issuer",
+        "public_key_base64",
+        "public_key_length",
+        "public_key_not_a_point",
+        "weak_public_key",
+        "key_id_syntax",
+        "key_id_mismatch",
+        "seq_out_of_range",
+        "reason",
+        "no_signatures",
+        "too_many_signatures",
+        "duplicate_signer",
+        "signature_encoding",
+    ];
+    let key_change_rules = ["same_key", "seq_out_of_range", "key_id_mismatch"];
     let mut missing = Vec::new();
     for (input, rules) in [
         ("manifest", &manifest_rules[..]),
         ("public-key", &public_key_rules[..]),
         ("secret-key", &secret_key_rules[..]),
+        ("revocation", &revocation_rules[..]),
+        ("key-change", &key_change_rules[..]),
     ] {
         for rule in rules {
             if !named.contains(&(input.to_string(), rule.to_string())) {

@@ -152,6 +152,9 @@ pub enum IgnoreReason {
     OtherFormat,
     /// A statement file, named by a manifest beside it.
     Statement,
+    /// A revocation or key-change record (`*.revocation`, `*.key-change`, docs/SPEC.md §3.4):
+    /// read by the trust decision, not as a manifest.
+    KeyRecord,
 }
 
 impl IgnoreReason {
@@ -164,6 +167,7 @@ impl IgnoreReason {
             IgnoreReason::NotAManifest => "not_a_manifest",
             IgnoreReason::OtherFormat => "other_format",
             IgnoreReason::Statement => "statement",
+            IgnoreReason::KeyRecord => "key_record",
         }
     }
 }
@@ -263,6 +267,21 @@ pub trait Archive: Sync {
     fn layout_root(&self) -> Option<&Path> {
         None
     }
+    /// The key record files (revocations and key changes, docs/SPEC.md §3.4): every file whose
+    /// name ends in one of [`KEY_RECORD_EXTENSIONS`]. They are never manifests, and
+    /// [`Archive::list`] never lists them. Read them with [`Archive::read`]. None by default.
+    fn key_record_files(&self) -> Vec<PathBuf> {
+        Vec::new()
+    }
+}
+
+/// The extensions of key record files (`*.revocation`, `*.key-change`): not manifests.
+pub const KEY_RECORD_EXTENSIONS: [&str; 2] = ["revocation", "key-change"];
+
+/// Whether `path` names a key record file (by its extension).
+pub fn is_key_record_file(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| KEY_RECORD_EXTENSIONS.iter().any(|k| e == *k))
 }
 
 /// A directory tree of manifest files, walked without following symbolic links.
@@ -350,6 +369,8 @@ impl Archive for DirArchive {
                 ignore(&mut listing, entry.into_path(), IgnoreReason::NotAFile);
             } else if name.starts_with(TEMPORARY_PREFIX) {
                 ignore(&mut listing, entry.into_path(), IgnoreReason::AttestFile);
+            } else if is_key_record_file(entry.path()) {
+                ignore(&mut listing, entry.into_path(), IgnoreReason::KeyRecord);
             } else {
                 let size = entry.metadata().map(|m| m.len()).ok();
                 if name == lock::LOCK_FILE_NAME && size == Some(0) {
@@ -393,6 +414,21 @@ impl Archive for DirArchive {
 
     fn layout_root(&self) -> Option<&Path> {
         Some(&self.root)
+    }
+
+    /// Every key record file under the root, sorted, walked as [`Archive::list`] walks (hidden
+    /// entries skipped, links not followed).
+    fn key_record_files(&self) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = walkdir::WalkDir::new(&self.root)
+            .follow_links(false)
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file() && is_key_record_file(e.path()))
+            .map(walkdir::DirEntry::into_path)
+            .collect();
+        files.sort();
+        files
     }
 }
 
@@ -458,6 +494,9 @@ impl Archive for MemoryArchive {
     fn list(&self) -> Result<Listing, ArchiveError> {
         let mut listing = Listing::default();
         for (path, bytes) in &self.files {
+            if is_key_record_file(path) {
+                continue;
+            }
             if bytes.len() as u64 > MAX_MANIFEST_BYTES {
                 listing.problems.push(LoadProblem {
                     path: path.clone(),
@@ -480,6 +519,14 @@ impl Archive for MemoryArchive {
             });
         }
         Ok(bytes.clone())
+    }
+
+    fn key_record_files(&self) -> Vec<PathBuf> {
+        self.files
+            .keys()
+            .filter(|p| is_key_record_file(p))
+            .cloned()
+            .collect()
     }
 }
 

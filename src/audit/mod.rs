@@ -33,11 +33,12 @@ use crate::archive::{self, with_causes, Archive, ArchiveError, FileProblem, List
 use crate::digest::Digest;
 use crate::fsutil::path_text;
 use crate::keys::TrustStore;
-use crate::manifest::{Manifest, SignatureStatus};
+use crate::manifest::Manifest;
 use crate::report::{
     AuditProblem, AuditReport, IgnoreReason, IgnoredEntry, IssuerSummary, ProblemKind, Warning,
     WarningKind,
 };
+use crate::trust::{KeyStatus, Standing, Trust};
 
 /// Audit options.
 #[derive(Debug, Clone, Default)]
@@ -129,6 +130,19 @@ pub fn audit(
             with_causes(&p.problem),
         ));
     }
+    // Revocations and key changes (docs/SPEC.md §3.4), from the archive and the trust store: a
+    // record that is ignored is itself a problem.
+    let (records, record_issues) = Trust::load(trust, Some(archive));
+    for issue in record_issues {
+        report.problems.push(problem(
+            &issue.path,
+            ProblemKind::BadKeyRecord,
+            format!(
+                "{}; remove the record or replace it with a good one",
+                with_causes(&issue.problem)
+            ),
+        ));
+    }
     let mut chains: BTreeMap<String, Vec<ChainLink>> = BTreeMap::new();
     let mut parsed: Vec<String> = Vec::with_capacity(files.len());
     let mut claims: Vec<Claim> = Vec::new();
@@ -139,7 +153,7 @@ pub fn audit(
         progress(batch_index * BATCH, files.len());
         let results: Vec<FileResult> = batch
             .par_iter()
-            .map(|path| check_file(archive, path, trust))
+            .map(|path| check_file(archive, path, &records))
             .collect();
         for (path, result) in batch.iter().zip(results) {
             claims.extend(result.claim);
@@ -217,7 +231,7 @@ pub fn audit(
 }
 
 /// Check one manifest file on its own (everything but the chain and the statement files).
-fn check_file(archive: &dyn Archive, path: &Path, trust: &TrustStore) -> FileResult {
+fn check_file(archive: &dyn Archive, path: &Path, trust: &Trust<'_>) -> FileResult {
     let manifest = match archive::read_entry(archive, path) {
         Ok(m) => m,
         Err(file_problem) => {
@@ -339,21 +353,22 @@ pub(super) fn problem(path: &Path, kind: ProblemKind, message: String) -> AuditP
 fn check_manifest(
     path: &Path,
     m: &Manifest,
-    trust: &TrustStore,
+    trust: &Trust<'_>,
     problems: &mut Vec<AuditProblem>,
     warnings: &mut Vec<Warning>,
 ) -> bool {
-    let checks = m.check_signatures(trust);
+    let assessment = trust.assess(m);
     // Keys the trust store already holds for the issuer this manifest claims: an unknown key
     // claiming the same name is more likely an impostor's than a new key of the issuer.
     let issuer_keys: Vec<String> = trust
+        .store()
         .keys()
         .filter(|k| k.key.issuer == m.issuer())
         .map(|k| k.key.key_id.to_string())
         .collect();
-    for check in &checks {
-        match check.status {
-            SignatureStatus::Invalid => problems.push(problem(
+    for check in &assessment.checks {
+        match &check.status {
+            KeyStatus::Invalid => problems.push(problem(
                 path,
                 ProblemKind::BadSignature,
                 format!(
@@ -361,7 +376,7 @@ fn check_manifest(
                     check.key_id
                 ),
             )),
-            SignatureStatus::UnknownKey if !issuer_keys.is_empty() => {
+            KeyStatus::Unknown if !issuer_keys.is_empty() => {
                 let message = format!(
                     "signed by key {} which is not in the trust store. {:?} already has trusted key {}; a second key claiming the name is more likely an impostor. Do not add it unless the issuer confirms it, outside attest and not through this archive, as a new key of theirs",
                     check.key_id,
@@ -374,7 +389,7 @@ fn check_manifest(
                 });
                 problems.push(problem(path, ProblemKind::UnknownKey, message));
             }
-            SignatureStatus::UnknownKey => problems.push(problem(
+            KeyStatus::Unknown => problems.push(problem(
                 path,
                 ProblemKind::UnknownKey,
                 format!(
@@ -382,11 +397,49 @@ fn check_manifest(
                     check.key_id
                 ),
             )),
-            SignatureStatus::Trusted { .. } => {}
+            KeyStatus::Of {
+                issuer,
+                standing:
+                    Standing::Revoked {
+                        last_valid,
+                        ended_with,
+                    },
+            } => problems.push(problem(
+                path,
+                ProblemKind::RevokedKey,
+                format!(
+                    "signed by key {} after its revocation point: it vouches for {issuer:?} only up to seq {last_valid}{}, and this is seq {}; a revoked key's later statements are not the issuer's",
+                    check.key_id,
+                    crate::trust::ended_with_text(*ended_with),
+                    m.seq()
+                ),
+            )),
+            KeyStatus::Of {
+                issuer,
+                standing: Standing::BeforeKeyChange { from_seq },
+            } => problems.push(problem(
+                path,
+                ProblemKind::NotSignedByIssuer,
+                format!(
+                    "signed by key {}, which a key-change record introduces for {issuer:?} only from seq {from_seq}, and this is seq {}",
+                    check.key_id,
+                    m.seq()
+                ),
+            )),
+            KeyStatus::Of { .. } => {}
         }
     }
-    let assessment = m.assess_checks(checks);
-    if !assessment.issuer_signed {
+    // A revoked key's later statement, or a new key's statement before its key change, is
+    // explained above, not twice.
+    let revoked = assessment.checks.iter().any(|c| {
+        matches!(
+            &c.status,
+            KeyStatus::Of { issuer, standing: Standing::Revoked { .. } | Standing::BeforeKeyChange { .. } }
+                if issuer == m.issuer()
+        )
+    });
+    let assessment = assessment.trust;
+    if !assessment.issuer_signed && !revoked {
         problems.push(problem(
             path,
             ProblemKind::NotSignedByIssuer,

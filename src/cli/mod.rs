@@ -5,10 +5,13 @@ mod completions;
 mod diagnostics;
 mod hash;
 mod key;
+mod key_records;
 mod keygen;
 mod man;
 mod output;
 mod passphrase;
+mod revoke;
+mod rotate;
 mod sign;
 mod trust;
 mod verify;
@@ -56,7 +59,7 @@ enum Command {
     Audit(audit::Args),
     /// Work with key files.
     #[command(subcommand)]
-    Key(key::Command),
+    Key(key_records::Command),
     /// Manage your trust store: the keys you trust, each for the issuer it names.
     #[command(subcommand)]
     Trust(trust::Command),
@@ -78,7 +81,7 @@ pub fn main() -> ExitCode {
         Command::Hash(args) => hash::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Audit(args) => audit::run(args),
-        Command::Key(cmd) => key::run(cmd),
+        Command::Key(cmd) => key_records::run(cmd),
         Command::Trust(cmd) => trust::run(cmd),
         Command::Completions(args) => completions::run(args, Cli::command()),
         Command::Man(args) => man::run(args, Cli::command()),

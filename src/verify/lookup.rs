@@ -22,10 +22,11 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 
 use crate::archive::{self, Archive, ArchiveError};
-use crate::keys::{KeyId, TrustStore};
+use crate::keys::TrustStore;
 use crate::report::VerifyReport;
+use crate::trust::Trust;
 
-use super::{verify_against, Options, ReceivedCopy};
+use super::{verify_against_with, Options, ReceivedCopy};
 
 /// How many of the most similar manifests of each kind (naming a trusted key, or not) are read in
 /// full when no digest matches. More than `verify_against`'s own shortlist, so its choice stays the
@@ -49,6 +50,9 @@ pub fn verify(
             path: archive.name(),
         });
     }
+    // The trust store with the archive's and the store's key records (revocations, key changes).
+    let (trust, _) = Trust::load(trust, Some(archive));
+    let trust = &trust;
     let files = &listing.files;
     let paths = archive::find_by_digest(
         archive,
@@ -62,18 +66,12 @@ pub fn verify(
     // whatever the verdict.
     problems.extend(listing.problems);
     if !entries.is_empty() {
-        let report = verify_against(copy, &entries, &problems, trust, options);
+        let report = verify_against_with(copy, &entries, &problems, trust, options);
         if report.verdict.is_authentic() {
             return Ok(report);
         }
     }
-    let trusted = |issuer: &str, key_id: &str| {
-        key_id
-            .parse::<KeyId>()
-            .ok()
-            .and_then(|id| trust.get(&id))
-            .is_some_and(|t| t.key.issuer == issuer)
-    };
+    let trusted = |issuer: &str, key_id: &str| trust.names_trusted_key(issuer, key_id);
     // A text too long to compare word by word is not ranked either (verify_against says so).
     for text in copy
         .canonical_texts()
@@ -94,7 +92,7 @@ pub fn verify(
             let fresh = new_paths(&mut seen, chunk.iter());
             let (read, unusable) = archive::read_entries(archive, fresh);
             for entry in read {
-                if entry.manifest.assess(trust).issuer_signed {
+                if trust.assess(&entry.manifest).trust.issuer_signed {
                     let digest = chunk
                         .iter()
                         .find(|s| s.path == entry.path)
@@ -122,7 +120,9 @@ pub fn verify(
         entries.extend(read);
         problems.extend(unusable);
     }
-    Ok(verify_against(copy, &entries, &problems, trust, options))
+    Ok(verify_against_with(
+        copy, &entries, &problems, trust, options,
+    ))
 }
 
 /// The paths of `found` not yet `seen`, which records them.

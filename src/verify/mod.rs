@@ -25,6 +25,7 @@ use crate::report::{
     CopyInfo, InputInfo, ManifestRef, MatchKind, OtherMatch, Signature, Verdict, VerifyReport,
     Warning, WarningKind,
 };
+use crate::trust::{KeyNote, Trust};
 
 /// At most this many changes are listed in a report (the rest are counted in a warning).
 const MAX_LISTED_CHANGES: usize = 200;
@@ -214,6 +215,8 @@ struct Candidate<'a> {
     entry: &'a Entry,
     exact: bool,
     trust: TrustAssessment,
+    /// Revocation and key-change notes on the issuer's signature ([`crate::trust`]).
+    notes: Vec<KeyNote>,
     content_problems: Vec<String>,
     /// The word-by-word comparison, for manifests that matched no digest.
     comparison: Option<Comparison>,
@@ -223,11 +226,13 @@ struct Candidate<'a> {
 }
 
 impl<'a> Candidate<'a> {
-    fn new(entry: &'a Entry, trust: &TrustStore, exact: bool) -> Candidate<'a> {
+    fn new(entry: &'a Entry, trust: &Trust<'_>, exact: bool) -> Candidate<'a> {
+        let assessment = trust.assess(&entry.manifest);
         Candidate {
             entry,
             exact,
-            trust: entry.manifest.assess(trust),
+            trust: assessment.trust,
+            notes: assessment.notes,
             content_problems: entry.manifest.content_problems(),
             comparison: None,
             separator_changes: Vec::new(),
@@ -277,6 +282,20 @@ pub fn verify_against(
     entries: &[Entry],
     archive_problems: &[LoadProblem],
     trust: &TrustStore,
+    options: &Options,
+) -> VerifyReport {
+    // The key records in the trust store's directory apply (there is no archive to read).
+    let (trust, _) = Trust::load(trust, None);
+    verify_against_with(copy, entries, archive_problems, &trust, options)
+}
+
+/// [`verify_against`] with the trust decision already made (the trust store and its key records,
+/// [`crate::trust`]).
+pub fn verify_against_with(
+    copy: &ReceivedCopy,
+    entries: &[Entry],
+    archive_problems: &[LoadProblem],
+    trust: &Trust<'_>,
     options: &Options,
 ) -> VerifyReport {
     let deadline = std::time::Instant::now() + COMPARE_BUDGET;
@@ -389,7 +408,7 @@ fn verify_reading(
     reading: Reading<'_>,
     entries: &[Entry],
     archive_problems: &[LoadProblem],
-    trust: &TrustStore,
+    trust: &Trust<'_>,
     options: &Options,
     deadline: std::time::Instant,
 ) -> VerifyReport {
@@ -438,7 +457,7 @@ fn verify_reading(
         issuer: None,
         signers: Vec::new(),
         signed_by: Vec::new(),
-        trust_store: trust.dir().map(|d| d.display().to_string()),
+        trust_store: trust.store().dir().map(|d| d.display().to_string()),
         manifest: None,
         differences: Vec::new(),
         changes: Vec::new(),
@@ -659,6 +678,15 @@ fn adopt(
             message: format!("on the matched statement, {problem}"),
         });
     }
+    for note in &best.notes {
+        report.warnings.push(Warning {
+            kind: match note {
+                KeyNote::SinceRevoked { .. } => WarningKind::SinceRevokedKey,
+                KeyNote::Introduced { .. } => WarningKind::KeyChange,
+            },
+            message: note.message(),
+        });
+    }
     if let Some(claimed) = &options.issuer {
         if !best.trust.signers.iter().any(|s| s == claimed) {
             if content_unaltered {
@@ -739,7 +767,7 @@ fn approximate_candidates<'a>(
     canonical: &Canonical,
     entries: &'a [Entry],
     digest_matches: &[Candidate<'a>],
-    trust: &TrustStore,
+    trust: &Trust<'_>,
     deadline: std::time::Instant,
     warnings: &mut Vec<Warning>,
 ) -> Vec<Candidate<'a>> {
