@@ -95,6 +95,19 @@ pub fn create_dirs(dir: &Path) -> std::io::Result<()> {
 /// manifests, which [`write_new`] never overwrites). A symbolic link at `path` is replaced, never
 /// written through.
 pub fn write_replace(path: &Path, contents: &[u8], mode: u32) -> Result<(), WriteError> {
+    write_replace_hooked(path, contents, mode, &mut |_| Ok(()))
+}
+
+/// [`write_replace`], calling `before_rename` with the temporary file's path once it is complete and
+/// flushed, just before it is renamed over `path`. An error from it stops the write there: the
+/// temporary file is removed and `path` is left as it was. For tests that interrupt a replace at
+/// its last moment.
+pub(crate) fn write_replace_hooked(
+    path: &Path,
+    contents: &[u8],
+    mode: u32,
+    before_rename: &mut dyn FnMut(&Path) -> std::io::Result<()>,
+) -> Result<(), WriteError> {
     let shown = path.display().to_string();
     let io = |cause| WriteError::Io {
         path: shown.clone(),
@@ -118,6 +131,7 @@ pub fn write_replace(path: &Path, contents: &[u8], mode: u32) -> Result<(), Writ
     }
     #[cfg(not(unix))]
     let _ = mode;
+    before_rename(tmp.path()).map_err(io)?;
     tmp.persist(path).map_err(|e| io(e.error))?;
     #[cfg(unix)]
     if let Ok(d) = std::fs::File::open(dir) {
@@ -180,6 +194,26 @@ mod tests {
         write_replace(&p, b"second", 0o600).unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"second");
         assert_eq!(std::fs::read_dir(p.parent().unwrap()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn replace_interrupted_before_the_rename_leaves_the_original_byte_identical() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("k.key");
+        std::fs::write(&p, b"the original").unwrap();
+        let mut seen = None;
+        let err = write_replace_hooked(&p, b"the replacement", 0o600, &mut |tmp| {
+            // The complete replacement exists beside the original at this moment.
+            assert_eq!(std::fs::read(tmp).unwrap(), b"the replacement");
+            seen = Some(tmp.to_path_buf());
+            Err(std::io::Error::other("interrupted"))
+        })
+        .unwrap_err();
+        assert!(matches!(err, WriteError::Io { .. }));
+        assert_eq!(std::fs::read(&p).unwrap(), b"the original");
+        // The temporary file is gone, and nothing else was left.
+        assert!(!seen.unwrap().exists());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[cfg(unix)]

@@ -161,6 +161,19 @@ pub enum KeyError {
         /// Its permission bits.
         mode: u32,
     },
+    /// A secret key file to rewrite in place is a symbolic link: replacing the link would leave
+    /// the file it points to, under the old passphrase.
+    #[error("{path} is a symbolic link; attest rewrites a secret key file only where it lies. Pass the file the link points to")]
+    SecretKeyIsLink {
+        /// The link.
+        path: String,
+    },
+    /// The secret key file changed between reading and rewriting it (another program wrote it).
+    #[error("{path} changed while attest was rewriting it, and now holds another key; nothing was written. Check the file, then run the command again")]
+    KeyFileChanged {
+        /// The file.
+        path: String,
+    },
     /// An entry of the trust store named like a key that cannot be used as one.
     #[error("{path} is named like a key file, but {why}; the trust store fails closed. Remove it, or replace it with the issuer's .pub file")]
     UnusableKeyFile {
@@ -280,6 +293,8 @@ impl KeyError {
             KeyError::KdfParams { .. } => "kdf_params",
             KeyError::Decrypt { .. } => "decrypt",
             KeyError::SecretKeyNotPrivate { .. } => "secret_key_not_private",
+            KeyError::SecretKeyIsLink { .. } => "secret_key_is_link",
+            KeyError::KeyFileChanged { .. } => "key_file_changed",
             KeyError::UnusableKeyFile { .. } => "unusable_key_file",
             KeyError::KeyFileTooLarge { .. } => "key_file_too_large",
             KeyError::OneLineComment { .. } => "one_line_comment",

@@ -190,6 +190,66 @@ impl SecretKey {
         Ok(s)
     }
 
+    /// Rewrite the secret key file at `path` (from which this key was read) under a new protection:
+    /// encrypted with `passphrase` (fresh salt and nonce), or in the clear when `None`
+    /// (docs/SPEC.md §4.4, `key passwd`). The file must still hold this key, must not be a symbolic
+    /// link, and must be private ([`check_secret_file_private`]). The new content is decrypted again
+    /// and compared with this key before anything is written; it then replaces the file atomically
+    /// ([`crate::fsutil::write_replace`]: a temporary file in the same directory, flushed, mode
+    /// 0600, renamed over the file), so an interruption at any moment leaves either the old file,
+    /// whole and unchanged, or the new one. A killed process may leave the hidden temporary file
+    /// (mode 0600, under the new protection) beside the key.
+    pub fn rewrite_file(
+        &self,
+        path: &std::path::Path,
+        passphrase: Option<&str>,
+    ) -> Result<(), KeyError> {
+        self.rewrite_file_hooked(path, passphrase, &mut |_| Ok(()))
+    }
+
+    /// [`SecretKey::rewrite_file`], with a hook called just before the rename (for tests).
+    fn rewrite_file_hooked(
+        &self,
+        path: &std::path::Path,
+        passphrase: Option<&str>,
+        before_rename: &mut dyn FnMut(&std::path::Path) -> std::io::Result<()>,
+    ) -> Result<(), KeyError> {
+        let shown = path.display().to_string();
+        let read_error = |source| KeyError::Read {
+            path: shown.clone(),
+            source,
+        };
+        let meta = std::fs::symlink_metadata(path).map_err(read_error)?;
+        if meta.file_type().is_symlink() {
+            return Err(KeyError::SecretKeyIsLink { path: shown });
+        }
+        check_secret_file_private(path)?;
+        let current = Zeroizing::new(std::fs::read_to_string(path).map_err(read_error)?);
+        let wire = parse_secret_wire(&current, &shown)?;
+        if wire.key_id != self.key_id().to_string() || wire.issuer != self.issuer {
+            return Err(KeyError::KeyFileChanged { path: shown });
+        }
+        let new = Zeroizing::new(self.to_file_string(passphrase)?);
+        // Never replace a key with a file that does not give it back.
+        let back = SecretKey::parse(&new, &shown, passphrase)?;
+        if back.signing.to_bytes() != self.signing.to_bytes() {
+            return Err(KeyError::SecretMismatch { path: shown });
+        }
+        crate::fsutil::write_replace_hooked(path, new.as_bytes(), 0o600, before_rename)
+            .map_err(KeyError::Write)
+    }
+
+    /// The public key and issuer of a secret key file, read from its clear members (`issuer`,
+    /// `key_id`, `public_key`, checked as in a public key file, docs/SPEC.md §4.2) without
+    /// decrypting it. Nothing here ties them to the secret: [`SecretKey::parse`] does (a file whose
+    /// public key was swapped fails to decrypt, or fails `secret_mismatch`).
+    pub fn public_of_file(content: &str, path: &str) -> Result<IssuerKey, KeyError> {
+        let wire = parse_secret_wire(content, path)?;
+        let (public, _) =
+            check_public_members(path, &wire.issuer, &wire.key_id, &wire.public_key)?;
+        Ok(IssuerKey::new(wire.issuer, public))
+    }
+
     /// Whether a secret key file's content is encrypted (so the caller knows to ask for a passphrase).
     pub fn file_is_encrypted(content: &str, path: &str) -> Result<bool, KeyError> {
         let wire = parse_secret_wire(content, path)?;
@@ -465,6 +525,108 @@ mod tests {
                 problem: JsonProblem::WrongType,
                 ..
             })
+        ));
+    }
+
+    /// `sk` written to `dir/k.key` (mode 0600), encrypted with `pass` if given.
+    fn key_file(dir: &std::path::Path, sk: &SecretKey, pass: Option<&str>) -> std::path::PathBuf {
+        let path = dir.join("k.key");
+        crate::fsutil::write_new(&path, sk.to_file_string(pass).unwrap().as_bytes(), 0o600)
+            .unwrap();
+        path
+    }
+
+    #[test]
+    fn passwd_interrupted_before_the_rename_leaves_the_old_key_file_byte_identical() {
+        let dir = tempfile::tempdir().unwrap();
+        let sk = SecretKey::generate("Harbour Rights Lawyers Network").unwrap();
+        let path = key_file(dir.path(), &sk, None);
+        let before = std::fs::read(&path).unwrap();
+        let err = sk
+            .rewrite_file_hooked(&path, Some("a new passphrase"), &mut |_| {
+                Err(std::io::Error::other("power cut"))
+            })
+            .unwrap_err();
+        assert!(matches!(err, KeyError::Write(_)));
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        // Not interrupted, the same call changes the protection and keeps the key.
+        sk.rewrite_file(&path, Some("a new passphrase")).unwrap();
+        let after = std::fs::read_to_string(&path).unwrap();
+        assert!(SecretKey::file_is_encrypted(&after, "k.key").unwrap());
+        let back = SecretKey::parse(&after, "k.key", Some("a new passphrase")).unwrap();
+        assert_eq!(back.signing.to_bytes(), sk.signing.to_bytes());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
+    }
+
+    #[test]
+    fn passwd_refuses_a_file_that_now_holds_another_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let sk = SecretKey::generate("A").unwrap();
+        let other = SecretKey::generate("A").unwrap();
+        let path = key_file(dir.path(), &other, None);
+        let before = std::fs::read(&path).unwrap();
+        assert!(matches!(
+            sk.rewrite_file(&path, None),
+            Err(KeyError::KeyFileChanged { .. })
+        ));
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn passwd_refuses_a_link_and_a_file_others_can_read() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let sk = SecretKey::generate("A").unwrap();
+        let path = key_file(dir.path(), &sk, None);
+        let link = dir.path().join("link.key");
+        std::os::unix::fs::symlink(&path, &link).unwrap();
+        assert!(matches!(
+            sk.rewrite_file(&link, None),
+            Err(KeyError::SecretKeyIsLink { .. })
+        ));
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(matches!(
+            sk.rewrite_file(&path, None),
+            Err(KeyError::SecretKeyNotPrivate { .. })
+        ));
+    }
+
+    #[test]
+    fn the_public_key_is_read_from_an_encrypted_file_without_its_passphrase() {
+        let sk = SecretKey::generate("Lantern Lawyers Group").unwrap();
+        let file = sk.to_file_string(Some("pass phrase")).unwrap();
+        let public = SecretKey::public_of_file(&file, "k.key").unwrap();
+        assert_eq!(public, sk.public());
+        // A public key file is not a secret key file.
+        assert!(matches!(
+            SecretKey::public_of_file(&sk.public().to_file_string(), "k.pub"),
+            Err(KeyError::PublicGivenForSecret { .. })
+        ));
+        // A swapped public key (with its id) reads as that key, but no longer decrypts.
+        let thief = SecretKey::generate("Lantern Lawyers Group").unwrap();
+        let swapped = file
+            .replace(
+                &BASE64.encode(sk.public().key.as_bytes()),
+                &BASE64.encode(thief.public().key.as_bytes()),
+            )
+            .replace(
+                &sk.key_id().to_string(),
+                &thief.key_id().to_string(),
+            );
+        assert_eq!(
+            SecretKey::public_of_file(&swapped, "k.key").unwrap(),
+            thief.public()
+        );
+        assert!(matches!(
+            SecretKey::parse(&swapped, "k.key", Some("pass phrase")),
+            Err(KeyError::Decrypt { .. })
         ));
     }
 
