@@ -1,10 +1,20 @@
 //! `attest key show FILE.pub`: the one-line form of a public key, fit to publish on a web site.
+//! `attest key passwd FILE.key`: change how a secret key is protected, in place and atomically.
+//! `attest key pub FILE.key [--out FILE.pub]`: the public key of a secret key file.
 
-use std::path::PathBuf;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 
-use attest::keys::IssuerKey;
+use anyhow::{bail, Context};
+use zeroize::Zeroizing;
 
-use super::{output, EXIT_OK};
+use attest::keys::{check_secret_file_private, IssuerKey, SecretKey};
+
+use super::{diagnostics, output, passphrase, EXIT_OK};
+
+/// The environment variable holding the new passphrase for `key passwd` in scripts (the old one
+/// comes from `ATTEST_PASSPHRASE`).
+pub const NEW_PASSPHRASE_ENV: &str = "ATTEST_NEW_PASSPHRASE";
 
 /// Subcommands of `attest key`.
 #[derive(clap::Subcommand)]
@@ -16,6 +26,27 @@ pub enum Command {
         /// Print JSON instead.
         #[arg(long)]
         json: bool,
+    },
+    /// Change the passphrase of a secret key file, in place and atomically. The old passphrase
+    /// comes from ATTEST_PASSPHRASE or a prompt; the new one from ATTEST_NEW_PASSPHRASE or a
+    /// prompt (asked twice). An unencrypted key becomes encrypted.
+    Passwd {
+        /// The secret key file (PREFIX.key).
+        file: PathBuf,
+        /// Store the key unencrypted instead. For tests and demos only.
+        #[arg(long)]
+        unencrypted: bool,
+    },
+    /// Print the public key of a secret key file in its one-line form, or write it as a public key
+    /// file. An encrypted key is checked against its secret when a passphrase is at hand
+    /// (ATTEST_PASSPHRASE or a prompt); without one, the public key is read from the file's clear
+    /// part, and a note says it was not checked.
+    Pub {
+        /// The secret key file (PREFIX.key).
+        file: PathBuf,
+        /// Write the public key file here (never over an existing file) instead of printing it.
+        #[arg(long, value_name = "PREFIX.pub")]
+        out: Option<PathBuf>,
     },
 }
 
@@ -34,5 +65,135 @@ pub fn run(cmd: Command) -> anyhow::Result<u8> {
             }
             Ok(EXIT_OK)
         }
+        Command::Passwd { file, unencrypted } => passwd(&file, unencrypted),
+        Command::Pub { file, out } => public(&file, out.as_deref()),
     }
+}
+
+fn read_secret_file(path: &Path) -> anyhow::Result<Zeroizing<String>> {
+    Ok(Zeroizing::new(std::fs::read_to_string(path).with_context(
+        || {
+            format!(
+                "cannot read the secret key {}; pass a PREFIX.key made by `attest keygen`",
+                path.display()
+            )
+        },
+    )?))
+}
+
+/// `key passwd`: read the key (old passphrase), then rewrite the file under the new protection.
+fn passwd(path: &Path, unencrypted: bool) -> anyhow::Result<u8> {
+    let shown = path.display().to_string();
+    check_secret_file_private(path)?;
+    let content = read_secret_file(path)?;
+    let was_encrypted = SecretKey::file_is_encrypted(&content, &shown)?;
+    let key = if was_encrypted {
+        let old = passphrase::for_existing_key(&shown)?;
+        SecretKey::parse(&content, &shown, Some(&old))?
+    } else {
+        SecretKey::parse(&content, &shown, None)?
+    };
+    let new = if unencrypted {
+        if !was_encrypted {
+            bail!("{shown} is already unencrypted; nothing was changed");
+        }
+        diagnostics::warning(&format!(
+            "{shown} will NOT be encrypted. Anyone who can read it can sign as {:?}. Use this for tests and demos only.",
+            key.issuer()
+        ));
+        None
+    } else {
+        Some(new_passphrase(&shown)?)
+    };
+    key.rewrite_file(path, new.as_ref().map(|p| p.as_str()))?;
+    let what = match (was_encrypted, unencrypted) {
+        (true, false) => "passphrase changed",
+        (false, _) => "now encrypted with the new passphrase",
+        (true, true) => "now unencrypted",
+    };
+    output::print_text(&format!(
+        "{shown}: {what} (key id {}). Copies and backups of the old file still open with the old passphrase.\n",
+        key.key_id()
+    ))?;
+    Ok(EXIT_OK)
+}
+
+/// The new passphrase for `key passwd`: `ATTEST_NEW_PASSPHRASE`, or asked twice on a terminal.
+fn new_passphrase(key_file: &str) -> anyhow::Result<Zeroizing<String>> {
+    match std::env::var(NEW_PASSPHRASE_ENV) {
+        Ok(p) if !p.is_empty() => return Ok(Zeroizing::new(p)),
+        Err(std::env::VarError::NotUnicode(_)) => bail!(
+            "{NEW_PASSPHRASE_ENV} is not valid UTF-8 text; set it to the new passphrase as UTF-8, or unset it to be asked on a terminal"
+        ),
+        _ => {}
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!(
+            "changing the passphrase of {key_file} needs a new passphrase, and there is no terminal to ask on. Set {NEW_PASSPHRASE_ENV} (the old passphrase comes from {}), or run attest in a terminal",
+            passphrase::PASSPHRASE_ENV
+        );
+    }
+    let first = Zeroizing::new(
+        rpassword::prompt_password(format!("New passphrase for {key_file}: "))
+            .context("cannot read the passphrase")?,
+    );
+    if first.is_empty() {
+        bail!("the new passphrase is empty; choose a long passphrase (several words). Nothing was changed");
+    }
+    let second = Zeroizing::new(
+        rpassword::prompt_password("Repeat the new passphrase: ")
+            .context("cannot read the passphrase")?,
+    );
+    if *first != *second {
+        bail!("the passphrases do not match; nothing was changed. Run `attest key passwd` again");
+    }
+    Ok(first)
+}
+
+/// `key pub`: the public key of a secret key file, checked against the secret when it can be.
+fn public(path: &Path, out: Option<&Path>) -> anyhow::Result<u8> {
+    let shown = path.display().to_string();
+    if let Some(out) = out {
+        if out.extension().is_none_or(|e| e != "pub") {
+            bail!(
+                "--out {} does not end in .pub; trust stores read only .pub files. Pass a name such as {}",
+                out.display(),
+                out.with_extension("pub").display()
+            );
+        }
+    }
+    let content = read_secret_file(path)?;
+    let key = if !SecretKey::file_is_encrypted(&content, &shown)? {
+        SecretKey::parse(&content, &shown, None)?.public()
+    } else {
+        let env_set = std::env::var_os(passphrase::PASSPHRASE_ENV).is_some_and(|v| !v.is_empty());
+        let pass = if env_set {
+            Some(passphrase::for_existing_key(&shown)?)
+        } else {
+            passphrase::for_existing_key(&shown).ok()
+        };
+        match pass {
+            Some(pass) => SecretKey::parse(&content, &shown, Some(&pass))?.public(),
+            None => {
+                diagnostics::note(&format!(
+                    "the public key was read from {shown} without decrypting it, so it is not checked against the secret key; set {} (or run attest in a terminal) to check it",
+                    passphrase::PASSPHRASE_ENV
+                ));
+                SecretKey::public_of_file(&content, &shown)?
+            }
+        }
+    };
+    match out {
+        Some(out) => {
+            attest::fsutil::write_new(out, key.to_file_string().as_bytes(), 0o644)?;
+            output::print_text(&format!(
+                "wrote {} (public: put it in verifiers' trust stores)\nkey id: {}\npublish: {}\n",
+                out.display(),
+                key.key_id,
+                key.to_line()
+            ))?;
+        }
+        None => output::print_text(&format!("{}\n", key.to_line()))?,
+    }
+    Ok(EXIT_OK)
 }
