@@ -328,6 +328,9 @@ pub enum SignError {
     /// The manifest could not be written.
     #[error(transparent)]
     Write(WriteError),
+    /// A valid revocation ends the signing key at or before the position it would sign.
+    #[error(transparent)]
+    Revoked(Box<RevokedKey>),
 }
 
 /// The chain head of an archive does not extend what a key remembers signing last
@@ -666,6 +669,8 @@ struct Chain {
     candidates: Vec<Header>,
     /// Whether a fork at the head was found: `(seq, paths)`.
     fork: Option<(u64, Vec<PathBuf>)>,
+    /// Where a valid revocation ends the signing key, if one does.
+    revoked: Option<RevocationPoint>,
     /// Warnings not yet handed to the caller.
     warnings: Vec<SignWarning>,
 }
@@ -833,6 +838,7 @@ impl Chain {
             head,
             candidates,
             fork,
+            revoked: revocation_point(key, trust, root),
             warnings,
         })
     }
@@ -863,6 +869,9 @@ impl Chain {
             }
             Some((seq, digest)) => (seq + 1, Some(digest)),
         };
+        if let Some(point) = self.revoked.as_ref().filter(|r| seq > r.last_valid) {
+            return Err(point.refusal(key, seq));
+        }
         self.warn_if_already_signed(key, trust, statement.exact);
         let new = NewStatement {
             bytes: statement.bytes,
@@ -929,6 +938,117 @@ impl Chain {
     fn take_warnings(&mut self) -> Vec<SignWarning> {
         std::mem::take(&mut self.warnings)
     }
+}
+
+/// Where a valid revocation ends a signing key (docs/SPEC.md §3.4.3, §5.2).
+#[derive(Debug)]
+struct RevocationPoint {
+    last_valid: u64,
+    record: Option<PathBuf>,
+    ended_with: Option<KeyId>,
+}
+
+impl RevocationPoint {
+    fn refusal(&self, key: &SecretKey, seq: u64) -> SignError {
+        SignError::Revoked(Box::new(RevokedKey {
+            key_id: key.key_id(),
+            issuer: key.issuer().to_string(),
+            last_valid: self.last_valid,
+            seq,
+            record: self.record.clone(),
+            ended_with: self.ended_with,
+        }))
+    }
+}
+
+/// The signing key is revoked at or before the position it would sign ([`SignError::Revoked`]).
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "key {key_id} is revoked for {issuer:?}: it vouches only up to seq {last_valid}{}{}, and this statement would be seq {seq}, which verifiers would find untrusted. Nothing was signed; sign with the issuer's current key{}",
+    match record { Some(p) => format!(" (revocation record {})", crate::fsutil::path_text(p)), None => String::new() },
+    crate::trust::ended_with_text(*ended_with),
+    if ended_with.is_some() { ", or sign a revocation of the key that introduced this one with this key (`attest key revoke --pub OLD.pub --signing-key THIS.key`)" } else { "" }
+)]
+pub struct RevokedKey {
+    /// The signing key.
+    pub key_id: KeyId,
+    /// Its issuer.
+    pub issuer: String,
+    /// The last seq it vouches for.
+    pub last_valid: u64,
+    /// The seq it would have signed.
+    pub seq: u64,
+    /// The revocation record that sets the point (the archive's or the trust store's), when found.
+    pub record: Option<PathBuf>,
+    /// Set when the key takes its point from the revoked key that introduced it (§3.4.3).
+    pub ended_with: Option<KeyId>,
+}
+
+/// Where the valid key records of the archive at `root` and of `trust`'s directory end `key`, if
+/// they do: the lowest point seen through `trust` as given (an empty store when `None`) and through
+/// it with the signing key added for its issuer (so that a revocation signed by a key it handed
+/// over to counts even when the store lacks the signing key).
+fn revocation_point(
+    key: &SecretKey,
+    trust: Option<&TrustStore>,
+    root: &Path,
+) -> Option<RevocationPoint> {
+    use crate::trust::{KeyRecord, Standing, Trust};
+    let archive = DirArchive::new(root);
+    let public = key.public();
+    let (id, issuer) = (key.key_id(), key.issuer());
+    let given = trust.cloned().unwrap_or_default();
+    let mut with_own = given.clone();
+    // A store that lists the key for another issuer keeps its own view.
+    let _ = with_own.add(public.clone(), PathBuf::from("(the signing key)"));
+    let mut found: Option<RevocationPoint> = None;
+    for store in [&given, &with_own] {
+        let (view, _) = Trust::load(store, Some(&archive as &dyn Archive));
+        let Some(last_valid) = view.revocation_point(issuer, &id) else {
+            continue;
+        };
+        if found.as_ref().is_some_and(|f| f.last_valid <= last_valid) {
+            continue;
+        }
+        let ended_with = match view.standing(issuer, last_valid.saturating_add(1), &public.key) {
+            Standing::Revoked { ended_with, .. } => ended_with,
+            _ => None,
+        };
+        found = Some(RevocationPoint {
+            last_valid,
+            record: None,
+            ended_with,
+        });
+    }
+    let mut found = found?;
+    // Name the record: a revocation of the key (or of the key it ends with) at that point, with a
+    // signature that verifies.
+    let named = found.ended_with.unwrap_or(id);
+    let mut files = archive.key_record_files();
+    if let Some(dir) = trust.and_then(TrustStore::dir) {
+        let mut in_store: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        in_store.retain(|p| archive::is_key_record_file(p));
+        in_store.sort();
+        files.extend(in_store);
+    }
+    found.record = files.into_iter().find(|path| {
+        let bytes = if path.starts_with(root) {
+            archive.read(path).ok()
+        } else {
+            std::fs::read(path).ok()
+        };
+        matches!(
+            bytes.map(|b| KeyRecord::parse(&b)),
+            Some(Ok(KeyRecord::Revocation(r)))
+                if r.issuer() == issuer
+                    && r.key_id() == named
+                    && r.last_valid() == found.last_valid
+                    && r.signatures().iter().any(|s| r.signed_by(&s.public_key))
+        )
+    });
+    Some(found)
 }
 
 /// The first component of `path` below `root` (`None` for the root itself, or a path outside it).
