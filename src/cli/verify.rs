@@ -2,12 +2,13 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context;
+use anyhow::{bail, Context};
 
-use attest::archive::{self, DirArchive, Entry};
+use attest::archive::{self, Archive, DirArchive, Entry};
 use attest::diff::ChangeKind;
 use attest::keys::TrustStore;
 use attest::report::{InputKind, MatchKind, Verdict, VerifyReport};
+use attest::trust::Trust;
 use attest::verify::{self, Options, ReceivedCopy};
 
 use super::output::{self, paint, safe, Tone};
@@ -20,9 +21,10 @@ pub struct Args {
     file: PathBuf,
     #[arg(long, value_name = "DIR", help = super::trust::KEYS_HELP)]
     keys: Option<PathBuf>,
-    /// The archive of manifests to look the copy up in.
-    #[arg(long, value_name = "DIR", default_value = "manifests")]
-    archive: PathBuf,
+    /// The archive of manifests to look the copy up in [default: manifests]. With --manifest, the
+    /// archive's key records (revocations, key changes) apply when --archive is given.
+    #[arg(long, value_name = "DIR")]
+    archive: Option<PathBuf>,
     /// Compare against this one manifest instead of searching the archive.
     #[arg(long, value_name = "M")]
     manifest: Option<PathBuf>,
@@ -64,9 +66,27 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                 path: path.clone(),
                 manifest,
             };
-            verify::verify_against(&copy, &[entry], &[], &trust, &options)
+            match &args.archive {
+                // The archive is read for its key records only: a mistyped path would silently
+                // drop its revocations, so it must exist.
+                Some(dir) => {
+                    if !dir.is_dir() {
+                        bail!(
+                            "the archive {} does not exist; check --archive DIR (with --manifest, it is read for its revocations and key changes), or leave it out",
+                            dir.display()
+                        );
+                    }
+                    let archive = DirArchive::new(dir);
+                    let (trust, _) = Trust::load(&trust, Some(&archive as &dyn Archive));
+                    verify::verify_against_with(&copy, &[entry], &[], &trust, &options)
+                }
+                None => verify::verify_against(&copy, &[entry], &[], &trust, &options),
+            }
         }
-        None => verify::verify(&copy, &DirArchive::new(&args.archive), &trust, &options)?,
+        None => {
+            let dir = args.archive.unwrap_or_else(|| PathBuf::from("manifests"));
+            verify::verify(&copy, &DirArchive::new(dir), &trust, &options)?
+        }
     };
     if args.json {
         output::print_json(&report)?;
