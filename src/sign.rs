@@ -964,10 +964,9 @@ impl RevocationPoint {
 /// The signing key is revoked at or before the position it would sign ([`SignError::Revoked`]).
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "key {key_id} is revoked for {issuer:?}: it vouches only up to seq {last_valid}{}{}, and this statement would be seq {seq}, which verifiers would find untrusted. Nothing was signed; sign with the issuer's current key{}",
+    "key {key_id} is revoked for {issuer:?}: it vouches only up to seq {last_valid}{}{}, and this statement would be seq {seq}, which verifiers would find untrusted. Nothing was signed; sign with the issuer's current key",
     match record { Some(p) => format!(" (revocation record {})", crate::fsutil::path_text(p)), None => String::new() },
-    crate::trust::ended_with_text(*ended_with),
-    if ended_with.is_some() { ", or sign a revocation of the key that introduced this one with this key (`attest key revoke --pub OLD.pub --signing-key THIS.key`)" } else { "" }
+    crate::trust::ended_with_text(*ended_with)
 )]
 pub struct RevokedKey {
     /// The signing key.
