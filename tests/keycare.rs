@@ -271,7 +271,7 @@ fn key_passwd_killed_at_any_moment_leaves_the_old_key_or_the_new_one() {
             | 1,
     );
     let (mut killed, mut finished, mut caught_with_new_file) = (0, 0, 0);
-    for i in 0..16 {
+    for i in 0..12 {
         let (old, new) = (passes[current], passes[1 - current]);
         let before = sb.read("l.key");
         let mut child = sb
@@ -293,7 +293,7 @@ fn key_passwd_killed_at_any_moment_leaves_the_old_key_or_the_new_one() {
                 }
             }
         } else {
-            std::thread::sleep(Duration::from_micros(jitter.next(span + span / 4)));
+            std::thread::sleep(Duration::from_micros(jitter.next(2 * span)));
         }
         let _ = child.kill();
         let status = child.wait().unwrap();
