@@ -81,7 +81,14 @@ impl Sandbox {
                 &[("ATTEST_PASSPHRASE", p)],
             ),
             None => self.ok(
-                &["keygen", "--issuer", ISSUER, "--out", prefix, "--unencrypted"],
+                &[
+                    "keygen",
+                    "--issuer",
+                    ISSUER,
+                    "--out",
+                    prefix,
+                    "--unencrypted",
+                ],
                 &[],
             ),
         };
@@ -181,7 +188,10 @@ fn refused_key_passwd_leaves_the_key_file_byte_identical() {
     let before = sb.read("l.key");
     sb.fails(
         &["key", "passwd", "l.key"],
-        &[("ATTEST_PASSPHRASE", "wrong"), ("ATTEST_NEW_PASSPHRASE", NEW)],
+        &[
+            ("ATTEST_PASSPHRASE", "wrong"),
+            ("ATTEST_NEW_PASSPHRASE", NEW),
+        ],
     );
     sb.fails(&["key", "passwd", "l.key"], &[("ATTEST_PASSPHRASE", OLD)]);
     assert_eq!(sb.read("l.key"), before);
@@ -194,15 +204,13 @@ fn refused_key_passwd_leaves_the_key_file_byte_identical() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(sb.path("l.key"), std::fs::Permissions::from_mode(0o640))
-            .unwrap();
+        std::fs::set_permissions(sb.path("l.key"), std::fs::Permissions::from_mode(0o640)).unwrap();
         sb.fails(
             &["key", "passwd", "l.key"],
             &[("ATTEST_PASSPHRASE", OLD), ("ATTEST_NEW_PASSPHRASE", NEW)],
         );
         assert_eq!(sb.read("l.key"), before);
-        std::fs::set_permissions(sb.path("l.key"), std::fs::Permissions::from_mode(0o600))
-            .unwrap();
+        std::fs::set_permissions(sb.path("l.key"), std::fs::Permissions::from_mode(0o600)).unwrap();
         std::os::unix::fs::symlink(sb.path("l.key"), sb.path("link.key")).unwrap();
         sb.fails(
             &["key", "passwd", "link.key"],
@@ -315,7 +323,10 @@ fn key_passwd_killed_at_any_moment_leaves_the_old_key_or_the_new_one() {
             current = 1 - current;
         }
         if status.success() {
-            assert_ne!(after, before, "iteration {i}: a finished change replaced nothing");
+            assert_ne!(
+                after, before,
+                "iteration {i}: a finished change replaced nothing"
+            );
         }
         #[cfg(unix)]
         assert_eq!(mode(&sb.path("l.key")), 0o600);
@@ -326,14 +337,19 @@ fn key_passwd_killed_at_any_moment_leaves_the_old_key_or_the_new_one() {
             std::fs::remove_file(tmp).unwrap();
         }
     }
-    assert!(killed > 0, "no change was killed mid-way ({finished} finished)");
+    assert!(
+        killed > 0,
+        "no change was killed mid-way ({finished} finished)"
+    );
     // The key still signs with the passphrase it has now.
     let name = sb.statement(1);
     sb.ok(
         &["sign", &name, "--key", "l.key"],
         &[("ATTEST_PASSPHRASE", passes[current])],
     );
-    eprintln!("{killed} killed ({caught_with_new_file} with the new file visible), {finished} finished");
+    eprintln!(
+        "{killed} killed ({caught_with_new_file} with the new file visible), {finished} finished"
+    );
 }
 
 /// `key pub` gives back the `.pub` that keygen wrote: checked against the secret when the key is

@@ -245,8 +245,7 @@ impl SecretKey {
     /// public key was swapped fails to decrypt, or fails `secret_mismatch`).
     pub fn public_of_file(content: &str, path: &str) -> Result<IssuerKey, KeyError> {
         let wire = parse_secret_wire(content, path)?;
-        let (public, _) =
-            check_public_members(path, &wire.issuer, &wire.key_id, &wire.public_key)?;
+        let (public, _) = check_public_members(path, &wire.issuer, &wire.key_id, &wire.public_key)?;
         Ok(IssuerKey::new(wire.issuer, public))
     }
 
@@ -616,10 +615,7 @@ mod tests {
                 &BASE64.encode(sk.public().key.as_bytes()),
                 &BASE64.encode(thief.public().key.as_bytes()),
             )
-            .replace(
-                &sk.key_id().to_string(),
-                &thief.key_id().to_string(),
-            );
+            .replace(&sk.key_id().to_string(), &thief.key_id().to_string());
         assert_eq!(
             SecretKey::public_of_file(&swapped, "k.key").unwrap(),
             thief.public()
