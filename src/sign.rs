@@ -986,7 +986,7 @@ pub struct RevokedKey {
 /// Where the valid key records of the archive at `root` and of `trust`'s directory end `key`, if
 /// they do: the lowest point seen through `trust` as given (an empty store when `None`) and through
 /// it with the signing key added for its issuer (so that a revocation signed by a key it handed
-/// over to counts even when the store lacks the signing key).
+/// over to counts even when the store lacks the signing key). The records are read once.
 fn revocation_point(
     key: &SecretKey,
     trust: Option<&TrustStore>,
@@ -994,6 +994,31 @@ fn revocation_point(
 ) -> Option<RevocationPoint> {
     use crate::trust::{KeyRecord, Standing, Trust};
     let archive = DirArchive::new(root);
+    let mut files = archive.key_record_files();
+    if let Some(dir) = trust.and_then(TrustStore::dir) {
+        let mut in_store: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        in_store.retain(|p| archive::is_key_record_file(p) && p.is_file());
+        in_store.sort();
+        files.extend(in_store);
+    }
+    // Unreadable or malformed records are audit's to report; here they revoke nothing.
+    let records: Vec<(PathBuf, KeyRecord)> = files
+        .into_iter()
+        .filter_map(|path| {
+            let size = std::fs::metadata(&path).ok()?.len();
+            if size > archive::MAX_MANIFEST_BYTES {
+                return None;
+            }
+            let record = KeyRecord::parse(&std::fs::read(&path).ok()?).ok()?;
+            Some((path, record))
+        })
+        .collect();
+    let revokes = |r: &KeyRecord| matches!(r, KeyRecord::Revocation(_));
+    if !records.iter().any(|(_, r)| revokes(r)) {
+        return None;
+    }
     let public = key.public();
     let (id, issuer) = (key.key_id(), key.issuer());
     let given = trust.cloned().unwrap_or_default();
@@ -1002,7 +1027,7 @@ fn revocation_point(
     let _ = with_own.add(public.clone(), PathBuf::from("(the signing key)"));
     let mut found: Option<RevocationPoint> = None;
     for store in [&given, &with_own] {
-        let (view, _) = Trust::load(store, Some(&archive as &dyn Archive));
+        let (view, _) = Trust::with_records(store, records.clone());
         let Some(last_valid) = view.revocation_point(issuer, &id) else {
             continue;
         };
@@ -1023,29 +1048,16 @@ fn revocation_point(
     // Name the record: a revocation of the key (or of the key it ends with) at that point, with a
     // signature that verifies.
     let named = found.ended_with.unwrap_or(id);
-    let mut files = archive.key_record_files();
-    if let Some(dir) = trust.and_then(TrustStore::dir) {
-        let mut in_store: Vec<PathBuf> = std::fs::read_dir(dir)
-            .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
-            .unwrap_or_default();
-        in_store.retain(|p| archive::is_key_record_file(p));
-        in_store.sort();
-        files.extend(in_store);
-    }
-    found.record = files.into_iter().find(|path| {
-        let bytes = if path.starts_with(root) {
-            archive.read(path).ok()
-        } else {
-            std::fs::read(path).ok()
-        };
-        matches!(
-            bytes.map(|b| KeyRecord::parse(&b)),
-            Some(Ok(KeyRecord::Revocation(r)))
-                if r.issuer() == issuer
-                    && r.key_id() == named
-                    && r.last_valid() == found.last_valid
-                    && r.signatures().iter().any(|s| r.signed_by(&s.public_key))
-        )
+    found.record = records.into_iter().find_map(|(path, record)| match record {
+        KeyRecord::Revocation(r)
+            if r.issuer() == issuer
+                && r.key_id() == named
+                && r.last_valid() == found.last_valid
+                && r.signatures().iter().any(|s| r.signed_by(&s.public_key)) =>
+        {
+            Some(path)
+        }
+        _ => None,
     });
     Some(found)
 }
