@@ -241,7 +241,7 @@ impl Assessment {
 pub fn ended_with_text(ended_with: Option<KeyId>) -> String {
     match ended_with {
         Some(old) => format!(
-            " (it ends with key {old}, which introduced it and was revoked; a revocation of {old} signed by this key keeps it)"
+            " (it ends with key {old}, which introduced it and was revoked; it is kept only if every revocation of {old} is signed by this key, SPEC §3.4.3)"
         ),
         None => String::new(),
     }
