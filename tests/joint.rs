@@ -118,7 +118,13 @@ impl Groups {
         let options = VerifyOptions {
             issuer: issuer.map(str::to_string),
         };
-        attest::verify(&copy, &DirArchive::new(self.archive()), &self.trust, &options).unwrap()
+        attest::verify(
+            &copy,
+            &DirArchive::new(self.archive()),
+            &self.trust,
+            &options,
+        )
+        .unwrap()
     }
 
     fn audit(&self) -> AuditReport {
@@ -150,8 +156,7 @@ fn warned(r: &VerifyReport, kind: WarningKind) -> bool {
 
 /// Rewrite the manifest at `path` with `edit` applied to its JSON (as a mirror would).
 fn tamper(path: &Path, edit: impl FnOnce(&mut serde_json::Value)) {
-    let mut v: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
     edit(&mut v);
     std::fs::write(path, serde_json::to_string_pretty(&v).unwrap() + "\n").unwrap();
 }
@@ -169,7 +174,12 @@ fn joint_statement_by_three_issuers_verifies_with_issuer_set_to_each() {
     g.three_issuer_statement();
     for issuer in [HARBOUR, LANTERN, RIVERSIDE] {
         let r = g.verify(JOINT, Some(issuer));
-        assert_eq!(r.verdict, Verdict::Exact, "--issuer {issuer}: {:?}", r.warnings);
+        assert_eq!(
+            r.verdict,
+            Verdict::Exact,
+            "--issuer {issuer}: {:?}",
+            r.warnings
+        );
         assert_eq!(r.signers, vec![HARBOUR, LANTERN, RIVERSIDE]);
         assert_eq!(r.signed_by.len(), 3);
         assert!(!warned(&r, WarningKind::MissingCosignature));
@@ -218,7 +228,10 @@ fn cosign_by_a_key_the_statement_does_not_name_is_refused() {
     let path = g.sign_joint(&g.harbour, &[&g.lantern]);
     let bytes = std::fs::read(&path).unwrap();
     let err = g.cosign(&path, &g.riverside).unwrap_err();
-    assert!(matches!(err, CosignError::NotNamed { named: None, .. }), "{err}");
+    assert!(
+        matches!(err, CosignError::NotNamed { named: None, .. }),
+        "{err}"
+    );
     // Lantern's issuer, but another key than the one named.
     let spare = SecretKey::generate(LANTERN).unwrap();
     let err = g.cosign(&path, &spare).unwrap_err();
@@ -279,8 +292,13 @@ fn cosignature_by_a_revoked_key_after_its_point_is_reported_and_never_counted() 
     let path = g.three_issuer_statement();
     assert_eq!(manifest(&path).position_of(RIVERSIDE).unwrap().0, 3);
     // Riverside's key is seized: it vouches for nothing after seq 2.
-    let r = Revocation::sign(&g.riverside, &g.riverside.public(), 2, Some("seized".into()))
-        .unwrap();
+    let r = Revocation::sign(
+        &g.riverside,
+        &g.riverside.public(),
+        2,
+        Some("seized".into()),
+    )
+    .unwrap();
     let dir = g.archive().join("riverside-residents-committee/keys");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(
@@ -340,11 +358,18 @@ fn cosignature_stripped_by_a_mirror_leaves_the_others_valid_and_is_reported() {
     let r = g.verify(JOINT, None);
     assert_eq!(r.verdict, Verdict::Exact);
     assert_eq!(r.signers, vec![HARBOUR, RIVERSIDE]);
-    assert!(warned(&r, WarningKind::MissingCosignature), "{:?}", r.warnings);
+    assert!(
+        warned(&r, WarningKind::MissingCosignature),
+        "{:?}",
+        r.warnings
+    );
     for issuer in [HARBOUR, RIVERSIDE] {
         assert_eq!(g.verify(JOINT, Some(issuer)).verdict, Verdict::Exact);
     }
-    assert_eq!(g.verify(JOINT, Some(LANTERN)).verdict, Verdict::Misattributed);
+    assert_eq!(
+        g.verify(JOINT, Some(LANTERN)).verdict,
+        Verdict::Misattributed
+    );
     let audit = g.audit();
     assert_eq!(kinds(&audit), vec![ProblemKind::MissingCosignature]);
     assert!(!audit.is_clean());
@@ -430,7 +455,12 @@ fn each_cosigners_chain_records_the_statement_and_audits_clean() {
     let path = g.three_issuer_statement();
     let m = manifest(&path);
     assert_eq!(m.seq(), 2);
-    let l2 = g.audit().issuers.iter().find(|i| i.issuer == LANTERN).cloned();
+    let l2 = g
+        .audit()
+        .issuers
+        .iter()
+        .find(|i| i.issuer == LANTERN)
+        .cloned();
     assert_eq!(m.position_of(LANTERN).unwrap().0, 3, "{l2:?}");
     assert_eq!(m.position_of(RIVERSIDE), Some((1, None)));
     // Each co-signer's next statement of its own follows the joint statement in its chain.
@@ -463,7 +493,12 @@ fn cosigners_chain_gap_is_reported() {
     let l2 = std::fs::read_dir(&folder)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("000002"))
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("000002")
+        })
         .unwrap();
     std::fs::remove_file(l2).unwrap();
     let audit = g.audit();
@@ -472,7 +507,10 @@ fn cosigners_chain_gap_is_reported() {
         .iter()
         .find(|p| p.kind == ProblemKind::ChainGap)
         .expect("a chain gap");
-    assert!(gap.path.contains("harbour-rights-lawyers-network"), "{gap:?}");
+    assert!(
+        gap.path.contains("harbour-rights-lawyers-network"),
+        "{gap:?}"
+    );
     assert!(gap.message.contains(LANTERN));
 }
 
@@ -485,7 +523,14 @@ fn cosign_refuses_when_the_cosigners_chain_moved_on_since_the_statement_was_name
     g.sign_own(&g.lantern, "l1");
     let err = g.cosign(&path, &g.lantern).unwrap_err();
     assert!(
-        matches!(err, CosignError::Position { seq: 1, head: Some((1, _)), .. }),
+        matches!(
+            err,
+            CosignError::Position {
+                seq: 1,
+                head: Some((1, _)),
+                ..
+            }
+        ),
         "{err}"
     );
     // Without an archive to check, the co-signature is added, and audit reports the fork.
@@ -575,7 +620,14 @@ fn cli_sign_cosigner_then_cosign_then_verify_and_audit() {
     for (prefix, issuer) in [("h", HARBOUR), ("l", LANTERN), ("r", RIVERSIDE)] {
         ok(
             dir,
-            &["keygen", "--issuer", issuer, "--out", prefix, "--unencrypted"],
+            &[
+                "keygen",
+                "--issuer",
+                issuer,
+                "--out",
+                prefix,
+                "--unencrypted",
+            ],
         );
         std::fs::copy(
             dir.join(format!("{prefix}.pub")),
@@ -603,10 +655,7 @@ fn cli_sign_cosigner_then_cosign_then_verify_and_audit() {
     ok(dir, &["cosign", path, "--key", "l.key"]);
     ok(dir, &["cosign", path, "--key", "r.key"]);
     for issuer in [HARBOUR, LANTERN, RIVERSIDE] {
-        let json = ok(
-            dir,
-            &["verify", "letter.txt", "--issuer", issuer, "--json"],
-        );
+        let json = ok(dir, &["verify", "letter.txt", "--issuer", issuer, "--json"]);
         let r: VerifyReport = serde_json::from_str(&json).unwrap();
         assert_eq!(r.verdict, Verdict::Exact);
         assert_eq!(r.signers, vec![HARBOUR, LANTERN, RIVERSIDE]);
@@ -618,14 +667,26 @@ fn cli_sign_cosigner_then_cosign_then_verify_and_audit() {
     // A co-signer not named cannot add a signature.
     ok(
         dir,
-        &["keygen", "--issuer", "Other Group", "--out", "o", "--unencrypted"],
+        &[
+            "keygen",
+            "--issuer",
+            "Other Group",
+            "--out",
+            "o",
+            "--unencrypted",
+        ],
     );
     assert_eq!(
-        attest(dir, &["cosign", path, "--key", "o.key"]).status.code(),
+        attest(dir, &["cosign", path, "--key", "o.key"])
+            .status
+            .code(),
         Some(2)
     );
     // A mirror strips Riverside's co-signature: audit says so (exit 1), verify still exact.
-    let r_id = IssuerKey::read(&dir.join("r.pub")).unwrap().key_id.to_string();
+    let r_id = IssuerKey::read(&dir.join("r.pub"))
+        .unwrap()
+        .key_id
+        .to_string();
     tamper(&dir.join(path), |v| {
         v["signatures"]
             .as_array_mut()
