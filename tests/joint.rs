@@ -309,6 +309,11 @@ fn cosignature_by_a_revoked_key_after_its_point_is_reported_and_never_counted() 
     let report = g.verify(JOINT, None);
     assert_eq!(report.verdict, Verdict::Exact);
     assert_eq!(report.signers, vec![HARBOUR, LANTERN]);
+    assert!(
+        warned(&report, WarningKind::Signature),
+        "{:?}",
+        report.warnings
+    );
     assert_eq!(
         g.verify(JOINT, Some(RIVERSIDE)).verdict,
         Verdict::Misattributed

@@ -432,6 +432,20 @@ mod tests {
     }
 
     #[test]
+    fn joint_manifest_header_is_a_link_of_each_named_cosigner_at_its_position() {
+        let json = br#"{"format": "attest-manifest/2", "issuer": "Lantern Group", "seq": 4,
+            "statement": {"exact_digest": "sha256:0000000000000000000000000000000000000000000000000000000000000000"},
+            "cosigners": [{"issuer": "Riverside Committee", "key_id": "k9", "seq": 2, "prev": null}],
+            "signatures": [{"key_id": "k1"}, {"key_id": "k9"}]}"#;
+        let h = parse_header(json, Path::new("j.json")).unwrap();
+        assert_eq!(h.as_link_of("Lantern Group"), Some(h.clone()));
+        let r = h.as_link_of("Riverside Committee").unwrap();
+        assert_eq!((r.issuer.as_str(), r.seq), ("Riverside Committee", 2));
+        assert_eq!(r.key_ids, vec!["k9"]);
+        assert_eq!(h.as_link_of("Someone Else"), None);
+    }
+
+    #[test]
     fn header_ignores_fields_it_does_not_need_even_malformed_ones() {
         let json = br#"{"format": "attest-manifest/2", "issuer": "Lantern Group", "seq": 4, "prev": [1, 2],
             "statement": {"exact_digest": "sha256:0000000000000000000000000000000000000000000000000000000000000000", "title": null},
