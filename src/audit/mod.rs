@@ -484,7 +484,8 @@ fn check_manifest(
                     "signed by key {} after its revocation point: it vouches for {issuer:?} only up to seq {last_valid}{}, and this is seq {}; a revoked key's later statements are not the issuer's",
                     check.key_id,
                     crate::trust::ended_with_text(*ended_with),
-                    m.seq()
+                    // A co-signer's key is judged at the place in its own chain (SPEC §3.5).
+                    m.position_of(issuer).map_or(m.seq(), |p| p.0)
                 ),
             )),
             KeyStatus::Of {
