@@ -68,5 +68,8 @@ pub use audit::{audit, Options as AuditOptions};
 pub use keys::{IssuerKey, KeyId, SecretKey, TrustStore};
 pub use manifest::{Manifest, ManifestError};
 pub use report::{AuditReport, ProblemKind, Verdict, VerifyReport, WarningKind};
-pub use sign::{sign, Destination, SignError, SignRequest, SignWarning, Signed};
+pub use sign::{
+    cosign, sign, sign_joint, CosignError, Cosigned, Destination, SignError, SignRequest,
+    SignWarning, Signed,
+};
 pub use verify::{verify, Options as VerifyOptions, ReceivedCopy};

@@ -50,6 +50,12 @@ pub struct ManifestWire {
     /// The canonical text and its digests.
     #[serde(deserialize_with = "wire::object")]
     pub canonical: CanonicalWire,
+    /// The co-signing issuers of a joint statement, each with the key that is to co-sign and the
+    /// manifest's position in that issuer's own chain; null for an ordinary manifest. Required,
+    /// even when null. Signed by every signer, so no co-signature can be removed unseen
+    /// (docs/SPEC.md §3.5).
+    #[serde(deserialize_with = "nullable_objects")]
+    pub cosigners: Option<Vec<CosignerWire>>,
     /// One or more signatures over the body.
     #[serde(deserialize_with = "wire::objects")]
     pub signatures: Vec<SignatureWire>,
@@ -92,6 +98,33 @@ pub struct CanonicalWire {
     /// show): a `reformatted` copy must keep them (docs/SPEC.md §2.10).
     #[serde(deserialize_with = "wire::object")]
     pub separators: Separators,
+}
+
+/// One co-signer named by a joint manifest (docs/SPEC.md §3.5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CosignerWire {
+    /// The co-signing issuer.
+    pub issuer: String,
+    /// The key id of the key that is to co-sign for it.
+    pub key_id: String,
+    /// The manifest's position in the co-signer's own chain, from 1.
+    pub seq: u64,
+    /// The digest of the co-signer's previous manifest (null for seq 1). Required, even when null.
+    #[serde(deserialize_with = "wire::required_nullable")]
+    pub prev: Option<Digest>,
+}
+
+/// A list of objects (never arrays in their place), or null; required either way.
+fn nullable_objects<'de, D, T>(deserializer: D) -> Result<Option<Vec<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    #[derive(Deserialize)]
+    #[serde(bound = "T: Deserialize<'de>")]
+    struct Objects<T>(#[serde(deserialize_with = "wire::objects")] Vec<T>);
+    Ok(wire::required_nullable::<D, Objects<T>>(deserializer)?.map(|o| o.0))
 }
 
 /// One signature.
@@ -220,6 +253,63 @@ pub enum ManifestError {
         /// Number of digests.
         digests: usize,
     },
+    /// `cosigners` is an empty list (an ordinary manifest has null).
+    #[error(
+        "invalid manifest: its co-signer list is empty; an ordinary manifest has cosigners null"
+    )]
+    NoCosigners,
+    /// More co-signers than signatures a manifest may carry.
+    #[error("invalid manifest: it names {count} co-signers, more than the {} a manifest may have", MAX_SIGNATURES - 1)]
+    TooManyCosigners {
+        /// How many it names.
+        count: usize,
+    },
+    /// A co-signer's issuer name breaks a rule of §4.3.
+    #[error("invalid manifest: co-signer {number} has an unusable issuer name")]
+    CosignerIssuer {
+        /// 1-based.
+        number: usize,
+        /// The rule broken.
+        #[source]
+        source: IssuerError,
+    },
+    /// A co-signer's key id is not 16 lowercase hex digits.
+    #[error("invalid manifest: co-signer {number} has a malformed key id")]
+    CosignerKeyId {
+        /// 1-based.
+        number: usize,
+        /// Why.
+        #[source]
+        source: ParseKeyIdError,
+    },
+    /// A co-signer's `seq` is 0 or above 2^53 - 1.
+    #[error("invalid manifest: co-signer {number}'s seq {seq} is not between 1 and {MAX_SEQ}")]
+    CosignerSeq {
+        /// 1-based.
+        number: usize,
+        /// The `seq` member.
+        seq: u64,
+    },
+    /// A co-signer's `prev` is null for a seq above 1, or not null for seq 1.
+    #[error("invalid manifest: co-signer {number}'s prev must be null exactly when its seq is 1")]
+    CosignerPrev {
+        /// 1-based.
+        number: usize,
+    },
+    /// A co-signer is the manifest's own issuer.
+    #[error("invalid manifest: co-signer {number} is the manifest's own issuer")]
+    CosignerIsIssuer {
+        /// 1-based.
+        number: usize,
+    },
+    /// Two co-signers with the same issuer or the same key id.
+    #[error(
+        "invalid manifest: co-signer {number} repeats an earlier co-signer's issuer or key id"
+    )]
+    DuplicateCosigner {
+        /// 1-based.
+        number: usize,
+    },
     /// No signatures at all (fail closed).
     #[error("invalid manifest: it has no signatures")]
     NoSignatures,
@@ -299,6 +389,14 @@ impl ManifestError {
             ManifestError::NoParagraphs => "no_paragraphs",
             ManifestError::BadParagraph { .. } => "bad_paragraph",
             ManifestError::ParagraphDigestCount { .. } => "paragraph_digest_count",
+            ManifestError::NoCosigners => "no_cosigners",
+            ManifestError::TooManyCosigners { .. } => "too_many_cosigners",
+            ManifestError::CosignerIssuer { .. } => "cosigner_issuer",
+            ManifestError::CosignerKeyId { .. } => "cosigner_key_id",
+            ManifestError::CosignerSeq { .. } => "cosigner_seq",
+            ManifestError::CosignerPrev { .. } => "cosigner_prev",
+            ManifestError::CosignerIsIssuer { .. } => "cosigner_is_issuer",
+            ManifestError::DuplicateCosigner { .. } => "duplicate_cosigner",
             ManifestError::NoSignatures => "no_signatures",
             ManifestError::SignaturePublicKey { source, .. } => source.kind(),
             ManifestError::SignatureKeyIdSyntax { .. } => "key_id_syntax",
@@ -342,10 +440,82 @@ pub struct SignatureEntry {
     pub signature: Signature,
 }
 
+/// A checked co-signer of a joint manifest (docs/SPEC.md §3.5).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cosigner {
+    /// The co-signing issuer (never the manifest's own).
+    pub issuer: String,
+    /// The key that is to co-sign for it.
+    pub key_id: KeyId,
+    /// The manifest's position in the co-signer's chain.
+    pub seq: u64,
+    /// The co-signer's previous manifest (null exactly when `seq` is 1).
+    pub prev: Option<Digest>,
+}
+
+impl Cosigner {
+    /// The wire form.
+    pub fn to_wire(&self) -> CosignerWire {
+        CosignerWire {
+            issuer: self.issuer.clone(),
+            key_id: self.key_id.to_string(),
+            seq: self.seq,
+            prev: self.prev,
+        }
+    }
+}
+
+/// Check the `cosigners` member (§3.5): null, or 1 to [`MAX_SIGNATURES`] − 1 distinct other issuers,
+/// each with a key id and a chain position of the same form as the manifest's own.
+fn check_cosigners(wire: &ManifestWire) -> Result<Vec<Cosigner>, ManifestError> {
+    let Some(list) = &wire.cosigners else {
+        return Ok(Vec::new());
+    };
+    if list.is_empty() {
+        return Err(ManifestError::NoCosigners);
+    }
+    if list.len() > MAX_SIGNATURES - 1 {
+        return Err(ManifestError::TooManyCosigners { count: list.len() });
+    }
+    let mut out: Vec<Cosigner> = Vec::with_capacity(list.len());
+    for (i, c) in list.iter().enumerate() {
+        let number = i + 1;
+        keys::check_issuer(&c.issuer)
+            .map_err(|source| ManifestError::CosignerIssuer { number, source })?;
+        let key_id: KeyId = c
+            .key_id
+            .parse()
+            .map_err(|source| ManifestError::CosignerKeyId { number, source })?;
+        if c.seq == 0 || c.seq > MAX_SEQ {
+            return Err(ManifestError::CosignerSeq { number, seq: c.seq });
+        }
+        if (c.seq == 1) != c.prev.is_none() {
+            return Err(ManifestError::CosignerPrev { number });
+        }
+        if c.issuer == wire.issuer {
+            return Err(ManifestError::CosignerIsIssuer { number });
+        }
+        if out
+            .iter()
+            .any(|o| o.issuer == c.issuer || o.key_id == key_id)
+        {
+            return Err(ManifestError::DuplicateCosigner { number });
+        }
+        out.push(Cosigner {
+            issuer: c.issuer.clone(),
+            key_id,
+            seq: c.seq,
+            prev: c.prev,
+        });
+    }
+    Ok(out)
+}
+
 /// A manifest whose fields have all been checked for form (not yet for signatures or content).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Manifest {
     wire: ManifestWire,
+    cosigners: Vec<Cosigner>,
     signatures: Vec<SignatureEntry>,
     digest: Digest,
     /// The signing payload, kept so that checking signatures does not encode it again.
@@ -399,6 +569,7 @@ impl TryFrom<ManifestWire> for Manifest {
                 digests: c.paragraph_digests.len(),
             });
         }
+        let cosigners = check_cosigners(&wire)?;
         if wire.signatures.is_empty() {
             return Err(ManifestError::NoSignatures);
         }
@@ -441,6 +612,7 @@ impl TryFrom<ManifestWire> for Manifest {
         let digest = Digest::of(&payload);
         Ok(Manifest {
             wire,
+            cosigners,
             signatures,
             digest,
             payload,
@@ -490,6 +662,49 @@ impl Manifest {
     /// The checked signatures.
     pub fn signatures(&self) -> &[SignatureEntry] {
         &self.signatures
+    }
+
+    /// The co-signers a joint manifest names (empty for an ordinary manifest, `cosigners` null).
+    pub fn cosigners(&self) -> &[Cosigner] {
+        &self.cosigners
+    }
+
+    /// The co-signer entry for `issuer`, if this is a joint manifest that names it.
+    pub fn cosigner(&self, issuer: &str) -> Option<&Cosigner> {
+        self.cosigners.iter().find(|c| c.issuer == issuer)
+    }
+
+    /// The co-signers named whose named key left no signature entry on the manifest: a
+    /// co-signature removed (or not yet added), `missing_cosignature` (docs/SPEC.md §3.5).
+    pub fn missing_cosigners(&self) -> Vec<&Cosigner> {
+        self.cosigners
+            .iter()
+            .filter(|c| self.signatures.iter().all(|s| s.key_id != c.key_id))
+            .collect()
+    }
+
+    /// This manifest's position (seq, prev) in `issuer`'s chain: its own for its issuer, the named
+    /// one for a co-signer, `None` for any other issuer.
+    pub fn position_of(&self, issuer: &str) -> Option<(u64, Option<Digest>)> {
+        if issuer == self.issuer() {
+            return Some((self.seq(), self.prev()));
+        }
+        self.cosigner(issuer).map(|c| (c.seq, c.prev))
+    }
+
+    /// Add `key`'s signature over the same payload, as a co-signer (docs/SPEC.md §3.5). The payload,
+    /// and so the manifest digest, do not change. Refused when the key already signed it
+    /// ([`ManifestError::DuplicateSigner`]) or when there would be too many signatures. Whether the
+    /// key is a named co-signer is the caller's decision (`attest::cosign` requires it).
+    pub fn add_signature(&self, key: &SecretKey) -> Result<Manifest, ManifestError> {
+        let public = key.public();
+        let mut wire = self.wire.clone();
+        wire.signatures.push(SignatureWire {
+            key_id: public.key_id.to_string(),
+            public_key: BASE64.encode(public.key.as_bytes()),
+            signature: BASE64.encode(key.sign(&self.payload).to_bytes()),
+        });
+        Manifest::try_from(wire)
     }
 
     /// The canonical text (paragraphs joined by a blank line).
@@ -619,6 +834,17 @@ impl Manifest {
         let mut problems = Vec::new();
         for check in checks {
             match check.status {
+                SignatureStatus::Trusted { issuer }
+                    if issuer != self.issuer()
+                        && self
+                            .cosigner(&issuer)
+                            .is_none_or(|c| c.key_id != check.key_id) =>
+                {
+                    problems.push(format!(
+                        "signed by key {} of {issuer:?}, which the manifest does not name as a co-signer; the signature is not counted",
+                        check.key_id
+                    ))
+                }
                 SignatureStatus::Trusted { issuer } => {
                     signer_keys.push((issuer.clone(), check.key_id));
                     if !signers.contains(&issuer) {
@@ -698,6 +924,19 @@ pub fn sign_statement(
     seq: u64,
     prev: Option<Digest>,
 ) -> Result<Manifest, ManifestError> {
+    sign_joint_statement(key, statement, seq, prev, &[])
+}
+
+/// Build and sign a manifest at position `seq` after `prev`, naming `cosigners` (a joint manifest
+/// when not empty, docs/SPEC.md §3.5). Only `key` signs: each co-signer adds its signature later
+/// ([`Manifest::add_signature`]).
+pub fn sign_joint_statement(
+    key: &SecretKey,
+    statement: &NewStatement<'_>,
+    seq: u64,
+    prev: Option<Digest>,
+    cosigners: &[Cosigner],
+) -> Result<Manifest, ManifestError> {
     let c = statement.canonical;
     let mut wire = ManifestWire {
         format: MANIFEST_FORMAT.into(),
@@ -720,6 +959,8 @@ pub fn sign_statement(
             layout: c.layout.clone(),
             separators: statement.separators(),
         },
+        cosigners: (!cosigners.is_empty())
+            .then(|| cosigners.iter().map(Cosigner::to_wire).collect()),
         signatures: Vec::new(),
     };
     let payload = signing_payload(&wire)?;

@@ -120,6 +120,9 @@ pub enum WarningKind {
     SinceRevokedKey,
     /// The statement is signed by a key that a key-change record introduced (docs/SPEC.md §3.4).
     KeyChange,
+    /// A joint statement names a co-signer whose co-signature is not on it: removed by whoever
+    /// passed the manifest on, or not yet added (docs/SPEC.md §3.5).
+    MissingCosignature,
 }
 
 /// A warning: something the reader should know even when the verdict is clear.
@@ -268,6 +271,11 @@ pub enum ProblemKind {
     /// A revocation or key-change record is ignored: malformed, forged, or signed by a key that
     /// cannot make it.
     BadKeyRecord,
+    /// A joint statement names a co-signer whose co-signature is not on it (docs/SPEC.md §3.5).
+    MissingCosignature,
+    /// A valid signature by a key trusted for an issuer that the manifest does not name as a
+    /// co-signer: not counted (docs/SPEC.md §3.5).
+    UnnamedCosigner,
 }
 
 impl ProblemKind {
@@ -291,6 +299,8 @@ impl ProblemKind {
             ProblemKind::Misplaced => "misplaced",
             ProblemKind::RevokedKey => "revoked_key",
             ProblemKind::BadKeyRecord => "bad_key_record",
+            ProblemKind::MissingCosignature => "missing_cosignature",
+            ProblemKind::UnnamedCosigner => "unnamed_cosigner",
         }
     }
 }

@@ -34,8 +34,8 @@ use crate::archive::{self, Archive, ArchiveError, DirArchive, Listing};
 use crate::digest::Digest;
 use crate::fsutil::{write_new, WriteError};
 use crate::input::{self, InputError};
-use crate::keys::{KeyId, SecretKey, TrustStore};
-use crate::manifest::{self, Manifest, ManifestError, NewStatement};
+use crate::keys::{IssuerKey, KeyId, SecretKey, TrustStore};
+use crate::manifest::{self, Cosigner, Manifest, ManifestError, NewStatement};
 
 pub use crate::archive::head::SkipReason;
 
@@ -322,6 +322,17 @@ pub enum SignError {
         /// The manifest's size in bytes.
         size: u64,
     },
+    /// A co-signer of a joint statement cannot be named: it is the signer's own issuer, or named
+    /// twice (by issuer or by key).
+    #[error("cannot name {issuer:?} (key {key_id}) as a co-signer: {why}")]
+    BadCosigner {
+        /// The co-signer's issuer.
+        issuer: String,
+        /// Its key.
+        key_id: KeyId,
+        /// Why, for people.
+        why: &'static str,
+    },
     /// The manifest could not be built (a field the checks above let through).
     #[error("cannot build the manifest")]
     Build(#[source] ManifestError),
@@ -454,11 +465,28 @@ pub fn sign_with(
     trust: Option<&TrustStore>,
     options: &SignOptions,
 ) -> Result<Signed, SignError> {
+    sign_joint(key, request, &[], archive, trust, options)
+}
+
+/// Sign a joint statement (docs/SPEC.md §3.5): as [`sign_with`], naming `cosigners` in the signed
+/// body, each with its key and the manifest's position in that issuer's own chain in `archive`
+/// (found as for the signer's own chain, with `trust` recognising the co-signer's other keys). Only
+/// `key` signs; each co-signer then adds its signature with [`cosign`]. With no co-signers this is
+/// [`sign_with`]. Refused when a co-signer is the signer's issuer or named twice
+/// ([`SignError::BadCosigner`]), or when a co-signer's chain is forked or cannot all be seen.
+pub fn sign_joint(
+    key: &SecretKey,
+    request: &SignRequest<'_>,
+    cosigners: &[IssuerKey],
+    archive: &Path,
+    trust: Option<&TrustStore>,
+    options: &SignOptions,
+) -> Result<Signed, SignError> {
     let statement = prepare(request)?;
+    check_cosigner_keys(key, cosigners)?;
     match &request.destination {
-        Destination::Archive => {
-            ArchiveSigner::open_with(archive, trust, options)?.sign_prepared(key, &statement)
-        }
+        Destination::Archive => ArchiveSigner::open_with(archive, trust, options)?
+            .sign_prepared(key, &statement, cosigners),
         other => {
             let exists = std::fs::symlink_metadata(archive).is_ok();
             if !exists && !options.new_archive {
@@ -466,9 +494,10 @@ pub fn sign_with(
                     path: archive.to_path_buf(),
                 });
             }
-            let mut chain = Chain::scan(archive, key, trust, exists)?;
+            let mut chain = Chain::scan(archive, &key.public(), trust, exists)?;
             check_memory(options, key, trust, &chain, archive)?;
-            let manifest = chain.next_manifest(key, trust, archive, &statement)?;
+            let named = cosigner_positions(archive, cosigners, trust, exists)?;
+            let manifest = chain.next_manifest(key, trust, archive, &statement, &named)?;
             let path = match other {
                 Destination::File(path) => {
                     write_manifest(path, &manifest)?;
@@ -485,6 +514,57 @@ pub fn sign_with(
             })
         }
     }
+}
+
+/// Refuse co-signers that are the signer's own issuer, or named twice.
+fn check_cosigner_keys(key: &SecretKey, cosigners: &[IssuerKey]) -> Result<(), SignError> {
+    for (i, c) in cosigners.iter().enumerate() {
+        let bad = |why| SignError::BadCosigner {
+            issuer: c.issuer.clone(),
+            key_id: c.key_id,
+            why,
+        };
+        if c.issuer == key.issuer() {
+            return Err(bad(
+                "it is the signer's own issuer; a joint statement is signed by other issuers",
+            ));
+        }
+        if cosigners[..i]
+            .iter()
+            .any(|o| o.issuer == c.issuer || o.key_id == c.key_id)
+        {
+            return Err(bad(
+                "it is named twice; name each co-signing issuer once, with one key",
+            ));
+        }
+        if cosigners.len() >= manifest::MAX_SIGNATURES {
+            return Err(bad("a joint statement has too many co-signers"));
+        }
+    }
+    Ok(())
+}
+
+/// Each co-signer's place in its own chain in the archive at `root`: the next position after its
+/// head (docs/SPEC.md §3.5). A forked co-signer chain is refused, as the signer's own is.
+fn cosigner_positions(
+    root: &Path,
+    cosigners: &[IssuerKey],
+    trust: Option<&TrustStore>,
+    must_exist: bool,
+) -> Result<Vec<Cosigner>, SignError> {
+    cosigners
+        .iter()
+        .map(|c| {
+            let chain = Chain::scan(root, c, trust, must_exist || root.exists())?;
+            let (seq, prev) = chain.next_position(root)?;
+            Ok(Cosigner {
+                issuer: c.issuer.clone(),
+                key_id: c.key_id,
+                seq,
+                prev,
+            })
+        })
+        .collect()
 }
 
 /// Refuse when the chain head does not extend what `key` remembers signing last.
@@ -514,7 +594,7 @@ fn check_memory(
             .candidates
             .iter()
             .filter(|h| h.seq == last.seq)
-            .filter_map(|h| head::read_counted(h, |m| counts(m, key, trust)).ok())
+            .filter_map(|h| head::read_counted(h, |m| counts(m, &key.public(), trust)).ok())
             .any(|m| m.digest() == last.digest),
         _ => false,
     };
@@ -542,7 +622,10 @@ fn remember(options: &SignOptions, key: &SecretKey, manifest: &Manifest) -> Opti
     let last = LastSigned {
         key_id: key.key_id().to_string(),
         issuer: key.issuer().to_string(),
-        seq: manifest.seq(),
+        // A co-signer remembers the joint statement's place in its own chain.
+        seq: manifest
+            .position_of(key.issuer())
+            .map_or(manifest.seq(), |p| p.0),
         digest: manifest.digest(),
     };
     state::record_signed(dir, &last)
@@ -550,6 +633,159 @@ fn remember(options: &SignOptions, key: &SecretKey, manifest: &Manifest) -> Opti
         .map(|e| SignWarning::StateNotRecorded {
             detail: archive::with_causes(&e),
         })
+}
+
+/// A co-signature added to a joint statement ([`cosign`]).
+#[derive(Debug, Clone)]
+pub struct Cosigned {
+    /// The manifest with the new signature (its digest is unchanged).
+    pub manifest: Manifest,
+    /// The file replaced.
+    pub path: PathBuf,
+    /// What the caller should tell the user.
+    pub warnings: Vec<SignWarning>,
+}
+
+/// Why a co-signature was not added.
+#[derive(Debug, thiserror::Error)]
+pub enum CosignError {
+    /// The manifest cannot be read or is not a valid manifest.
+    #[error("cannot co-sign {}: it {problem}", path.display())]
+    Read {
+        /// The manifest file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        problem: archive::FileProblem,
+    },
+    /// The manifest file is a symbolic link: it is replaced in place, never through a link.
+    #[error("{} is a symbolic link; co-sign the file it points to", path.display())]
+    Link {
+        /// The manifest file.
+        path: PathBuf,
+    },
+    /// The key's issuer is not a co-signer the manifest names, or is named with another key.
+    #[error("the statement does not name {issuer:?} with key {key_id} as a co-signer{}; only the co-signers its first signer named can add a counted signature (ask them to sign it again with --cosigner)", match named { Some(k) => format!(" (it names {issuer:?} with key {k})"), None => String::new() })]
+    NotNamed {
+        /// The key's issuer.
+        issuer: String,
+        /// The key.
+        key_id: KeyId,
+        /// The key the manifest names for that issuer, if it names the issuer.
+        named: Option<KeyId>,
+    },
+    /// The key already signed the manifest.
+    #[error("key {key_id} already co-signed it")]
+    AlreadySigned {
+        /// The key.
+        key_id: KeyId,
+    },
+    /// The co-signer's chain in the archive does not end just before the position the joint
+    /// statement takes in it: co-signing would fork the chain or leave a gap.
+    #[error("the joint statement takes seq {seq} of {issuer:?}'s chain, but that chain's head in the archive {} is {}; co-signing would fork the chain or leave a gap. Ask the first signer to sign it again (attest sign --cosigner) against the current archive", archive.display(), match head { Some((s, d)) => format!("at seq {s} ({d})"), None => "empty (no manifest yet)".into() })]
+    Position {
+        /// The archive.
+        archive: PathBuf,
+        /// The co-signer.
+        issuer: String,
+        /// The position the statement names.
+        seq: u64,
+        /// The co-signer's head in the archive.
+        head: Option<(u64, Digest)>,
+    },
+    /// The co-signer's chain could not be read, or its memory refuses (as for [`sign_with`]).
+    #[error(transparent)]
+    Chain(SignError),
+    /// The signature could not be added (too many signatures).
+    #[error("cannot add the co-signature")]
+    Build(#[source] ManifestError),
+    /// The co-signed manifest could not be written.
+    #[error(transparent)]
+    Write(WriteError),
+}
+
+/// Add `key`'s co-signature to the joint statement in the manifest file `path`, replacing the file
+/// atomically (a temporary file renamed over it: the original stays whole until the new one is
+/// complete). The signature is over the same payload, so the manifest digest does not change
+/// (docs/SPEC.md §3.5).
+///
+/// The key must be the one the manifest names for its issuer ([`CosignError::NotNamed`]). With an
+/// `archive`, which is locked meanwhile, the co-signer's own chain there (found as [`sign_with`]
+/// finds a chain, `trust` recognising its other keys) must end just before the position the
+/// statement names for it ([`CosignError::Position`]), and `options.state_dir` memory is checked
+/// and updated as for signing.
+pub fn cosign(
+    path: &Path,
+    key: &SecretKey,
+    archive: Option<&Path>,
+    trust: Option<&TrustStore>,
+    options: &SignOptions,
+) -> Result<Cosigned, CosignError> {
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(CosignError::Link {
+            path: path.to_path_buf(),
+        });
+    }
+    let _lock = match archive {
+        Some(root) => {
+            Some(ArchiveLock::exclusive(root).map_err(|e| CosignError::Chain(SignError::Lock(e)))?)
+        }
+        None => None,
+    };
+    let manifest = archive::read_manifest(path).map_err(|problem| CosignError::Read {
+        path: path.to_path_buf(),
+        problem,
+    })?;
+    let named = manifest.cosigner(key.issuer());
+    let Some(c) = named.filter(|c| c.key_id == key.key_id()) else {
+        return Err(CosignError::NotNamed {
+            issuer: key.issuer().to_string(),
+            key_id: key.key_id(),
+            named: named.map(|c| c.key_id),
+        });
+    };
+    if manifest
+        .signatures()
+        .iter()
+        .any(|s| s.key_id == key.key_id())
+    {
+        return Err(CosignError::AlreadySigned {
+            key_id: key.key_id(),
+        });
+    }
+    let mut warnings = Vec::new();
+    if let Some(root) = archive {
+        let mut chain =
+            Chain::scan(root, &key.public(), trust, true).map_err(CosignError::Chain)?;
+        check_memory(options, key, trust, &chain, root).map_err(CosignError::Chain)?;
+        let next = chain.next_position(root).map_err(CosignError::Chain)?;
+        if next != (c.seq, c.prev) {
+            return Err(CosignError::Position {
+                archive: root.to_path_buf(),
+                issuer: c.issuer.clone(),
+                seq: c.seq,
+                head: chain.head,
+            });
+        }
+        // The statement itself, in the archive, is not yet the co-signer's: no need to say so.
+        let this = std::fs::canonicalize(path).ok();
+        warnings.extend(chain.take_warnings().into_iter().filter(|w| match w {
+            SignWarning::SkippedArchiveFile { path: p, .. } => {
+                this.is_none() || std::fs::canonicalize(p).ok() != this
+            }
+            _ => true,
+        }));
+    }
+    let cosigned = manifest.add_signature(key).map_err(CosignError::Build)?;
+    debug_assert_eq!(cosigned.digest(), manifest.digest());
+    crate::fsutil::write_replace(path, cosigned.to_json().as_bytes(), MANIFEST_MODE)
+        .map_err(CosignError::Write)?;
+    warnings.extend(remember(options, key, &cosigned));
+    Ok(Cosigned {
+        manifest: cosigned,
+        path: path.to_path_buf(),
+        warnings,
+    })
 }
 
 /// Signs statements into an archive while holding its lock, for callers that sign many statements in
@@ -612,22 +848,24 @@ impl<'t> ArchiveSigner<'t> {
         request: &SignRequest<'_>,
     ) -> Result<Signed, SignError> {
         let statement = prepare(request)?;
-        self.sign_prepared(key, &statement)
+        self.sign_prepared(key, &statement, &[])
     }
 
     fn sign_prepared(
         &mut self,
         key: &SecretKey,
         statement: &Prepared<'_>,
+        cosigners: &[IssuerKey],
     ) -> Result<Signed, SignError> {
+        let named = cosigner_positions(&self.root, cosigners, self.trust, true)?;
         let chain = match self.chains.entry(key.key_id()) {
             std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
             std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert(Chain::scan(&self.root, key, self.trust, true)?)
+                e.insert(Chain::scan(&self.root, &key.public(), self.trust, true)?)
             }
         };
         check_memory(&self.options, key, self.trust, chain, &self.root)?;
-        let manifest = chain.next_manifest(key, self.trust, &self.root, statement)?;
+        let manifest = chain.next_manifest(key, self.trust, &self.root, statement, &named)?;
         let path = archive::manifest_path(
             &self.root,
             key.issuer(),
@@ -647,8 +885,11 @@ impl<'t> ArchiveSigner<'t> {
         // Another key of the same issuer (after a key change) may count this manifest in its
         // chain too: forget what it remembers, so that it finds the new head next time.
         let (id, issuer) = (key.key_id(), key.issuer());
-        self.chains
-            .retain(|other, chain| *other == id || chain.issuer != issuer);
+        // So may the co-signers' keys, whose chains now hold it too.
+        self.chains.retain(|other, chain| {
+            *other == id
+                || (chain.issuer != issuer && named.iter().all(|c| c.issuer != chain.issuer))
+        });
         Ok(Signed {
             manifest,
             path: Some(path),
@@ -676,9 +917,24 @@ struct Chain {
 }
 
 /// Whether `m` belongs to `key`'s chain: a valid signature by `key`, or by a key `trust` holds for the
-/// manifest's issuer.
-fn counts(m: &Manifest, key: &SecretKey, trust: Option<&TrustStore>) -> bool {
-    m.signed_by(&key.public().key) || trust.is_some_and(|t| m.assess(t).issuer_signed)
+/// manifest's issuer. A joint manifest that names `key`'s issuer as a co-signer belongs to it when
+/// the named key co-signed it, and that key is `key` or one `trust` holds for the issuer.
+fn counts(m: &Manifest, key: &IssuerKey, trust: Option<&TrustStore>) -> bool {
+    if m.issuer() == key.issuer {
+        return m.signed_by(&key.key) || trust.is_some_and(|t| m.assess(t).issuer_signed);
+    }
+    let Some(c) = m.cosigner(&key.issuer) else {
+        return false;
+    };
+    let named = if c.key_id == key.key_id {
+        Some(key.key)
+    } else {
+        trust
+            .and_then(|t| t.get(&c.key_id))
+            .filter(|t| t.key.issuer == key.issuer)
+            .map(|t| t.key.key)
+    };
+    named.is_some_and(|k| m.signed_by(&k))
 }
 
 /// Whether a header is `issuer`'s and names the key `own` (a key id) or a key `trust` holds for
@@ -702,7 +958,7 @@ impl Chain {
     /// manifests ([`SignError::Unseen`]).
     fn scan(
         root: &Path,
-        key: &SecretKey,
+        key: &IssuerKey,
         trust: Option<&TrustStore>,
         must_exist: bool,
     ) -> Result<Chain, SignError> {
@@ -719,13 +975,14 @@ impl Chain {
         } else {
             Listing::default()
         };
-        let own = key.key_id().to_string();
+        let own = key.key_id.to_string();
         // Which folders below the root hold the issuer's manifests, and which hold only others':
         // something unreadable in a folder of other issuers alone cannot hide this chain.
         let folders: std::sync::Mutex<HashMap<std::ffi::OsString, (bool, bool)>> =
             Default::default();
         let (ours, skipped) = head::read_headers(&files, |h| {
-            let mine = h.issuer == key.issuer();
+            // The issuer's own manifests, and joint manifests that name it as a co-signer.
+            let mine = h.issuer == key.issuer || h.cosigners.iter().any(|c| c.issuer == key.issuer);
             if let Some(first) = first_component(root, &h.path) {
                 if let Ok(mut map) = folders.lock() {
                     let entry = map.entry(first).or_default();
@@ -736,7 +993,7 @@ impl Chain {
             mine
         });
         let folders = folders.into_inner().unwrap_or_default();
-        let slug = std::ffi::OsString::from(archive::issuer_folder(key.issuer()));
+        let slug = std::ffi::OsString::from(archive::issuer_folder(&key.issuer));
         // Whether an entry could hold (or be) one of the issuer's manifests.
         let could_be_ours = |path: &Path| -> bool {
             let Some(first) = first_component(root, path) else {
@@ -791,7 +1048,8 @@ impl Chain {
         }
         let (candidates, others): (Vec<Header>, Vec<Header>) = ours
             .into_iter()
-            .partition(|h| names_accepted_key(h, key.issuer(), &own, trust));
+            .filter_map(|h| h.as_link_of(&key.issuer))
+            .partition(|h| names_accepted_key(h, &key.issuer, &own, trust));
         // Manifests in the issuer's name under keys the signer does not accept: an impostor's, or
         // the issuer's own under another key that this trust store lacks. The latter would make
         // this signature fork the chain, so say so (they never move the chain by themselves, and
@@ -801,7 +1059,7 @@ impl Chain {
             key_ids.sort();
             key_ids.dedup();
             warnings.push(SignWarning::OtherKeys {
-                issuer: key.issuer().to_string(),
+                issuer: key.issuer.clone(),
                 key_ids,
                 highest_seq,
             });
@@ -823,7 +1081,7 @@ impl Chain {
             let detail = unseen[0].1.clone();
             return Err(SignError::Unseen {
                 archive: root.to_path_buf(),
-                issuer: key.issuer().to_string(),
+                issuer: key.issuer.clone(),
                 paths: unseen.into_iter().map(|u| u.0).collect(),
                 detail,
             });
@@ -834,7 +1092,7 @@ impl Chain {
             ChainHead::Fork { seq, paths } => (None, Some((seq, paths))),
         };
         Ok(Chain {
-            issuer: key.issuer().to_string(),
+            issuer: key.issuer.clone(),
             head,
             candidates,
             fork,
@@ -843,32 +1101,37 @@ impl Chain {
         })
     }
 
-    /// Sign `statement` as the next manifest of the chain, warning if the issuer already signed the
-    /// same bytes.
+    /// The position after the chain's head: `(seq, prev)`. Refused when the head is forked or the
+    /// chain is full.
+    fn next_position(&self, root: &Path) -> Result<(u64, Option<Digest>), SignError> {
+        if let Some((seq, paths)) = &self.fork {
+            return Err(SignError::Fork {
+                archive: root.to_path_buf(),
+                issuer: self.issuer.clone(),
+                seq: *seq,
+                paths: paths.clone(),
+            });
+        }
+        match self.head {
+            None => Ok((1, None)),
+            Some((seq, _)) if seq >= manifest::MAX_SEQ => Err(SignError::SequenceExhausted {
+                issuer: self.issuer.clone(),
+            }),
+            Some((seq, digest)) => Ok((seq + 1, Some(digest))),
+        }
+    }
+
+    /// Sign `statement` as the next manifest of the chain, naming `cosigners` (a joint statement
+    /// when not empty), warning if the issuer already signed the same bytes.
     fn next_manifest(
         &mut self,
         key: &SecretKey,
         trust: Option<&TrustStore>,
         root: &Path,
         statement: &Prepared<'_>,
+        cosigners: &[Cosigner],
     ) -> Result<Manifest, SignError> {
-        if let Some((seq, paths)) = &self.fork {
-            return Err(SignError::Fork {
-                archive: root.to_path_buf(),
-                issuer: key.issuer().to_string(),
-                seq: *seq,
-                paths: paths.clone(),
-            });
-        }
-        let (seq, prev) = match self.head {
-            None => (1, None),
-            Some((seq, _)) if seq >= manifest::MAX_SEQ => {
-                return Err(SignError::SequenceExhausted {
-                    issuer: key.issuer().to_string(),
-                })
-            }
-            Some((seq, digest)) => (seq + 1, Some(digest)),
-        };
+        let (seq, prev) = self.next_position(root)?;
         if let Some(point) = self.revoked.as_ref().filter(|r| seq > r.last_valid) {
             return Err(point.refusal(key, seq));
         }
@@ -881,7 +1144,8 @@ impl Chain {
             languages: statement.languages.clone(),
             file_name: statement.file_name.clone(),
         };
-        let manifest = manifest::sign_statement(key, &new, seq, prev).map_err(SignError::Build)?;
+        let manifest = manifest::sign_joint_statement(key, &new, seq, prev, cosigners)
+            .map_err(SignError::Build)?;
         // Readers skip manifests over the size limit; one that no verifier reads is not signed.
         let size = manifest.to_json().len() as u64;
         if size > archive::MAX_MANIFEST_BYTES {
@@ -904,7 +1168,7 @@ impl Chain {
         same.sort_by_key(|h| std::cmp::Reverse(h.seq));
         if let Some(m) = same
             .iter()
-            .find_map(|h| head::read_counted(h, |m| counts(m, key, trust)).ok())
+            .find_map(|h| head::read_counted(h, |m| counts(m, &key.public(), trust)).ok())
         {
             let path = same
                 .iter()
@@ -932,6 +1196,7 @@ impl Chain {
                 .map(|s| s.key_id.to_string())
                 .collect(),
             exact_digest: exact,
+            cosigners: Vec::new(),
         });
     }
 
@@ -988,7 +1253,7 @@ pub struct RevokedKey {
 /// it with the signing key added for its issuer (so that a revocation signed by a key it handed
 /// over to counts even when the store lacks the signing key). The records are read once.
 fn revocation_point(
-    key: &SecretKey,
+    key: &IssuerKey,
     trust: Option<&TrustStore>,
     root: &Path,
 ) -> Option<RevocationPoint> {
@@ -1019,8 +1284,8 @@ fn revocation_point(
     if !records.iter().any(|(_, r)| revokes(r)) {
         return None;
     }
-    let public = key.public();
-    let (id, issuer) = (key.key_id(), key.issuer());
+    let public = key.clone();
+    let (id, issuer) = (key.key_id, key.issuer.as_str());
     let given = trust.cloned().unwrap_or_default();
     let mut with_own = given.clone();
     // A store that lists the key for another issuer keeps its own view.

@@ -33,6 +33,40 @@ pub struct Header {
     pub key_ids: Vec<String>,
     /// The digest of the exact bytes it claims to sign.
     pub exact_digest: Digest,
+    /// The co-signers a joint manifest names (docs/SPEC.md §3.5), as written (unchecked): their
+    /// chains hold it too.
+    pub cosigners: Vec<CosignerHeader>,
+}
+
+/// A co-signer named by a joint manifest, as its header gives it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct CosignerHeader {
+    /// The co-signing issuer.
+    pub issuer: String,
+    /// The manifest's position in its chain.
+    pub seq: u64,
+    /// The key named to co-sign.
+    pub key_id: String,
+}
+
+impl Header {
+    /// The header as `issuer`'s chain sees it: itself for its own issuer; for a co-signer it
+    /// names, a header at the co-signer's position naming the co-signer's key (a hint: the full
+    /// check, [`read_counted`], decides).
+    pub fn as_link_of(&self, issuer: &str) -> Option<Header> {
+        if self.issuer == issuer {
+            return Some(self.clone());
+        }
+        let c = self.cosigners.iter().find(|c| c.issuer == issuer)?;
+        Some(Header {
+            path: self.path.clone(),
+            issuer: issuer.to_string(),
+            seq: c.seq,
+            key_ids: vec![c.key_id.clone()],
+            exact_digest: self.exact_digest,
+            cosigners: Vec::new(),
+        })
+    }
 }
 
 /// The header fields on the wire. serde skips every other field (as `serde::de::IgnoredAny`) without
@@ -46,6 +80,8 @@ struct HeaderWire {
     seq: u64,
     statement: StatementHeaderWire,
     signatures: Vec<SignatureHeaderWire>,
+    #[serde(default)]
+    cosigners: Option<Vec<CosignerHeader>>,
 }
 
 #[derive(serde::Deserialize)]
@@ -121,6 +157,7 @@ pub fn parse_header(json: &[u8], path: &Path) -> Result<Header, HeaderError> {
         seq: wire.seq,
         key_ids: wire.signatures.into_iter().map(|s| s.key_id).collect(),
         exact_digest: wire.statement.exact_digest,
+        cosigners: wire.cosigners.unwrap_or_default(),
     })
 }
 
@@ -271,7 +308,7 @@ pub fn read_counted(
         };
         skipped(reason, error_chain(&e))
     })?;
-    if manifest.issuer() != header.issuer || manifest.seq() != header.seq {
+    if manifest.position_of(&header.issuer).map(|p| p.0) != Some(header.seq) {
         return Err(skipped(
             SkipReason::InvalidManifest,
             "it changed while it was being read".into(),
@@ -282,7 +319,7 @@ pub fn read_counted(
             SkipReason::NotValidlySigned,
             format!(
                 "it names a key of {:?} but has no valid signature by a key accepted for that issuer",
-                manifest.issuer()
+                header.issuer
             ),
         ));
     }
@@ -392,6 +429,20 @@ mod tests {
         assert_eq!(h.key_ids, vec![key.key_id().to_string()]);
         assert_eq!(h.exact_digest, Digest::of(text.as_bytes()));
         assert_eq!(h.path, Path::new("a.json"));
+    }
+
+    #[test]
+    fn joint_manifest_header_is_a_link_of_each_named_cosigner_at_its_position() {
+        let json = br#"{"format": "attest-manifest/2", "issuer": "Lantern Group", "seq": 4,
+            "statement": {"exact_digest": "sha256:0000000000000000000000000000000000000000000000000000000000000000"},
+            "cosigners": [{"issuer": "Riverside Committee", "key_id": "k9", "seq": 2, "prev": null}],
+            "signatures": [{"key_id": "k1"}, {"key_id": "k9"}]}"#;
+        let h = parse_header(json, Path::new("j.json")).unwrap();
+        assert_eq!(h.as_link_of("Lantern Group"), Some(h.clone()));
+        let r = h.as_link_of("Riverside Committee").unwrap();
+        assert_eq!((r.issuer.as_str(), r.seq), ("Riverside Committee", 2));
+        assert_eq!(r.key_ids, vec!["k9"]);
+        assert_eq!(h.as_link_of("Someone Else"), None);
     }
 
     #[test]

@@ -80,6 +80,8 @@ struct FileResult {
     other_json: bool,
     /// Warnings about it.
     warnings: Vec<Warning>,
+    /// Its places in its co-signers' chains (a joint manifest, docs/SPEC.md §3.5).
+    cosigned: Vec<(String, ChainLink)>,
 }
 
 /// Audit the archive at `root`. `progress(done, total)` is called as manifests are checked.
@@ -168,6 +170,11 @@ pub fn audit(
                     if let Some(link) = result.link {
                         chains.entry(issuer).or_default().push(link);
                     }
+                    // A joint statement is a link of each co-signer's chain too.
+                    for (cosigner, link) in result.cosigned {
+                        issuers_seen.insert(cosigner.clone());
+                        chains.entry(cosigner).or_default().push(link);
+                    }
                 }
                 None => unparsed.push((path.clone(), result.problems, result.other_json)),
             }
@@ -254,6 +261,7 @@ fn check_file(archive: &dyn Archive, path: &Path, trust: &Trust<'_>) -> FileResu
                 claim: None,
                 other_json,
                 warnings: Vec::new(),
+                cosigned: Vec::new(),
             };
         }
     };
@@ -263,6 +271,7 @@ fn check_file(archive: &dyn Archive, path: &Path, trust: &Trust<'_>) -> FileResu
     if let Some(root) = archive.layout_root() {
         check_place(root, path, &manifest, &mut problems);
     }
+    let cosigned = check_cosigners(path, &manifest, trust, &mut problems);
     let wire = manifest.wire();
     FileResult {
         problems,
@@ -282,7 +291,71 @@ fn check_file(archive: &dyn Archive, path: &Path, trust: &Trust<'_>) -> FileResu
         }),
         other_json: false,
         warnings,
+        cosigned,
     }
+}
+
+/// The co-signers of a joint manifest (docs/SPEC.md §3.5), kept apart from the signature checks
+/// of [`check_manifest`]: `missing_cosignature` for each named co-signer whose key left no
+/// signature on it, `unnamed_cosigner` for each valid signature by a key trusted for an issuer it
+/// does not name, and the manifest's place in the chain of each co-signer whose named key validly
+/// co-signed it and stands as trusted at the named position (so that `check_chain` checks every
+/// co-signer's chain). Bad, unknown and revoked co-signatures are reported by `check_manifest`.
+fn check_cosigners(
+    path: &Path,
+    m: &Manifest,
+    trust: &Trust<'_>,
+    problems: &mut Vec<AuditProblem>,
+) -> Vec<(String, ChainLink)> {
+    // An ordinary manifest with one signature has no co-signature to judge (a lone signature by
+    // another issuer's key is `not_signed_by_issuer`): do not verify it a second time.
+    if m.cosigners().is_empty() && m.signatures().len() < 2 {
+        return Vec::new();
+    }
+    let checks = trust.check(m);
+    for (key_id, issuer) in Trust::unnamed_cosignatures(&checks) {
+        problems.push(problem(
+            path,
+            ProblemKind::UnnamedCosigner,
+            format!(
+                "signed by key {key_id} of {issuer:?}, which the manifest does not name as a co-signer: the signature was added after signing and is not counted; remove it"
+            ),
+        ));
+    }
+    if m.cosigners().is_empty() {
+        return Vec::new();
+    }
+    for c in m.missing_cosigners() {
+        problems.push(problem(
+            path,
+            ProblemKind::MissingCosignature,
+            format!(
+                "the joint statement names {:?} (key {}) as a co-signer, but its co-signature is not on it: it was removed, or never added (attest cosign)",
+                c.issuer, c.key_id
+            ),
+        ));
+    }
+    m.cosigners()
+        .iter()
+        .filter(|c| {
+            checks.iter().any(|k| {
+                k.key_id == c.key_id
+                    && matches!(&k.status, KeyStatus::Of { issuer, standing: Standing::Trusted { .. } } if *issuer == c.issuer)
+            })
+        })
+        .map(|c| {
+            (
+                c.issuer.clone(),
+                ChainLink {
+                    path: path.to_path_buf(),
+                    seq: c.seq,
+                    prev: c.prev,
+                    digest: m.digest(),
+                    date: m.wire().statement.date.clone(),
+                },
+            )
+        })
+        .collect()
 }
 
 /// `misplaced`: a manifest whose path disagrees with its content. Every manifest must be named
@@ -411,7 +484,8 @@ fn check_manifest(
                     "signed by key {} after its revocation point: it vouches for {issuer:?} only up to seq {last_valid}{}, and this is seq {}; a revoked key's later statements are not the issuer's",
                     check.key_id,
                     crate::trust::ended_with_text(*ended_with),
-                    m.seq()
+                    // A co-signer's key is judged at the place in its own chain (SPEC §3.5).
+                    m.position_of(issuer).map_or(m.seq(), |p| p.0)
                 ),
             )),
             KeyStatus::Of {

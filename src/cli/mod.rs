@@ -2,6 +2,7 @@
 
 mod audit;
 mod completions;
+mod cosign;
 mod diagnostics;
 mod hash;
 mod key;
@@ -51,6 +52,8 @@ enum Command {
     Keygen(keygen::Args),
     /// Sign a released statement and add its manifest to the archive.
     Sign(sign::Args),
+    /// Add your signature to a joint statement that names you as a co-signer.
+    Cosign(cosign::Args),
     /// Print the exact and canonical digests of a file.
     Hash(hash::Args),
     /// Verify a received copy against the archive and the trust store.
@@ -78,6 +81,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Keygen(args) => keygen::run(args),
         Command::Sign(args) => sign::run(args),
+        Command::Cosign(args) => cosign::run(args),
         Command::Hash(args) => hash::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Audit(args) => audit::run(args),

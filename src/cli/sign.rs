@@ -6,7 +6,7 @@ use anyhow::Context;
 
 use attest::archive::state;
 use attest::input;
-use attest::keys::{SecretKey, TrustStore};
+use attest::keys::{IssuerKey, SecretKey, TrustStore};
 use attest::sign::{Destination, SignOptions, SignRequest};
 
 use super::{diagnostics, output, passphrase, EXIT_OK};
@@ -56,6 +56,10 @@ pub struct Args {
     /// for a remembered manifest that was never published.
     #[arg(long)]
     fork_from_archive: bool,
+    /// Make a joint statement: name this issuer's public key as a co-signer (repeatable). Each
+    /// co-signer then adds its signature with `attest cosign`.
+    #[arg(long = "cosigner", value_name = "OTHER.pub")]
+    cosigners: Vec<PathBuf>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
@@ -67,19 +71,12 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         args.file.display().to_string()
     };
     let bytes = input::read_bytes(&args.file)?;
-    // An explicit --keys must exist (a typo would silently make the chain ignore the issuer's
-    // other keys); the default store is used only when it exists and holds a key.
-    let trust = match &args.keys {
-        Some(dir) => Some(TrustStore::load(dir)?),
-        None => match super::trust::store_dir(None).ok().filter(|d| d.is_dir()) {
-            Some(dir) => match TrustStore::load(&dir) {
-                Ok(store) => Some(store),
-                Err(attest::keys::KeyError::TrustStoreEmpty { .. }) => None,
-                Err(other) => return Err(other.into()),
-            },
-            None => None,
-        },
-    };
+    let trust = signing_trust_store(args.keys.as_deref())?;
+    let cosigners = args
+        .cosigners
+        .iter()
+        .map(|p| IssuerKey::read(p))
+        .collect::<Result<Vec<_>, _>>()?;
     let destination = match args.out {
         None => Destination::Archive,
         Some(p) if p.as_os_str() == "-" => Destination::Nowhere,
@@ -109,7 +106,14 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         state_dir: Some(state::user_state_dir(|name| std::env::var_os(name))?),
         fork_from_archive: args.fork_from_archive,
     };
-    let signed = attest::sign::sign_with(&key, &request, &args.archive, trust.as_ref(), &options)?;
+    let signed = attest::sign::sign_joint(
+        &key,
+        &request,
+        &cosigners,
+        &args.archive,
+        trust.as_ref(),
+        &options,
+    )?;
     for warning in &signed.warnings {
         diagnostics::warning(&output::safe(&warning.to_string()));
     }
@@ -120,7 +124,24 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     Ok(EXIT_OK)
 }
 
-fn load_secret_key(path: &Path) -> anyhow::Result<SecretKey> {
+/// The trust store `sign` and `cosign` use to recognise an issuer's other keys. An explicit --keys
+/// must exist (a typo would silently make the chain ignore the issuer's other keys); the default
+/// store is used only when it exists and holds a key.
+pub(super) fn signing_trust_store(keys: Option<&Path>) -> anyhow::Result<Option<TrustStore>> {
+    Ok(match keys {
+        Some(dir) => Some(TrustStore::load(dir)?),
+        None => match super::trust::store_dir(None).ok().filter(|d| d.is_dir()) {
+            Some(dir) => match TrustStore::load(&dir) {
+                Ok(store) => Some(store),
+                Err(attest::keys::KeyError::TrustStoreEmpty { .. }) => None,
+                Err(other) => return Err(other.into()),
+            },
+            None => None,
+        },
+    })
+}
+
+pub(super) fn load_secret_key(path: &Path) -> anyhow::Result<SecretKey> {
     let shown = path.display().to_string();
     attest::keys::check_secret_file_private(path)?;
     let content = zeroize::Zeroizing::new(std::fs::read_to_string(path).with_context(|| {

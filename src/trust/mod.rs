@@ -692,9 +692,11 @@ impl<'a> Trust<'a> {
         }
     }
 
-    /// What each signature of `m` is worth. A co-signer's key (trusted for another issuer) has no
-    /// position in this manifest's chain, so any revocation of it makes its signature count for
-    /// nothing.
+    /// What each signature of `m` is worth. A signature by a key of another issuer counts only as
+    /// the co-signature of a co-signer that `m` names with that key (docs/SPEC.md §3.5), and stands
+    /// at the position `m` names in the co-signer's own chain, so a co-signer's revocation is pinned
+    /// like its issuer's. A valid signature by a key trusted for an issuer that `m` does not name
+    /// stands as [`Standing::Untrusted`] for that issuer: reported, never counted.
     pub fn check(&self, m: &Manifest) -> Vec<KeyCheck> {
         m.check_signatures(self.store)
             .into_iter()
@@ -702,31 +704,52 @@ impl<'a> Trust<'a> {
             .map(|(check, entry)| {
                 let status = match check.status {
                     SignatureStatus::Invalid => KeyStatus::Invalid,
-                    SignatureStatus::Trusted { issuer } if issuer != m.issuer() => {
-                        let standing = match self.revocation_point(&issuer, &check.key_id) {
-                            Some(last_valid) => Standing::Revoked {
-                                last_valid,
-                                ended_with: None,
+                    status => {
+                        let own = self.standing(m.issuer(), m.seq(), &entry.public_key);
+                        let named = m.cosigners().iter().find(|c| c.key_id == check.key_id);
+                        match (own, named, status) {
+                            (Standing::Untrusted, Some(c), _) => {
+                                match self.standing(&c.issuer, c.seq, &entry.public_key) {
+                                    Standing::Untrusted => KeyStatus::Unknown,
+                                    standing => KeyStatus::Of {
+                                        issuer: c.issuer.clone(),
+                                        standing,
+                                    },
+                                }
+                            }
+                            (Standing::Untrusted, None, SignatureStatus::Trusted { issuer }) => {
+                                KeyStatus::Of {
+                                    issuer,
+                                    standing: Standing::Untrusted,
+                                }
+                            }
+                            (Standing::Untrusted, None, _) => KeyStatus::Unknown,
+                            (standing, _, _) => KeyStatus::Of {
+                                issuer: m.issuer().to_string(),
+                                standing,
                             },
-                            None => Standing::Trusted {
-                                introduced: None,
-                                since_revoked: None,
-                            },
-                        };
-                        KeyStatus::Of { issuer, standing }
+                        }
                     }
-                    _ => match self.standing(m.issuer(), m.seq(), &entry.public_key) {
-                        Standing::Untrusted => KeyStatus::Unknown,
-                        standing => KeyStatus::Of {
-                            issuer: m.issuer().to_string(),
-                            standing,
-                        },
-                    },
                 };
                 KeyCheck {
                     key_id: check.key_id,
                     status,
                 }
+            })
+            .collect()
+    }
+
+    /// The valid signatures on `m` by keys trusted for an issuer that `m` does not name as a
+    /// co-signer: `(key id, issuer)`. Never counted (docs/SPEC.md §3.5).
+    pub fn unnamed_cosignatures(checks: &[KeyCheck]) -> Vec<(KeyId, String)> {
+        checks
+            .iter()
+            .filter_map(|c| match &c.status {
+                KeyStatus::Of {
+                    issuer,
+                    standing: Standing::Untrusted,
+                } => Some((c.key_id, issuer.clone())),
+                _ => None,
             })
             .collect()
     }
@@ -776,13 +799,15 @@ impl<'a> Trust<'a> {
                     } => problems.push(format!(
                         "signed by a revoked key after its revocation point: key {key_id} vouches for {issuer:?} only up to seq {last_valid}{}, and this is seq {}",
                         ended_with_text(ended_with),
-                        m.seq()
+                        m.position_of(issuer).map_or(m.seq(), |p| p.0)
                     )),
                     Standing::BeforeKeyChange { from_seq } => problems.push(format!(
                         "signed by key {key_id}, which a key-change record introduces for {issuer:?} only from seq {from_seq}, and this is seq {}",
                         m.seq()
                     )),
-                    Standing::Untrusted => {}
+                    Standing::Untrusted => problems.push(format!(
+                        "signed by key {key_id} of {issuer:?}, which the manifest does not name as a co-signer; the signature is not counted"
+                    )),
                 },
             }
         }

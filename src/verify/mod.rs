@@ -687,6 +687,16 @@ fn adopt(
             message: note.message(),
         });
     }
+    // A joint statement whose named co-signature is gone: a mirror may have removed it.
+    for c in best.entry.manifest.missing_cosigners() {
+        report.warnings.push(Warning {
+            kind: WarningKind::MissingCosignature,
+            message: format!(
+                "the joint statement names {:?} (key {}) as a co-signer, but its co-signature is missing: it was removed, or not yet added",
+                c.issuer, c.key_id
+            ),
+        });
+    }
     if let Some(claimed) = &options.issuer {
         if !best.trust.signers.iter().any(|s| s == claimed) {
             if content_unaltered {

@@ -10,6 +10,10 @@ before it (`separators_of_one_line_paragraphs`). The other vectors' statements a
 and their separators lists are empty. `tests/formats.rs` re-signs the known-answer statements with
 attest and checks that it gives the same manifest byte for byte, which pins both.
 
+Every manifest also gets the member `cosigners` (SPEC §3.5), null: the vectors are ordinary
+manifests. The joint-statement vectors (`*-joint-*`, `*-cosigner*`) carry their own list, which is
+kept; `signature-manifest-joint-*` vectors are signed by TEST 1 and co-signed by TEST 2.
+
 Run once from the repository root: python3 tests/vectors/formats/tools/upgrade-manifests-to-v2.py
 """
 import base64
@@ -71,6 +75,16 @@ def add_separators(text, name):
     return text[:m.end()] + sep + text[m.end():]
 
 
+def add_cosigners(text):
+    """Insert `"cosigners": null` after the top-level `canonical` object, unless present."""
+    if '"cosigners"' in text:
+        return text
+    m = re.search(r'\n( *)"canonical": \{.*?\n\1\}', text, re.S)
+    if not m:
+        return text
+    return text[:m.end()] + f',\n{m.group(1)}"cosigners": null' + text[m.end():]
+
+
 def sections(text):
     """(header, [(name, body)]), bodies without their final LF."""
     parts = re.split(r"^--- (\S+)\n", text, flags=re.M)
@@ -99,7 +113,8 @@ for path in sorted(glob.glob("tests/vectors/formats/*.txt")):
     if "format-1-from-attest-0.1" in name or "without-separators" in name or ('"canonical"' not in text):
         continue
     header, secs = sections(text)
-    secs = [(n, add_separators(b, name) if n in ("input", "manifest") else b) for n, b in secs]
+    secs = [(n, add_cosigners(add_separators(b, name)) if n in ("input", "manifest") else b)
+            for n, b in secs]
     resign = name.startswith(("kat-manifest", "accept-manifest", "signature-"))
     if resign:
         i = [n for n, _ in secs].index("manifest" if name.startswith("kat") else "input")
@@ -117,6 +132,10 @@ for path in sorted(glob.glob("tests/vectors/formats/*.txt")):
             sign_entry(manifest, TEST1, signed=before)
         else:
             sign_entry(manifest, TEST1)
+        if "joint" in name and len(manifest["signatures"]) > 1:
+            # The co-signature by TEST 2, over the same payload.
+            sig = TEST2.sign(payload(manifest))
+            manifest["signatures"][1]["signature"] = base64.b64encode(sig).decode()
         secs[i] = (secs[i][0], json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
         if name.startswith("kat"):
             p = payload(manifest)
