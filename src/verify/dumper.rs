@@ -1,0 +1,398 @@
+//! The reading of a copy made by a PDF extractor or a text dumper (`docs/SPEC.md` §6.2): the text
+//! with the line breaks such a tool inserts *inside* a token re-joined, and the typographic forms
+//! PDF fonts emit mapped to the characters they show. Pure text in, text out: the verdict rules
+//! that use it are in [`super`].
+//!
+//! Canonical text (§2) is not changed: a line break is whitespace there, for everyone. This is a
+//! second reading, tried only when the copy as received is not authentic, and reported whenever it
+//! is used.
+//!
+//! > A *break* is one line break (LF, CR LF or CR) with nothing but spaces and tabs around it,
+//! > between two non-blank lines. It is re-joined when, with *L* the token that ends the first line
+//! > and *R* the token that starts the next, UAX #14 (`unicode-linebreak`) allows a line break
+//! > between *L* and *R* in the text *LR*, and either
+//! > - the last character of *L* is a hyphen (U+002D, U+2010), a slash or a dash (U+2013, U+2014)
+//! >   with a letter or digit before it, and *R* starts with a letter or digit (`and/⏎or`,
+//! >   `mouse-⏎clicks`); or
+//! > - *LR* is a URL (*L* contains `://` or starts with `www.`);
+//! > - or *L* ends with a soft hyphen U+00AD (with a letter before it) followed by nothing or by one
+//! >   visible hyphen (U+002D, U+2010), which is what a renderer draws at a soft hyphen that ends a
+//! >   line: the visible hyphen is dropped with the break (`ad\u{AD}min\u{AD}‐⏎istrative`).
+//!
+//! A space typed inside a word is never a break, and a break between two letters (`inter⏎national`)
+//! is not an opportunity: both stay changes.
+
+use unicode_linebreak::{linebreaks, BreakOpportunity};
+use unicode_normalization::char::decompose_compatible;
+
+/// The soft hyphen, which a renderer shows as a hyphen only where a line ends at it.
+const SOFT_HYPHEN: char = '\u{AD}';
+
+/// How many characters on each side of a break UAX #14 is asked about: its rules for a break inside
+/// a token look at a few characters only, so a line millions of characters long costs no more.
+const CONTEXT_CHARS: usize = 32;
+
+/// The copy read as a PDF extractor's or text dumper's output: see the module docs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DumperReading {
+    /// The text with the breaks re-joined and the typographic forms mapped.
+    pub text: String,
+    /// Each re-joined break, in order.
+    pub joins: Vec<Join>,
+    /// Each kind of typographic form that was mapped, with how often and where first.
+    pub forms: Vec<FormCount>,
+}
+
+/// One re-joined line break.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Join {
+    /// The 1-based line of the copy that the break ends.
+    pub line: usize,
+    /// A few characters each side of the break, with `|` for it: `mouse-|clicks`.
+    pub text: String,
+    /// The break followed a soft hyphen (and its visible hyphen, if any, was dropped).
+    pub soft_hyphen: bool,
+}
+
+/// The kinds of typographic form the reading maps (`docs/SPEC.md` §6.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// A Latin ligature U+FB00–U+FB06 (`ﬁ` → `fi`).
+    Ligature,
+    /// U+2010 HYPHEN or U+2011 NON-BREAKING HYPHEN (→ `-`).
+    Hyphen,
+    /// A Kangxi radical U+2F00–U+2FD5 (`⼈` → `人`), as PDF fonts emit for ideographs.
+    KangxiRadical,
+}
+
+impl Form {
+    /// A short phrase for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Form::Ligature => "ligatures",
+            Form::Hyphen => "U+2010/U+2011 hyphens",
+            Form::KangxiRadical => "Kangxi radicals",
+        }
+    }
+}
+
+/// How often one kind of form was mapped, and the first line where it occurs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormCount {
+    /// The kind.
+    pub form: Form,
+    /// How many characters of it were mapped.
+    pub count: usize,
+    /// The 1-based line of the copy where the first one is.
+    pub first_line: usize,
+}
+
+/// The form `c` is, and what the reading maps it to; `None` for every other character. Ligatures
+/// and Kangxi radicals map by their compatibility decomposition (NFKD), the hyphens to U+002D.
+fn form_of(c: char) -> Option<(Form, String)> {
+    let form = match c {
+        '\u{FB00}'..='\u{FB06}' => Form::Ligature,
+        '\u{2F00}'..='\u{2FD5}' => Form::KangxiRadical,
+        '\u{2010}' | '\u{2011}' => return Some((Form::Hyphen, "-".into())),
+        _ => return None,
+    };
+    let mut mapped = String::new();
+    decompose_compatible(c, |d| mapped.push(d));
+    Some((form, mapped))
+}
+
+/// A hyphen a renderer draws at a line end, or that a text writes.
+fn is_hyphen(c: char) -> bool {
+    matches!(c, '-' | '\u{2010}')
+}
+
+/// Characters a break may follow, between letters or digits (`docs/SPEC.md` §6.2).
+fn is_joining_mark(c: char) -> bool {
+    is_hyphen(c) || matches!(c, '/' | '\u{2013}' | '\u{2014}')
+}
+
+fn is_blank(c: char) -> bool {
+    c == ' ' || c == '\t'
+}
+
+/// The lines of `text`, each without its line ending, with whether one followed (LF, CR LF, CR).
+fn lines(text: &str) -> Vec<(&str, &str)> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        match rest.find(['\n', '\r']) {
+            Some(i) => {
+                let ending = if rest[i..].starts_with("\r\n") { 2 } else { 1 };
+                out.push((&rest[..i], &rest[i..i + ending]));
+                rest = &rest[i + ending..];
+            }
+            None => {
+                out.push((rest, ""));
+                rest = "";
+            }
+        }
+    }
+    out
+}
+
+/// The token that ends `s` (after its last whitespace).
+fn last_token(s: &str) -> &str {
+    let start = s
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    &s[start..]
+}
+
+/// The token that starts `s` (before its first whitespace).
+fn first_token(s: &str) -> &str {
+    let end = s.find(char::is_whitespace).unwrap_or(s.len());
+    &s[..end]
+}
+
+/// The last `n` characters of `s`.
+fn tail(s: &str, n: usize) -> &str {
+    let start = s.char_indices().rev().nth(n - 1).map_or(0, |(i, _)| i);
+    &s[start..]
+}
+
+/// The first `n` characters of `s`.
+fn head(s: &str, n: usize) -> &str {
+    let end = s.char_indices().nth(n).map_or(s.len(), |(i, _)| i);
+    &s[..end]
+}
+
+/// Whether UAX #14 allows a line break between `left` and `right` in the text `left right` written
+/// without the break.
+fn is_opportunity(left: &str, right: &str) -> bool {
+    let (left, right) = (tail(left, CONTEXT_CHARS), head(right, CONTEXT_CHARS));
+    let joined = format!("{left}{right}");
+    let allowed = linebreaks(&joined)
+        .any(|(i, kind)| i == left.len() && kind == BreakOpportunity::Allowed);
+    allowed
+}
+
+fn is_url(token: &str) -> bool {
+    token.contains("://") || token.get(..4).is_some_and(|s| s.eq_ignore_ascii_case("www."))
+}
+
+/// What to do with the break after `left` (the text so far, trailing blanks removed) before
+/// `right` (the next line, leading blanks removed): `None` keeps it; `Some(n)` re-joins it after
+/// dropping the last `n` bytes of `left` (a soft hyphen's visible hyphen).
+fn rejoin(left: &str, right: &str) -> Option<(usize, bool)> {
+    let mut rev = left.chars().rev();
+    let b = rev.next()?;
+    let before = rev.next();
+    let a = right.chars().next()?;
+    // A soft hyphen, and the hyphen drawn for it where the line ends.
+    if b == SOFT_HYPHEN && before.is_some_and(char::is_alphabetic) && a.is_alphabetic() {
+        return Some((0, true));
+    }
+    if is_hyphen(b) && before == Some(SOFT_HYPHEN) && a.is_alphabetic() {
+        let letter = rev.next();
+        return letter
+            .is_some_and(char::is_alphabetic)
+            .then_some((b.len_utf8(), true));
+    }
+    let (l, r) = (last_token(left), first_token(right));
+    if !is_opportunity(l, r) {
+        return None;
+    }
+    let between_alphanumerics = is_joining_mark(b)
+        && before.is_some_and(char::is_alphanumeric)
+        && a.is_alphanumeric();
+    (between_alphanumerics || is_url(l)).then_some((0, false))
+}
+
+/// A few characters each side of a join, `|` for the break.
+fn join_text(left: &str, right: &str) -> String {
+    format!("{}|{}", tail(last_token(left), 16), head(first_token(right), 16))
+}
+
+/// Read `text` as a PDF extractor's or text dumper's output. `None` when the reading is the text
+/// itself (no break to re-join, no form to map).
+pub fn read(text: &str) -> Option<DumperReading> {
+    // Forms first: mapping never adds or removes a line, so line numbers stay the copy's.
+    let (mapped, forms) = map_forms(text);
+    let mut out = String::with_capacity(mapped.len());
+    let mut joins = Vec::new();
+    let all = lines(&mapped);
+    let mut continues = false;
+    for (i, &(line, ending)) in all.iter().enumerate() {
+        // A line that continues a re-joined one loses its indentation.
+        let line = if continues {
+            line.trim_start_matches(is_blank)
+        } else {
+            line
+        };
+        out.push_str(line);
+        continues = false;
+        let next = all.get(i + 1).map(|(l, _)| l.trim_start_matches(is_blank));
+        let kept = out.trim_end_matches(is_blank).len();
+        let Some(right) = next.filter(|n| !n.is_empty()) else {
+            out.push_str(ending);
+            continue;
+        };
+        if ending.is_empty() || line.trim_matches(is_blank).is_empty() {
+            out.push_str(ending);
+            continue;
+        }
+        match rejoin(&out[..kept], right) {
+            Some((drop, soft_hyphen)) => {
+                let end = kept - drop;
+                joins.push(Join {
+                    line: i + 1,
+                    text: join_text(&out[..end], right),
+                    soft_hyphen,
+                });
+                out.truncate(end);
+                continues = true;
+            }
+            None => out.push_str(ending),
+        }
+    }
+    (!joins.is_empty() || !forms.is_empty()).then_some(DumperReading {
+        text: out,
+        joins,
+        forms,
+    })
+}
+
+/// Map the typographic forms of `text`, counting each kind.
+fn map_forms(text: &str) -> (String, Vec<FormCount>) {
+    let mut out = String::with_capacity(text.len());
+    let mut forms: Vec<FormCount> = Vec::new();
+    let mut line = 1;
+    let mut after_cr = false;
+    let mut previous = None;
+    for c in text.chars() {
+        match c {
+            '\n' if after_cr => {}
+            '\n' | '\r' => line += 1,
+            _ => {}
+        }
+        after_cr = c == '\r';
+        // The hyphen a renderer draws for a soft hyphen is dropped with its line break, not mapped.
+        let drawn_for_soft_hyphen = previous == Some(SOFT_HYPHEN);
+        previous = Some(c);
+        match form_of(c).filter(|_| !drawn_for_soft_hyphen) {
+            Some((form, mapped)) => {
+                out.push_str(&mapped);
+                match forms.iter_mut().find(|f| f.form == form) {
+                    Some(f) => f.count += 1,
+                    None => forms.push(FormCount {
+                        form,
+                        count: 1,
+                        first_line: line,
+                    }),
+                }
+            }
+            None => out.push(c),
+        }
+    }
+    (out, forms)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn joined(text: &str) -> String {
+        read(text).map_or_else(|| text.to_string(), |r| r.text)
+    }
+
+    #[test]
+    fn break_after_a_hyphen_between_letters_is_rejoined() {
+        let r = read("eighteen mouse-\nclicks and").unwrap();
+        assert_eq!(r.text, "eighteen mouse-clicks and");
+        assert_eq!(r.joins.len(), 1);
+        assert_eq!(r.joins[0].text, "mouse-|clicks");
+        assert_eq!(r.joins[0].line, 1);
+    }
+
+    #[test]
+    fn break_after_a_slash_between_letters_is_rejoined_with_indentation_and_trailing_spaces() {
+        assert_eq!(joined("   rules and/  \n   or the"), "   rules and/or the");
+    }
+
+    #[test]
+    fn break_between_two_letters_is_kept_inter_national_stays_two_words() {
+        assert_eq!(read("inter\nnational"), None);
+        assert_eq!(read("inter national"), None);
+    }
+
+    #[test]
+    fn break_before_a_slash_or_hyphen_is_not_an_opportunity() {
+        assert_eq!(read("and\n/or"), None);
+        assert_eq!(read("full\n-text"), None);
+    }
+
+    #[test]
+    fn hyphen_before_a_digit_is_not_an_opportunity_so_a_number_stays_split() {
+        assert_eq!(read("5550-\n0146"), None);
+    }
+
+    #[test]
+    fn hyphen_standing_alone_at_a_line_end_is_a_dash_not_a_word_break() {
+        assert_eq!(read("Network -\nStatement"), None);
+    }
+
+    #[test]
+    fn url_broken_after_a_question_mark_is_rejoined() {
+        let r = read("see https://harbour.example/full-\ntext?\nlang=en now").unwrap();
+        assert_eq!(r.text, "see https://harbour.example/full-text?lang=en now");
+        assert_eq!(r.joins.len(), 2);
+    }
+
+    #[test]
+    fn url_broken_between_letters_is_not_rejoined() {
+        assert_eq!(read("https://harbour.e\nxample/"), None);
+    }
+
+    #[test]
+    fn soft_hyphen_shown_at_a_line_end_drops_its_visible_hyphen() {
+        let r = read("an ad\u{AD}min\u{AD}\u{2010}\nis\u{AD}tra\u{AD}tive body").unwrap();
+        assert_eq!(r.text, "an ad\u{AD}min\u{AD}is\u{AD}tra\u{AD}tive body");
+        assert!(r.joins[0].soft_hyphen);
+        assert!(r.forms.is_empty(), "the dropped hyphen is not a mapped form");
+    }
+
+    #[test]
+    fn visible_hyphen_without_a_soft_hyphen_is_kept_re_cover_is_not_recover() {
+        assert_eq!(joined("re-\ncover"), "re-cover");
+        assert_eq!(joined("re\u{2010}\ncover"), "re-cover");
+    }
+
+    #[test]
+    fn blank_line_between_is_a_paragraph_break_never_rejoined() {
+        assert_eq!(read("mouse-\n\nclicks"), None);
+    }
+
+    #[test]
+    fn ligatures_radicals_and_hyphens_are_mapped_and_counted() {
+        let r = read("ﬁve\u{2011}year\n⼈民").unwrap();
+        assert_eq!(r.text, "five-year\n人民");
+        let kinds: Vec<Form> = r.forms.iter().map(|f| f.form).collect();
+        assert_eq!(kinds, [Form::Ligature, Form::Hyphen, Form::KangxiRadical]);
+        assert_eq!(r.forms[2].first_line, 2);
+    }
+
+    #[test]
+    fn full_width_forms_superscripts_and_fractions_are_not_mapped() {
+        assert_eq!(read("１２ x² ½ ①"), None);
+    }
+
+    #[test]
+    fn crlf_breaks_are_rejoined_too() {
+        assert_eq!(joined("and/\r\nor\r\nnext"), "and/or\r\nnext");
+    }
+
+    #[test]
+    fn chained_breaks_inside_one_url_are_all_rejoined() {
+        let r = read("https://a.example/\nstatements/\nfull").unwrap();
+        assert_eq!(r.text, "https://a.example/statements/full");
+        assert_eq!(r.joins.len(), 2);
+        assert_eq!(r.joins[1].line, 2);
+    }
+}
