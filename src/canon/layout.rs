@@ -87,7 +87,9 @@ impl LayoutDifference {
             LayoutDifference::InvisibleCharacters => "invisible characters",
             LayoutDifference::UnicodeNormalization => "Unicode normalization",
             LayoutDifference::BrokenWords => "line breaks inside words",
-            LayoutDifference::TypographicForms => "typographic forms (ligatures, hyphens, radicals)",
+            LayoutDifference::TypographicForms => {
+                "typographic forms (ligatures, hyphens, radicals)"
+            }
         }
     }
 }

@@ -168,13 +168,16 @@ fn head(s: &str, n: usize) -> &str {
 fn is_opportunity(left: &str, right: &str) -> bool {
     let (left, right) = (tail(left, CONTEXT_CHARS), head(right, CONTEXT_CHARS));
     let joined = format!("{left}{right}");
-    let allowed = linebreaks(&joined)
-        .any(|(i, kind)| i == left.len() && kind == BreakOpportunity::Allowed);
+    let allowed =
+        linebreaks(&joined).any(|(i, kind)| i == left.len() && kind == BreakOpportunity::Allowed);
     allowed
 }
 
 fn is_url(token: &str) -> bool {
-    token.contains("://") || token.get(..4).is_some_and(|s| s.eq_ignore_ascii_case("www."))
+    token.contains("://")
+        || token
+            .get(..4)
+            .is_some_and(|s| s.eq_ignore_ascii_case("www."))
 }
 
 /// What to do with the break after `left` (the text so far, trailing blanks removed) before
@@ -199,15 +202,18 @@ fn rejoin(left: &str, right: &str) -> Option<(usize, bool)> {
     if !is_opportunity(l, r) {
         return None;
     }
-    let between_alphanumerics = is_joining_mark(b)
-        && before.is_some_and(char::is_alphanumeric)
-        && a.is_alphanumeric();
+    let between_alphanumerics =
+        is_joining_mark(b) && before.is_some_and(char::is_alphanumeric) && a.is_alphanumeric();
     (between_alphanumerics || is_url(l)).then_some((0, false))
 }
 
 /// A few characters each side of a join, `|` for the break.
 fn join_text(left: &str, right: &str) -> String {
-    format!("{}|{}", tail(last_token(left), 16), head(first_token(right), 16))
+    format!(
+        "{}|{}",
+        tail(last_token(left), 16),
+        head(first_token(right), 16)
+    )
 }
 
 /// Read `text` as a PDF extractor's or text dumper's output. `None` when the reading is the text
@@ -355,7 +361,10 @@ mod tests {
         let r = read("an ad\u{AD}min\u{AD}\u{2010}\nis\u{AD}tra\u{AD}tive body").unwrap();
         assert_eq!(r.text, "an ad\u{AD}min\u{AD}is\u{AD}tra\u{AD}tive body");
         assert!(r.joins[0].soft_hyphen);
-        assert!(r.forms.is_empty(), "the dropped hyphen is not a mapped form");
+        assert!(
+            r.forms.is_empty(),
+            "the dropped hyphen is not a mapped form"
+        );
     }
 
     #[test]

@@ -334,9 +334,17 @@ pub fn verify_against_with(
     options: &Options,
 ) -> VerifyReport {
     let deadline = std::time::Instant::now() + COMPARE_BUDGET;
-    let report = verify_received_or_quoted(copy, entries, archive_problems, trust, options, deadline);
-    let mut report =
-        sharpen_by_dumper_reading(copy, report, entries, archive_problems, trust, options, deadline);
+    let report =
+        verify_received_or_quoted(copy, entries, archive_problems, trust, options, deadline);
+    let mut report = sharpen_by_dumper_reading(
+        copy,
+        report,
+        entries,
+        archive_problems,
+        trust,
+        options,
+        deadline,
+    );
     note_lost_hyphens(&mut report);
     report
 }
@@ -485,7 +493,9 @@ fn sharpen_by_dumper_reading(
             alternative.differences.push(LayoutDifference::BrokenWords);
         }
         if !forms.is_empty() {
-            alternative.differences.push(LayoutDifference::TypographicForms);
+            alternative
+                .differences
+                .push(LayoutDifference::TypographicForms);
         }
     }
     let mut notes = Vec::new();
@@ -521,7 +531,14 @@ fn sharpen_by_dumper_reading(
     if !forms.is_empty() {
         let listed: Vec<String> = forms
             .iter()
-            .map(|f| format!("{} {} (first at line {})", f.count, f.form.describe(), f.first_line))
+            .map(|f| {
+                format!(
+                    "{} {} (first at line {})",
+                    f.count,
+                    f.form.describe(),
+                    f.first_line
+                )
+            })
             .collect();
         notes.push(Warning {
             kind: WarningKind::TypographicForms,
