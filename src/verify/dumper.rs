@@ -48,7 +48,8 @@ pub struct DumperReading {
 pub struct Join {
     /// The 1-based line of the copy that the break ends.
     pub line: usize,
-    /// A few characters each side of the break, with `|` for it: `mouse-|clicks`.
+    /// A few characters each side of the break, with `|` for it: `mouse-|clicks` (soft hyphens
+    /// left out).
     pub text: String,
     /// The break followed a soft hyphen (and its visible hyphen, if any, was dropped).
     pub soft_hyphen: bool,
@@ -210,10 +211,11 @@ fn rejoin(left: &str, right: &str) -> Option<(usize, bool)> {
 
 /// A few characters each side of a join, `|` for the break.
 fn join_text(left: &str, right: &str) -> String {
+    let shown = |s: &str| s.chars().filter(|c| *c != SOFT_HYPHEN).collect::<String>();
     format!(
         "{}|{}",
-        tail(last_token(left), 16),
-        head(first_token(right), 16)
+        shown(tail(last_token(left), 16)),
+        shown(head(first_token(right), 16))
     )
 }
 

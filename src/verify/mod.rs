@@ -504,7 +504,14 @@ fn sharpen_by_dumper_reading(
         let mut listed: Vec<String> = joins
             .iter()
             .take(SHOWN)
-            .map(|j| format!("line {}: {:?}", j.line, j.text))
+            .map(|j| {
+                let soft = if j.soft_hyphen {
+                    ", at a soft hyphen"
+                } else {
+                    ""
+                };
+                format!("line {}: {:?}{soft}", j.line, j.text)
+            })
             .collect();
         if joins.len() > SHOWN {
             listed.push(format!("and {} more", joins.len() - SHOWN));
