@@ -566,14 +566,11 @@ const MAX_LISTED_LOST_HYPHENS: usize = 10;
 /// (`non-permissive` → `nonpermissive`), as PDF extractors do at a line end (docs/SPEC.md §6.2).
 /// The change stays a change: the hyphen may make another word.
 fn note_lost_hyphens(report: &mut VerifyReport) {
-    let is_hyphen = |c: char| matches!(c, '-' | '\u{2010}' | '\u{2011}');
     let lost: Vec<&diff::Change> = report
         .changes
         .iter()
         .filter(|c| {
-            c.kind == crate::diff::ChangeKind::Altered
-                && c.original.contains(is_hyphen)
-                && c.original.replace(is_hyphen, "") == c.copy
+            c.kind == crate::diff::ChangeKind::Altered && only_hyphens_dropped(&c.original, &c.copy)
         })
         .collect();
     let notes: Vec<Warning> = lost
@@ -595,6 +592,24 @@ fn note_lost_hyphens(report: &mut VerifyReport) {
             message: format!("and {more} more words that lost their hyphens"),
         });
     }
+}
+
+/// Whether `copy` is `original` with one or more of its hyphens (U+002D, U+2010, U+2011) left out
+/// and nothing else changed.
+fn only_hyphens_dropped(original: &str, copy: &str) -> bool {
+    let is_hyphen = |c: char| matches!(c, '-' | '\u{2010}' | '\u{2011}');
+    let mut copy = copy.chars().peekable();
+    let mut dropped = false;
+    for c in original.chars() {
+        if copy.peek() == Some(&c) {
+            copy.next();
+        } else if is_hyphen(c) {
+            dropped = true;
+        } else {
+            return false;
+        }
+    }
+    dropped && copy.next().is_none()
 }
 
 /// How good a verdict is for the copy, best first: used only to choose between the copy as received
