@@ -32,13 +32,25 @@ const SOFT_HYPHEN: char = '\u{AD}';
 /// a token look at a few characters only, so a line millions of characters long costs no more.
 const CONTEXT_CHARS: usize = 32;
 
+/// How far back from a break the token before it is looked at (for `://`): a token longer than
+/// this is judged by its last characters, so that a copy of millions of breaks, re-joined into one
+/// token, costs linear time.
+const TOKEN_LOOKBACK_CHARS: usize = 2048;
+
+/// At most this many re-joined breaks are recorded one by one (all are counted): a report lists
+/// no more (`crate::report::MAX_LISTED_REJOINED`), and a hostile copy of millions of breaks must
+/// not cost memory for each.
+pub const MAX_RECORDED_JOINS: usize = 200;
+
 /// The copy read as a PDF extractor's or text dumper's output: see the module docs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DumperReading {
     /// The text with the breaks re-joined and the typographic forms mapped.
     pub text: String,
-    /// Each re-joined break, in order.
+    /// The first [`MAX_RECORDED_JOINS`] re-joined breaks, in order.
     pub joins: Vec<Join>,
+    /// How many breaks were re-joined (recorded or not).
+    pub join_count: usize,
     /// Each kind of typographic form that was mapped, with how often and where first.
     pub forms: Vec<FormCount>,
 }
@@ -136,13 +148,19 @@ fn lines(text: &str) -> Vec<(&str, &str)> {
     out
 }
 
-/// The token that ends `s` (after its last whitespace).
+/// The token that ends `s` (after its last whitespace), at most its last [`TOKEN_LOOKBACK_CHARS`].
 fn last_token(s: &str) -> &str {
-    let start = s
-        .char_indices()
-        .rev()
-        .find(|(_, c)| c.is_whitespace())
-        .map_or(0, |(i, c)| i + c.len_utf8());
+    let mut start = 0;
+    for (n, (i, c)) in s.char_indices().rev().enumerate() {
+        if c.is_whitespace() {
+            start = i + c.len_utf8();
+            break;
+        }
+        if n == TOKEN_LOOKBACK_CHARS {
+            start = i;
+            break;
+        }
+    }
     &s[start..]
 }
 
@@ -226,6 +244,7 @@ pub fn read(text: &str) -> Option<DumperReading> {
     let (mapped, forms) = map_forms(text);
     let mut out = String::with_capacity(mapped.len());
     let mut joins = Vec::new();
+    let mut join_count = 0;
     let all = lines(&mapped);
     let mut continues = false;
     for (i, &(line, ending)) in all.iter().enumerate() {
@@ -250,20 +269,24 @@ pub fn read(text: &str) -> Option<DumperReading> {
         match rejoin(&out[..kept], right) {
             Some((drop, soft_hyphen)) => {
                 let end = kept - drop;
-                joins.push(Join {
-                    line: i + 1,
-                    text: join_text(&out[..end], right),
-                    soft_hyphen,
-                });
+                join_count += 1;
+                if joins.len() < MAX_RECORDED_JOINS {
+                    joins.push(Join {
+                        line: i + 1,
+                        text: join_text(&out[..end], right),
+                        soft_hyphen,
+                    });
+                }
                 out.truncate(end);
                 continues = true;
             }
             None => out.push_str(ending),
         }
     }
-    (!joins.is_empty() || !forms.is_empty()).then_some(DumperReading {
+    (join_count > 0 || !forms.is_empty()).then_some(DumperReading {
         text: out,
         joins,
+        join_count,
         forms,
     })
 }
@@ -394,6 +417,17 @@ mod tests {
     #[test]
     fn full_width_forms_superscripts_and_fractions_are_not_mapped() {
         assert_eq!(read("１２ x² ½ ①"), None);
+    }
+
+    #[test]
+    fn millions_of_breaks_rejoined_into_one_token_cost_linear_time_and_bounded_memory() {
+        let copy = "https://a.example/x-\n".repeat(400_000);
+        let start = std::time::Instant::now();
+        let r = read(&copy).unwrap();
+        assert_eq!(r.join_count, 399_999);
+        assert_eq!(r.joins.len(), MAX_RECORDED_JOINS);
+        assert!(!r.text.contains('\n') || r.text.ends_with('\n'));
+        assert!(start.elapsed() < std::time::Duration::from_secs(20));
     }
 
     #[test]

@@ -183,16 +183,16 @@ struct Dumped {
 
 impl Dumped {
     fn of(decoded: &Decoded) -> Option<Dumped> {
-        let reading = dumper::read(&decoded.text)?;
-        let canonical = Decoded {
-            text: reading.text.clone(),
+        let mut reading = dumper::read(&decoded.text)?;
+        // The text lives on in the gaps only (the reading keeps its joins and forms).
+        let text = Decoded {
+            text: std::mem::take(&mut reading.text),
             encoding: decoded.encoding,
             bom: decoded.bom,
-        }
-        .canonicalize();
+        };
         Some(Dumped {
-            gaps: LazyGaps::new(reading.text.clone()),
-            canonical,
+            canonical: text.canonicalize(),
+            gaps: LazyGaps::new(text.text),
             reading,
         })
     }
@@ -489,7 +489,7 @@ fn sharpen_by_dumper_reading(
     let joins = &dumped.reading.joins;
     let forms = &dumped.reading.forms;
     if alternative.verdict == Verdict::Reformatted {
-        if !joins.is_empty() {
+        if dumped.reading.join_count > 0 {
             alternative.differences.push(LayoutDifference::BrokenWords);
         }
         if !forms.is_empty() {
@@ -499,7 +499,7 @@ fn sharpen_by_dumper_reading(
         }
     }
     let mut notes = Vec::new();
-    if !joins.is_empty() {
+    if dumped.reading.join_count > 0 {
         const SHOWN: usize = 10;
         let mut listed: Vec<String> = joins
             .iter()
@@ -513,15 +513,16 @@ fn sharpen_by_dumper_reading(
                 format!("line {}: {:?}{soft}", j.line, j.text)
             })
             .collect();
-        if joins.len() > SHOWN {
-            listed.push(format!("and {} more", joins.len() - SHOWN));
+        let count = dumped.reading.join_count;
+        if count > SHOWN {
+            listed.push(format!("and {} more", count - SHOWN));
         }
         notes.push(Warning {
             kind: WarningKind::BrokenWords,
             message: format!(
                 "the copy was compared with {} line break{} inside words re-joined, as PDF extractors and text dumpers break lines after a hyphen or slash, inside a URL, or at a soft hyphen ({}): check that no hyphen or slash there is new",
-                joins.len(),
-                if joins.len() == 1 { "" } else { "s" },
+                grouped(count as u64),
+                if count == 1 { "" } else { "s" },
                 listed.join("; ")
             ),
         });
