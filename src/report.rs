@@ -126,6 +126,9 @@ pub enum WarningKind {
     /// The copy was compared with its ligatures, U+2010/U+2011 hyphens and Kangxi radicals read as
     /// the letters, hyphen and ideographs they show (docs/SPEC.md §6.2).
     TypographicForms,
+    /// Running headers and footers and page numbers between the pages of a PDF's text were left
+    /// out before comparing (docs/SPEC.md §6.2): unsigned material, so at best `embedded`.
+    PageFurniture,
     /// A hyphenated word of the statement is written without its hyphen in the copy, as a PDF
     /// extractor writes a word hyphenated at a line end (docs/SPEC.md §6.2): still a change, since
     /// the hyphen may make a different word (`re-cover`, `recover`).

@@ -74,7 +74,7 @@ const fn forced(mut c: Case, kind: &'static str) -> Case {
 
 use InputKind::{Email, Html, Text};
 use Verdict::{Embedded, Excerpt, Modified, Reformatted};
-use WarningKind::{BrokenWords, HyphenLost};
+use WarningKind::{BrokenWords, HyphenLost, PageFurniture};
 
 const CASES: &[Case] = &[
     // ---- pandoc ----
@@ -201,8 +201,8 @@ const CASES: &[Case] = &[
         "negative: pdftotext without -layout drops the hyphen of time-⏎limits (timelimits): a change, named"), HyphenLost),
     warned(case("pdftotext-layout-notice-headers.txt", Text, Embedded, NOTICE,
         "Chromium's header (date, title) and footer (file URL, 1/1) around a one-page notice are unsigned material"), BrokenWords),
-    case("pdftotext-layout-en-headers.txt", Text, Modified, EN,
-        "page furniture between two pages inside the statement interrupts it: modified, the furniture shown as inserted"),
+    warned(case("pdftotext-layout-en-headers.txt", Text, Embedded, EN,
+        "Chromium's header and footer between two pages of the statement are page furniture, left out: unsigned material"), PageFurniture),
     case("pdftotext-layout-en.txt", Text, Reformatted, EN,
         "the statement printed to PDF and extracted with -layout: only wrapping and spacing differ"),
     case("pdftotext-layout-zh.txt", Text, Reformatted, ZH,

@@ -53,6 +53,116 @@ pub struct DumperReading {
     pub join_count: usize,
     /// Each kind of typographic form that was mapped, with how often and where first.
     pub forms: Vec<FormCount>,
+    /// The page furniture left out (at most [`MAX_RECORDED_JOINS`] lines): running headers and
+    /// footers and page numbers next to a form feed between two pages. A reading with any is never
+    /// authentic: furniture is unsigned material.
+    pub furniture: Vec<Furniture>,
+}
+
+/// A line of page furniture that the reading left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Furniture {
+    /// Its 1-based line in the copy.
+    pub line: usize,
+    /// The line, its runs of whitespace as one space.
+    pub text: String,
+}
+
+/// How many lines at the top and at the bottom of a page may be furniture.
+const FURNITURE_EDGE_LINES: usize = 2;
+
+/// The line `s` with each run of digits as `#` and each run of whitespace as one space: running
+/// headers and footers repeat except for their page numbers.
+fn furniture_shape(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.trim().chars() {
+        let c = if c.is_ascii_digit() {
+            '#'
+        } else if c.is_whitespace() {
+            ' '
+        } else {
+            c
+        };
+        if !((c == '#' || c == ' ') && out.ends_with(c)) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A page number alone on its line: `7`, `7/12`, `7 of 12`, `Page 7`, `page 7 of 12`, `- 7 -`.
+fn is_page_number(s: &str) -> bool {
+    let shape = furniture_shape(s).to_ascii_lowercase();
+    let shape = shape.strip_prefix("page ").unwrap_or(&shape);
+    matches!(shape, "#" | "#/#" | "# / #" | "# of #" | "- # -")
+}
+
+/// Blank out the page furniture of `lines` (a copy with form feeds between pages): at the top
+/// and bottom [`FURNITURE_EDGE_LINES`] non-blank lines of each page, a page number, or a line that
+/// has the same shape (digits aside) as a line at the same edge of another page. Form feeds are
+/// removed. Returns the lines blanked, by index. Only a copy with two pages that are not blank has
+/// furniture.
+fn furniture(lines: &mut [String]) -> Vec<usize> {
+    // Pages: runs of lines, a line starting with a form feed starting a page.
+    let mut pages: Vec<(usize, usize)> = Vec::new();
+    let mut start = 0;
+    for (i, line) in lines.iter().enumerate() {
+        if i > start && line.starts_with('\u{c}') {
+            pages.push((start, i));
+            start = i;
+        }
+    }
+    if lines.is_empty() {
+        return Vec::new();
+    }
+    pages.push((start, lines.len()));
+    let blank = |l: &String| l.trim_matches(|c: char| c.is_whitespace()).is_empty();
+    pages.retain(|&(a, b)| lines[a..b].iter().any(|l| !blank(l)));
+    for line in lines.iter_mut() {
+        if line.contains('\u{c}') {
+            *line = line.replace('\u{c}', "");
+        }
+    }
+    if pages.len() < 2 {
+        return Vec::new();
+    }
+    let edge = |&(a, b): &(usize, usize), top: bool| -> Vec<usize> {
+        let mut found: Vec<usize> = (a..b).filter(|&i| !blank(&lines[i])).collect();
+        if !top {
+            found.reverse();
+        }
+        found.truncate(FURNITURE_EDGE_LINES);
+        found
+    };
+    let mut out = Vec::new();
+    for top in [true, false] {
+        let edges: Vec<Vec<(usize, String)>> = pages
+            .iter()
+            .map(|p| {
+                edge(p, top)
+                    .into_iter()
+                    .map(|i| (i, furniture_shape(&lines[i])))
+                    .collect()
+            })
+            .collect();
+        // On how many pages each shape is at this edge.
+        let mut pages_with: std::collections::HashMap<&str, usize> = Default::default();
+        for page in &edges {
+            let mut shapes: Vec<&str> = page.iter().map(|(_, s)| s.as_str()).collect();
+            shapes.dedup();
+            for shape in shapes {
+                *pages_with.entry(shape).or_default() += 1;
+            }
+        }
+        for (i, shape) in edges.iter().flatten() {
+            if pages_with[shape.as_str()] >= 2 || is_page_number(&lines[*i]) {
+                out.push(*i);
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// One re-joined line break.
@@ -240,7 +350,35 @@ fn join_text(left: &str, right: &str) -> String {
 /// Read `text` as a PDF extractor's or text dumper's output. `None` when the reading is the text
 /// itself (no break to re-join, no form to map).
 pub fn read(text: &str) -> Option<DumperReading> {
-    // Forms first: mapping never adds or removes a line, so line numbers stay the copy's.
+    // Page furniture first, blanked in place, then forms: neither adds or removes a line, so line
+    // numbers stay the copy's.
+    let paged = text.contains('\u{c}');
+    let mut page_lines: Vec<String> = if paged {
+        lines(text).iter().map(|(l, e)| format!("{l}{e}")).collect()
+    } else {
+        Vec::new()
+    };
+    let blanked = furniture(&mut page_lines);
+    let mut furniture_lines = Vec::new();
+    for &i in blanked.iter().take(MAX_RECORDED_JOINS) {
+        furniture_lines.push(Furniture {
+            line: i + 1,
+            text: page_lines[i]
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+        });
+    }
+    for &i in &blanked {
+        let ending_at = page_lines[i].trim_end_matches(['\n', '\r']).len();
+        page_lines[i].replace_range(..ending_at, "");
+    }
+    let without_furniture = page_lines.concat();
+    let text = if paged {
+        without_furniture.as_str()
+    } else {
+        text
+    };
     let (mapped, forms) = map_forms(text);
     let mut out = String::with_capacity(mapped.len());
     let mut joins = Vec::new();
@@ -283,11 +421,13 @@ pub fn read(text: &str) -> Option<DumperReading> {
             None => out.push_str(ending),
         }
     }
-    (join_count > 0 || !forms.is_empty()).then_some(DumperReading {
+    let changed = join_count > 0 || !forms.is_empty() || !blanked.is_empty();
+    changed.then_some(DumperReading {
         text: out,
         joins,
         join_count,
         forms,
+        furniture: furniture_lines,
     })
 }
 
@@ -428,6 +568,27 @@ mod tests {
         assert_eq!(r.joins.len(), MAX_RECORDED_JOINS);
         assert!(!r.text.contains('\n') || r.text.ends_with('\n'));
         assert!(start.elapsed() < std::time::Duration::from_secs(20));
+    }
+
+    #[test]
+    fn running_header_footer_and_page_numbers_between_pages_are_blanked() {
+        let copy = "11/30/26 Statement\nOne two-\nthree four\n\nfile:///x.html 1/2\n\u{c}11/30/26 Statement\nfive six\n\nfile:///x.html 2/2\n\u{c}";
+        let r = read(copy).unwrap();
+        let lines: Vec<usize> = r.furniture.iter().map(|f| f.line).collect();
+        assert_eq!(lines, [1, 5, 6, 9]);
+        assert_eq!(r.text, "\nOne two-three four\n\n\n\nfive six\n\n\n");
+    }
+
+    #[test]
+    fn page_number_alone_between_pages_is_furniture_but_a_numbered_line_is_not() {
+        let r = read("First page text.\n- 1 -\n\u{c}2. Second item\nmore\n").unwrap();
+        assert_eq!(r.furniture.len(), 1);
+        assert_eq!(r.furniture[0].text, "- 1 -");
+    }
+
+    #[test]
+    fn a_single_page_has_no_furniture() {
+        assert_eq!(read("Header 1\nText\nFooter 1\n\u{c}"), None);
     }
 
     #[test]

@@ -488,6 +488,12 @@ fn sharpen_by_dumper_reading(
     }
     let joins = &dumped.reading.joins;
     let forms = &dumped.reading.forms;
+    let furniture = &dumped.reading.furniture;
+    // Page furniture is unsigned material: the statement is inside the copy, never the copy.
+    if !furniture.is_empty() && alternative.verdict.is_authentic() {
+        alternative.verdict = Verdict::Embedded;
+        alternative.differences.clear();
+    }
     if alternative.verdict == Verdict::Reformatted {
         if dumped.reading.join_count > 0 {
             alternative.differences.push(LayoutDifference::BrokenWords);
@@ -555,6 +561,34 @@ fn sharpen_by_dumper_reading(
                 listed.join(", ")
             ),
         });
+    }
+    if !furniture.is_empty() {
+        const SHOWN: usize = 6;
+        let mut listed: Vec<String> = furniture
+            .iter()
+            .take(SHOWN)
+            .map(|f| format!("line {}: {:?}", f.line, f.text))
+            .collect();
+        if furniture.len() > SHOWN {
+            listed.push(format!("and {} more", furniture.len() - SHOWN));
+        }
+        notes.push(Warning {
+            kind: WarningKind::PageFurniture,
+            message: format!(
+                "page furniture between the copy's pages was left out before comparing (running headers and footers, page numbers): {}",
+                listed.join("; ")
+            ),
+        });
+        if !alternative
+            .warnings
+            .iter()
+            .any(|w| w.kind == WarningKind::UnsignedMaterial)
+        {
+            notes.push(Warning {
+                kind: WarningKind::UnsignedMaterial,
+                message: "the copy's page furniture is not part of what was signed".into(),
+            });
+        }
     }
     alternative.warnings.splice(0..0, notes);
     alternative
