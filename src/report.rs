@@ -129,6 +129,9 @@ pub enum WarningKind {
     /// Running headers and footers and page numbers between the pages of a PDF's text were left
     /// out before comparing (docs/SPEC.md §6.2): unsigned material, so at best `embedded`.
     PageFurniture,
+    /// Lines a messaging app adds (a forwarded-from line, a sender's name and time, a `[Photo]`
+    /// placeholder) were set apart as paragraphs of their own before comparing (docs/SPEC.md §6.2).
+    ChatArtefacts,
     /// A hyphenated word of the statement is written without its hyphen in the copy, as a PDF
     /// extractor writes a word hyphenated at a line end (docs/SPEC.md §6.2): still a change, since
     /// the hyphen may make a different word (`re-cover`, `recover`).

@@ -1,7 +1,7 @@
 //! The corpus of real copies (tests/copies/): web pages made by pandoc and saved by headless
 //! Chromium, pages made by hand to attack the extraction rules, email messages written by
 //! Python's email library, and text from Chromium's PDFs (pdftotext, with and without -layout)
-//! and from text dumpers (w3m, lynx, html2text). The statements in tests/copies/statements/ are signed afresh into a
+//! and from text dumpers (w3m, lynx, html2text), and chat pastes as messaging apps copy them. The statements in tests/copies/statements/ are signed afresh into a
 //! sandbox archive, and each copy is verified by the `attest` binary: its verdict, input kind and
 //! exit code are asserted, each with a one-line rationale. tests/copies/regenerate.sh remakes the
 //! copies where the tools are installed; this test needs none of them.
@@ -74,7 +74,7 @@ const fn forced(mut c: Case, kind: &'static str) -> Case {
 
 use InputKind::{Email, Html, Text};
 use Verdict::{Embedded, Excerpt, Modified, Reformatted};
-use WarningKind::{BrokenWords, HyphenLost, PageFurniture};
+use WarningKind::{BrokenWords, ChatArtefacts, HyphenLost, PageFurniture};
 
 const CASES: &[Case] = &[
     // ---- pandoc ----
@@ -238,6 +238,17 @@ const CASES: &[Case] = &[
         "html2text keeps the page's soft hyphens as U+00AD, which canonical text deletes"),
     case("html2text-changed-digit.txt", Text, Modified, EN,
         "negative: html2text of the page with one digit changed"),
+    // ---- chat pastes (SPEC §6.2), written as the apps copy them ----
+    warned(case("chat-wechat-forwarded-zh.txt", Text, Embedded, ZH,
+        "WeChat's banner, sender and time, [图片] and a reply, set apart: the statement inside unsigned material"), ChatArtefacts),
+    warned(case("chat-telegram-forwarded-en.txt", Text, Embedded, EN,
+        "Telegram's forwarded-from line, [Photo] and the next sender's line and message are unsigned material"), ChatArtefacts),
+    warned(case("chat-excerpt-en.txt", Text, Excerpt, EN,
+        "one paragraph between two chat messages, no blank lines: the sender lines are set apart, the passage is an excerpt"), ChatArtefacts),
+    warned(case("chat-split-in-two-messages-en.txt", Text, Modified, EN,
+        "the statement sent as two messages: the second sender line truly interrupts it, shown as inserted"), ChatArtefacts),
+    case("chat-telegram-changed-digit-en.txt", Text, Modified, EN,
+        "negative: the chat lines are set apart, the changed digit of the phone number is not"),
 ];
 
 fn corpus() -> PathBuf {

@@ -53,6 +53,8 @@ pub struct DumperReading {
     pub join_count: usize,
     /// Each kind of typographic form that was mapped, with how often and where first.
     pub forms: Vec<FormCount>,
+    /// The chat artefacts set apart as paragraphs of their own (at most [`MAX_RECORDED_JOINS`]).
+    pub chat: Vec<ChatLine>,
     /// The page furniture left out (at most [`MAX_RECORDED_JOINS`] lines): running headers and
     /// footers and page numbers next to a form feed between two pages. A reading with any is never
     /// authentic: furniture is unsigned material.
@@ -66,6 +68,63 @@ pub struct Furniture {
     pub line: usize,
     /// The line, its runs of whitespace as one space.
     pub text: String,
+}
+
+/// A chat artefact: a line that a messaging app adds around a message (`docs/SPEC.md` §6.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChatLine {
+    /// Its 1-based line in the copy.
+    pub line: usize,
+    /// The line, trimmed.
+    pub text: String,
+}
+
+/// Longest line, in characters, that can be a chat artefact.
+const MAX_CHAT_LINE_CHARS: usize = 48;
+
+/// The paragraph separator the reading sets around a chat artefact, so that the artefact is a
+/// paragraph of its own (unsigned material that is clearly separate, §6 step 7.6) without adding
+/// a line.
+const PARAGRAPH_SEPARATOR: char = '\u{2029}';
+
+/// Whether `line` is a chat artefact (`docs/SPEC.md` §6.2): a placeholder (`[图片]`, `[Photo]`,
+/// `<Media omitted>`), a forwarded-from line, or a sender's name with a time (`Ada L. 10:02`,
+/// `李巧云 2026-05-20 09:31`, `Li Qiaoyun, [20.05.26 09:31]`).
+fn is_chat_line(line: &str) -> bool {
+    let t = line.trim();
+    if t.is_empty() || t.chars().nth(MAX_CHAT_LINE_CHARS).is_some() {
+        return false;
+    }
+    let placeholder = |open: char, close: char| {
+        t.strip_prefix(open)
+            .and_then(|r| r.strip_suffix(close))
+            .is_some_and(|inner| {
+                !inner.trim().is_empty()
+                    && inner.chars().count() <= 16
+                    && inner.chars().all(|c| c.is_alphabetic() || c == ' ')
+            })
+    };
+    let lower = t.to_lowercase();
+    if placeholder('[', ']') || (t.starts_with('<') && lower.ends_with(" omitted>")) {
+        return true;
+    }
+    if lower.starts_with("forwarded from ") || t.starts_with("转发自") || t.starts_with("[转发")
+    {
+        return true;
+    }
+    // A name and a time: at most six words, one of them (brackets aside) h:mm or hh:mm(:ss).
+    let words: Vec<&str> = t.split_whitespace().collect();
+    let is_time = |w: &str| {
+        let w = w.trim_matches(|c: char| matches!(c, '[' | ']' | '(' | ')' | ','));
+        let parts: Vec<&str> = w.split(':').collect();
+        (2..=3).contains(&parts.len())
+            && parts[0].len() <= 2
+            && parts
+                .iter()
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+            && parts[1..].iter().all(|p| p.len() == 2)
+    };
+    words.len() >= 2 && words.len() <= 6 && words.iter().any(|w| is_time(w))
 }
 
 /// How many lines at the top and at the bottom of a page may be furniture.
@@ -385,7 +444,25 @@ pub fn read(text: &str) -> Option<DumperReading> {
     let mut join_count = 0;
     let all = lines(&mapped);
     let mut continues = false;
+    let mut chat = Vec::new();
+    let mut chat_count = 0;
     for (i, &(line, ending)) in all.iter().enumerate() {
+        // A chat artefact is a paragraph of its own, joined to nothing.
+        if is_chat_line(line) {
+            chat_count += 1;
+            if chat.len() < MAX_RECORDED_JOINS {
+                chat.push(ChatLine {
+                    line: i + 1,
+                    text: line.trim().to_string(),
+                });
+            }
+            out.push(PARAGRAPH_SEPARATOR);
+            out.push_str(line);
+            out.push(PARAGRAPH_SEPARATOR);
+            out.push_str(ending);
+            continues = false;
+            continue;
+        }
         // A line that continues a re-joined one loses its indentation.
         let line = if continues {
             line.trim_start_matches(is_blank)
@@ -396,7 +473,8 @@ pub fn read(text: &str) -> Option<DumperReading> {
         continues = false;
         let next = all.get(i + 1).map(|(l, _)| l.trim_start_matches(is_blank));
         let kept = out.trim_end_matches(is_blank).len();
-        let Some(right) = next.filter(|n| !n.is_empty()) else {
+        let next_is_chat = all.get(i + 1).is_some_and(|(l, _)| is_chat_line(l));
+        let Some(right) = next.filter(|n| !n.is_empty() && !next_is_chat) else {
             out.push_str(ending);
             continue;
         };
@@ -421,13 +499,14 @@ pub fn read(text: &str) -> Option<DumperReading> {
             None => out.push_str(ending),
         }
     }
-    let changed = join_count > 0 || !forms.is_empty() || !blanked.is_empty();
+    let changed = join_count > 0 || !forms.is_empty() || !blanked.is_empty() || chat_count > 0;
     changed.then_some(DumperReading {
         text: out,
         joins,
         join_count,
         forms,
         furniture: furniture_lines,
+        chat,
     })
 }
 
@@ -589,6 +668,29 @@ mod tests {
     #[test]
     fn a_single_page_has_no_furniture() {
         assert_eq!(read("Header 1\nText\nFooter 1\n\u{c}"), None);
+    }
+
+    #[test]
+    fn chat_artefacts_become_paragraphs_of_their_own() {
+        let r = read("Forwarded from Harbour\nText of-\nit.\n[Photo]\nLi Qiaoyun, [20.05.26 09:31]\n李巧云 2026-05-20 09:31\n[图片]\n").unwrap();
+        let lines: Vec<usize> = r.chat.iter().map(|c| c.line).collect();
+        assert_eq!(lines, [1, 4, 5, 6, 7]);
+        assert!(r
+            .text
+            .starts_with("\u{2029}Forwarded from Harbour\u{2029}\nText of-it.\n\u{2029}[Photo]"));
+    }
+
+    #[test]
+    fn footnotes_times_in_sentences_and_long_lines_are_not_chat_artefacts() {
+        for line in [
+            "[1]",
+            "The hearing opens at 10:30 on Monday and will last two days.",
+            "Ratio 3:2",
+            "Contact: Li Qiaoyun, media enquiries, +852 5550 0146",
+            "[a long placeholder that is really a sentence]",
+        ] {
+            assert!(!is_chat_line(line), "{line}");
+        }
     }
 
     #[test]

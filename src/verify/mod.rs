@@ -562,6 +562,25 @@ fn sharpen_by_dumper_reading(
             ),
         });
     }
+    let chat = &dumped.reading.chat;
+    if !chat.is_empty() {
+        const SHOWN: usize = 6;
+        let mut listed: Vec<String> = chat
+            .iter()
+            .take(SHOWN)
+            .map(|c| format!("line {}: {:?}", c.line, c.text))
+            .collect();
+        if chat.len() > SHOWN {
+            listed.push(format!("and {} more", chat.len() - SHOWN));
+        }
+        notes.push(Warning {
+            kind: WarningKind::ChatArtefacts,
+            message: format!(
+                "lines a messaging app adds were set apart from the text before comparing (forwarded-from lines, senders' names with times, placeholders): {}",
+                listed.join("; ")
+            ),
+        });
+    }
     if !furniture.is_empty() {
         const SHOWN: usize = 6;
         let mut listed: Vec<String> = furniture

@@ -364,4 +364,27 @@ html2text -utf8 -nobs -width 40 "$tmp/notice.html" > "$c/html2text-notice-40.txt
 html2text -utf8 -nobs -width 50 "$c/html-soft-hyphens-wbr.html" > "$c/html2text-soft-hyphens-50.txt"
 html2text -utf8 -nobs "$c/html-changed-digit.html" > "$c/html2text-changed-digit.txt"
 
+# ---- chat pastes (docs/SPEC.md §6.2), as WeChat, Telegram and WhatsApp copy them: written here -----
+python3 - <<'PY'
+s, c = "statements/", "cases/"
+en = open(s + "en-bar-exam.txt", encoding="utf-8").read()
+zh = open(s + "zh-solidarity.txt", encoding="utf-8").read()
+paras = en.rstrip("\n").split("\n\n")
+def write(name, text):
+    with open(c + name, "w", encoding="utf-8", newline="\n") as f:
+        f.write(text)
+# WeChat's "copy" of a forwarded chat record: a banner, the sender and time on their own line,
+# the message, an image placeholder and a reply.
+write("chat-wechat-forwarded-zh.txt", "[转发的聊天记录]\n李巧云 2026-05-20 09:31\n" + zh + "[图片]\n张律师 09:35\n收到，已转发。\n")
+# Telegram: a forwarded-from line, the message, a photo placeholder, the next sender and message.
+write("chat-telegram-forwarded-en.txt", "Forwarded from Harbour Rights Lawyers Network\n" + en + "[Photo]\nLi Qiaoyun, [20.05.26 09:31]\nPlease share widely.\n")
+# One paragraph of the statement between two messages of a chat, no blank lines.
+write("chat-excerpt-en.txt", "Ada L. 10:02\n" + paras[7] + "\nAda L. 10:03\n<Media omitted>\n")
+# The statement sent as two messages: the second sender line interrupts it.
+mid = len(paras) // 2
+write("chat-split-in-two-messages-en.txt", "Li Qiaoyun 09:31\n" + "\n\n".join(paras[:mid]) + "\nLi Qiaoyun 09:32\n" + "\n\n".join(paras[mid:]) + "\n")
+# A forwarded statement with one figure changed: the chat lines are set apart, the change is not.
+write("chat-telegram-changed-digit-en.txt", "Forwarded from Harbour Rights Lawyers Network\n" + en.replace("5550 0146", "5550 0164") + "[Photo]\n")
+PY
+
 echo "wrote $(ls "$c" | wc -l) copies to tests/copies/$c"
