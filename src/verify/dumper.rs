@@ -1,7 +1,8 @@
-//! The reading of a copy made by a PDF extractor or a text dumper (`docs/SPEC.md` §6.2): the text
-//! with the line breaks such a tool inserts *inside* a token re-joined, and the typographic forms
-//! PDF fonts emit mapped to the characters they show. Pure text in, text out: the verdict rules
-//! that use it are in [`super`].
+//! The reading of a copy made by a PDF extractor, a text dumper or a chat app (`docs/SPEC.md`
+//! §6.2): the text with the line breaks such a tool inserts *inside* a token re-joined, the
+//! typographic forms PDF fonts emit mapped to the characters they show, the page furniture between
+//! a PDF's pages left out, and the lines a chat app adds set apart as paragraphs of their own.
+//! Pure text in, text out: the verdict rules that use it are in [`super`].
 //!
 //! Canonical text (§2) is not changed: a line break is whitespace there, for everyone. This is a
 //! second reading, tried only when the copy as received is not authentic, and reported whenever it
