@@ -123,6 +123,22 @@ pub enum WarningKind {
     /// A joint statement names a co-signer whose co-signature is not on it: removed by whoever
     /// passed the manifest on, or not yet added (docs/SPEC.md §3.5).
     MissingCosignature,
+    /// The copy was compared with its line breaks inside words re-joined, as a PDF extractor or
+    /// text dumper breaks lines (docs/SPEC.md §6.2); `rejoined_breaks` lists each one.
+    BrokenWords,
+    /// The copy was compared with its ligatures, U+2010/U+2011 hyphens and Kangxi radicals read as
+    /// the letters, hyphen and ideographs they show (docs/SPEC.md §6.2).
+    TypographicForms,
+    /// Running headers and footers and page numbers between the pages of a PDF's text were left
+    /// out before comparing (docs/SPEC.md §6.2): unsigned material, so at best `embedded`.
+    PageFurniture,
+    /// Lines a messaging app adds (a forwarded-from line, a sender's name and time, a `[Photo]`
+    /// placeholder) were set apart as paragraphs of their own before comparing (docs/SPEC.md §6.2).
+    ChatArtefacts,
+    /// A hyphenated word of the statement is written without its hyphen in the copy, as a PDF
+    /// extractor writes a word hyphenated at a line end (docs/SPEC.md §6.2): still a change, since
+    /// the hyphen may make a different word (`re-cover`, `recover`).
+    HyphenLost,
 }
 
 /// A warning: something the reader should know even when the verdict is clear.
@@ -229,6 +245,24 @@ pub struct VerifyReport {
     pub input: InputInfo,
     /// Suspicious invisible characters found in the copy.
     pub suspicious: Vec<Suspicious>,
+    /// When the verdict comes from the reading of docs/SPEC.md §6.2: each line break inside a word
+    /// that was re-joined (at most [`MAX_LISTED_REJOINED`]; a `broken_words` warning counts them).
+    #[serde(default)]
+    pub rejoined_breaks: Vec<RejoinedBreak>,
+}
+
+/// At most this many re-joined line breaks are listed in a report.
+pub const MAX_LISTED_REJOINED: usize = 200;
+
+/// A line break inside a word that the reading of docs/SPEC.md §6.2 re-joined.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RejoinedBreak {
+    /// The 1-based line of the copy that the break ends.
+    pub line: usize,
+    /// A few characters each side of the break, with `|` for it: `mouse-|clicks`.
+    pub text: String,
+    /// The break followed a soft hyphen (U+00AD); the hyphen drawn for it, if any, was dropped.
+    pub soft_hyphen: bool,
 }
 
 /// The kind of an [`AuditProblem`]: stable snake_case names (README "JSON output", SPEC §5.3).

@@ -1,6 +1,7 @@
 //! The corpus of real copies (tests/copies/): web pages made by pandoc and saved by headless
-//! Chromium, pages made by hand to attack the extraction rules, and email messages written by
-//! Python's email library. The statements in tests/copies/statements/ are signed afresh into a
+//! Chromium, pages made by hand to attack the extraction rules, email messages written by
+//! Python's email library, and text from Chromium's PDFs (pdftotext, with and without -layout)
+//! and from text dumpers (w3m, lynx, html2text), and chat pastes as messaging apps copy them. The statements in tests/copies/statements/ are signed afresh into a
 //! sandbox archive, and each copy is verified by the `attest` binary: its verdict, input kind and
 //! exit code are asserted, each with a one-line rationale. tests/copies/regenerate.sh remakes the
 //! copies where the tools are installed; this test needs none of them.
@@ -8,7 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use attest::report::{InputKind, NoteKind, Verdict, VerifyReport};
+use attest::report::{InputKind, NoteKind, Verdict, VerifyReport, WarningKind};
 
 const ISSUER: &str = "Harbour Rights Lawyers Network";
 
@@ -25,6 +26,8 @@ struct Case {
     statement: Option<&'static str>,
     /// A note the report must carry.
     note: Option<NoteKind>,
+    /// A warning the report must carry.
+    warning: Option<WarningKind>,
     /// Why this is the right verdict.
     why: &'static str,
 }
@@ -33,6 +36,7 @@ const EN: Option<&str> = Some("en-bar-exam.txt");
 const ZH: Option<&str> = Some("zh-solidarity.txt");
 const HANT: Option<&str> = Some("zh-hant-legal-aid.txt");
 const LETTER: Option<&str> = Some("bilingual-open-letter.txt");
+const NOTICE: Option<&str> = Some("en-hotline-notice.txt");
 
 const fn case(
     file: &'static str,
@@ -48,8 +52,14 @@ const fn case(
         verdict,
         statement,
         note: None,
+        warning: None,
         why,
     }
+}
+
+const fn warned(mut c: Case, warning: WarningKind) -> Case {
+    c.warning = Some(warning);
+    c
 }
 
 const fn noted(mut c: Case, note: NoteKind) -> Case {
@@ -64,6 +74,7 @@ const fn forced(mut c: Case, kind: &'static str) -> Case {
 
 use InputKind::{Email, Html, Text};
 use Verdict::{Embedded, Excerpt, Modified, Reformatted};
+use WarningKind::{BrokenWords, ChatArtefacts, HyphenLost, PageFurniture};
 
 const CASES: &[Case] = &[
     // ---- pandoc ----
@@ -183,6 +194,61 @@ const CASES: &[Case] = &[
         "an mbox export of one message: the From_ line and headers are not text"),
     forced(case("email-qp-en.eml", Text, Modified, EN,
         "--as text reads headers and quoted-printable as words"), "text"),
+    // ---- PDF extractors and text dumpers (SPEC §6.2): Chromium's print-to-PDF, pdftotext ----
+    warned(case("pdftotext-layout-notice.txt", Text, Reformatted, NOTICE,
+        "pdftotext -layout keeps Chromium's breaks after the hyphens of legal-aid and harbour-rights: re-joined"), BrokenWords),
+    warned(case("pdftotext-notice.txt", Text, Modified, NOTICE,
+        "negative: pdftotext without -layout drops the hyphen of time-⏎limits (timelimits): a change, named"), HyphenLost),
+    warned(case("pdftotext-layout-notice-headers.txt", Text, Embedded, NOTICE,
+        "Chromium's header (date, title) and footer (file URL, 1/1) around a one-page notice are unsigned material"), BrokenWords),
+    warned(case("pdftotext-layout-en-headers.txt", Text, Embedded, EN,
+        "Chromium's header and footer between two pages of the statement are page furniture, left out: unsigned material"), PageFurniture),
+    case("pdftotext-layout-en.txt", Text, Reformatted, EN,
+        "the statement printed to PDF and extracted with -layout: only wrapping and spacing differ"),
+    case("pdftotext-layout-zh.txt", Text, Reformatted, ZH,
+        "the Chinese statement from a PDF: breaks between ideographs are not spaces"),
+    case("pdftotext-zh.txt", Text, Modified, ZH,
+        "LIMIT: pdftotext without -layout puts a line's last ideograph on a line of its own (三人⏎一⏎案), a hard separator (§2.10)"),
+    warned(case("pdftotext-layout-soft-hyphens.txt", Text, Reformatted, EN,
+        "a line ends at a soft hyphen: the PDF keeps U+00AD and the U+2010 drawn there, which goes with the break"), BrokenWords),
+    case("pdftotext-layout-wbr-break.txt", Text, Modified, EN,
+        "LIMIT: a line break at <wbr> leaves no mark in the text (accom⏎modation): a break between letters is a space"),
+    case("pdftotext-layout-overflow-anywhere.txt", Text, Modified, NOTICE,
+        "LIMIT: overflow-wrap: anywhere breaks the URL between letters, no UAX #14 opportunity: not re-joined"),
+    case("pdftotext-layout-changed-digit.txt", Text, Modified, EN,
+        "negative: a PDF of the page with one digit of the phone number changed"),
+    // ---- w3m, lynx, html2text ----
+    case("w3m-dump-en.txt", Text, Reformatted, EN,
+        "w3m -dump at 80 columns: the statement's words, re-wrapped"),
+    warned(case("w3m-dump-notice-40.txt", Text, Reformatted, NOTICE,
+        "w3m at 40 columns breaks the URL after notices/ (before a digit): re-joined"), BrokenWords),
+    case("w3m-dump-soft-hyphens-50.txt", Text, Modified, EN,
+        "LIMIT: w3m breaks at <wbr> and at soft hyphens and writes neither (accom⏎modation)"),
+    case("w3m-dump-open-letter.txt", Text, Modified, LETTER,
+        "w3m draws list bullets as •, where the statement writes - : different characters"),
+    case("lynx-dump-en.txt", Text, Reformatted, EN,
+        "lynx -dump indents every line by three spaces: spacing only"),
+    case("lynx-dump-notice.txt", Text, Modified, NOTICE,
+        "LIMIT: lynx cuts a URL longer than its line at the column (?lan⏎g=en), no UAX #14 opportunity"),
+    case("html2text-en.txt", Text, Reformatted, EN,
+        "html2text at 79 columns: the statement's words, re-wrapped"),
+    warned(case("html2text-notice-40.txt", Text, Reformatted, NOTICE,
+        "html2text at 40 columns breaks the URL after a slash: re-joined"), BrokenWords),
+    case("html2text-soft-hyphens-50.txt", Text, Reformatted, EN,
+        "html2text keeps the page's soft hyphens as U+00AD, which canonical text deletes"),
+    case("html2text-changed-digit.txt", Text, Modified, EN,
+        "negative: html2text of the page with one digit changed"),
+    // ---- chat pastes (SPEC §6.2), written as the apps copy them ----
+    warned(case("chat-wechat-forwarded-zh.txt", Text, Embedded, ZH,
+        "WeChat's banner, sender and time, [图片] and a reply, set apart: the statement inside unsigned material"), ChatArtefacts),
+    warned(case("chat-telegram-forwarded-en.txt", Text, Embedded, EN,
+        "Telegram's forwarded-from line, [Photo] and the next sender's line and message are unsigned material"), ChatArtefacts),
+    warned(case("chat-excerpt-en.txt", Text, Excerpt, EN,
+        "one paragraph between two chat messages, no blank lines: the sender lines are set apart, the passage is an excerpt"), ChatArtefacts),
+    warned(case("chat-split-in-two-messages-en.txt", Text, Modified, EN,
+        "the statement sent as two messages: the second sender line truly interrupts it, shown as inserted"), ChatArtefacts),
+    case("chat-telegram-changed-digit-en.txt", Text, Modified, EN,
+        "negative: the chat lines are set apart, the changed digit of the phone number is not"),
 ];
 
 fn corpus() -> PathBuf {
@@ -300,6 +366,11 @@ fn every_copy_in_the_corpus_gets_its_verdict_and_exit_code() {
                 wrong.push(format!("notes {notes:?}"));
             }
         }
+        if let Some(warning) = case.warning {
+            if !report.warnings.iter().any(|w| w.kind == warning) {
+                wrong.push(format!("no {warning:?} warning"));
+            }
+        }
         if !wrong.is_empty() {
             failures.push(format!(
                 "{} (expected {:?}: {}): got {}",
@@ -325,7 +396,7 @@ fn the_corpus_covers_every_file_and_has_negative_cases() {
             "{name} has no case in tests/copies.rs"
         );
     }
-    for kind in [Html, Email] {
+    for kind in [Html, Email, Text] {
         assert!(CASES
             .iter()
             .any(|c| c.kind == kind && c.verdict == Modified));

@@ -63,6 +63,13 @@ pub enum LayoutDifference {
     InvisibleCharacters,
     /// Composed versus decomposed accents (Unicode normalization).
     UnicodeNormalization,
+    /// Line breaks inside words, as PDF extractors and text dumpers insert them at a UAX #14
+    /// opportunity (`docs/SPEC.md` §6.2). Never recorded in a layout: only the reading of §6.2
+    /// names it.
+    BrokenWords,
+    /// Ligatures, U+2010/U+2011 hyphens and Kangxi radicals, as PDF fonts write letters, hyphens
+    /// and ideographs (`docs/SPEC.md` §6.2). Never recorded in a layout, like `BrokenWords`.
+    TypographicForms,
 }
 
 impl LayoutDifference {
@@ -79,6 +86,10 @@ impl LayoutDifference {
             LayoutDifference::Quotes => "quote style",
             LayoutDifference::InvisibleCharacters => "invisible characters",
             LayoutDifference::UnicodeNormalization => "Unicode normalization",
+            LayoutDifference::BrokenWords => "line breaks inside words",
+            LayoutDifference::TypographicForms => {
+                "typographic forms (ligatures, hyphens, radicals)"
+            }
         }
     }
 }

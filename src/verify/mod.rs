@@ -9,6 +9,7 @@
 //! Matches by exact bytes beat matches by canonical digest. Manifests that match but are not usable
 //! are reported as `other_matches`, so an impostor's manifest is always mentioned.
 
+mod dumper;
 mod lookup;
 
 pub use lookup::{verify, SIMILAR_SHORTLIST};
@@ -60,6 +61,9 @@ pub struct ReceivedCopy {
     /// The copy's email quotation, when it has one ([`crate::input::email`]): the quotation
     /// without its markers, and the copy's lines outside it, canonicalized.
     quoted: Option<Quoted>,
+    /// The copy read as a PDF extractor's or text dumper's output ([`dumper`]), when that reading
+    /// differs from the copy as received.
+    dumped: Option<Dumped>,
 }
 
 impl ReceivedCopy {
@@ -100,6 +104,7 @@ impl ReceivedCopy {
                 quotation,
             }
         });
+        let dumped = Dumped::of(&decoded);
         Ok(ReceivedCopy {
             name,
             encoding: decoded.encoding,
@@ -108,6 +113,7 @@ impl ReceivedCopy {
             gaps: LazyGaps::new(decoded.text),
             canonical,
             quoted,
+            dumped,
         })
     }
 
@@ -152,14 +158,43 @@ impl ReceivedCopy {
         std::iter::once(&self.canonical).chain(quoted.filter(|c| !c.text.is_empty()))
     }
 
-    /// The canonical digests to look the copy up by, one per reading.
+    /// The canonical digests to look the copy up by, one per reading (the reading of a PDF
+    /// extractor's or text dumper's output included: it is only ever found by its digest or
+    /// compared with the statements the others found).
     pub(crate) fn canonical_digests(&self) -> Vec<Digest> {
-        self.readings().map(|c| c.digest).collect()
+        let dumped = self.dumped.iter().map(|d| d.canonical.digest);
+        self.readings().map(|c| c.digest).chain(dumped).collect()
     }
 
     /// The canonical texts to compare word by word, one per reading.
     pub(crate) fn canonical_texts(&self) -> impl Iterator<Item = &str> {
         self.readings().map(|c| c.text.as_str())
+    }
+}
+
+/// The reading of a copy as a PDF extractor's or text dumper's output (docs/SPEC.md §6.2),
+/// canonicalized.
+#[derive(Debug, Clone)]
+struct Dumped {
+    reading: dumper::DumperReading,
+    canonical: Canonical,
+    gaps: LazyGaps,
+}
+
+impl Dumped {
+    fn of(decoded: &Decoded) -> Option<Dumped> {
+        let mut reading = dumper::read(&decoded.text)?;
+        // The text lives on in the gaps only (the reading keeps its joins and forms).
+        let text = Decoded {
+            text: std::mem::take(&mut reading.text),
+            encoding: decoded.encoding,
+            bom: decoded.bom,
+        };
+        Some(Dumped {
+            canonical: text.canonicalize(),
+            gaps: LazyGaps::new(text.text),
+            reading,
+        })
     }
 }
 
@@ -299,6 +334,30 @@ pub fn verify_against_with(
     options: &Options,
 ) -> VerifyReport {
     let deadline = std::time::Instant::now() + COMPARE_BUDGET;
+    let report =
+        verify_received_or_quoted(copy, entries, archive_problems, trust, options, deadline);
+    let mut report = sharpen_by_dumper_reading(
+        copy,
+        report,
+        entries,
+        archive_problems,
+        trust,
+        options,
+        deadline,
+    );
+    note_lost_hyphens(&mut report);
+    report
+}
+
+/// The copy as received, sharpened by its email quotation (docs/SPEC.md §6.1).
+fn verify_received_or_quoted(
+    copy: &ReceivedCopy,
+    entries: &[Entry],
+    archive_problems: &[LoadProblem],
+    trust: &Trust<'_>,
+    options: &Options,
+    deadline: std::time::Instant,
+) -> VerifyReport {
     let as_received = Reading {
         copy,
         canonical: &copy.canonical,
@@ -388,8 +447,227 @@ pub fn verify_against_with(
     alternative
 }
 
+/// The copy read as a PDF extractor's or text dumper's output (docs/SPEC.md §6.2): when the copy
+/// as received (or its email quotation) is not authentic and that reading differs from it, it is
+/// verified again, and the result replaces `report` under §6.1's conditions: a better verdict
+/// about the same statement (or `report` found none). The reading changes only line breaks
+/// inside words and typographic forms, so a digest match is `reformatted`, naming both.
+fn sharpen_by_dumper_reading(
+    copy: &ReceivedCopy,
+    report: VerifyReport,
+    entries: &[Entry],
+    archive_problems: &[LoadProblem],
+    trust: &Trust<'_>,
+    options: &Options,
+    deadline: std::time::Instant,
+) -> VerifyReport {
+    use crate::canon::LayoutDifference;
+    use crate::report::{RejoinedBreak, MAX_LISTED_REJOINED};
+    if report.verdict.is_authentic() {
+        return report;
+    }
+    let Some(dumped) = &copy.dumped else {
+        return report;
+    };
+    let reading = Reading {
+        copy,
+        canonical: &dumped.canonical,
+        gaps: &dumped.gaps,
+    };
+    let mut alternative =
+        verify_reading(reading, entries, archive_problems, trust, options, deadline);
+    let found_nothing = matches!(report.verdict, Verdict::Unknown | Verdict::Untrusted);
+    let same_statement = report.manifest.as_ref().map(|m| &m.digest)
+        == alternative.manifest.as_ref().map(|m| &m.digest);
+    let better = verdict_rank(alternative.verdict) < verdict_rank(report.verdict)
+        || (alternative.verdict == Verdict::Modified
+            && report.verdict == Verdict::Modified
+            && alternative.changes.len() < report.changes.len());
+    if !better || !(found_nothing || same_statement) {
+        return report;
+    }
+    let joins = &dumped.reading.joins;
+    let forms = &dumped.reading.forms;
+    let furniture = &dumped.reading.furniture;
+    // Page furniture is unsigned material: the statement is inside the copy, never the copy.
+    if !furniture.is_empty() && alternative.verdict.is_authentic() {
+        alternative.verdict = Verdict::Embedded;
+        alternative.differences.clear();
+    }
+    if alternative.verdict == Verdict::Reformatted {
+        if dumped.reading.join_count > 0 {
+            alternative.differences.push(LayoutDifference::BrokenWords);
+        }
+        if !forms.is_empty() {
+            alternative
+                .differences
+                .push(LayoutDifference::TypographicForms);
+        }
+    }
+    let mut notes = Vec::new();
+    if dumped.reading.join_count > 0 {
+        const SHOWN: usize = 10;
+        let mut listed: Vec<String> = joins
+            .iter()
+            .take(SHOWN)
+            .map(|j| {
+                let soft = if j.soft_hyphen {
+                    ", at a soft hyphen"
+                } else {
+                    ""
+                };
+                format!("line {}: {:?}{soft}", j.line, j.text)
+            })
+            .collect();
+        let count = dumped.reading.join_count;
+        if count > SHOWN {
+            listed.push(format!("and {} more", count - SHOWN));
+        }
+        notes.push(Warning {
+            kind: WarningKind::BrokenWords,
+            message: format!(
+                "the copy was compared with {} line break{} inside words re-joined, as PDF extractors and text dumpers break lines after a hyphen or slash, inside a URL, or at a soft hyphen ({}): check that no hyphen or slash there is new",
+                grouped(count as u64),
+                if count == 1 { "" } else { "s" },
+                listed.join("; ")
+            ),
+        });
+        alternative.rejoined_breaks = joins
+            .iter()
+            .take(MAX_LISTED_REJOINED)
+            .map(|j| RejoinedBreak {
+                line: j.line,
+                text: j.text.clone(),
+                soft_hyphen: j.soft_hyphen,
+            })
+            .collect();
+    }
+    if !forms.is_empty() {
+        let listed: Vec<String> = forms
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {} (first at line {})",
+                    f.count,
+                    f.form.describe(),
+                    f.first_line
+                )
+            })
+            .collect();
+        notes.push(Warning {
+            kind: WarningKind::TypographicForms,
+            message: format!(
+                "the copy was compared with its typographic forms read as the characters they show: {}",
+                listed.join(", ")
+            ),
+        });
+    }
+    let chat = &dumped.reading.chat;
+    if !chat.is_empty() {
+        const SHOWN: usize = 6;
+        let mut listed: Vec<String> = chat
+            .iter()
+            .take(SHOWN)
+            .map(|c| format!("line {}: {:?}", c.line, c.text))
+            .collect();
+        if chat.len() > SHOWN {
+            listed.push(format!("and {} more", chat.len() - SHOWN));
+        }
+        notes.push(Warning {
+            kind: WarningKind::ChatArtefacts,
+            message: format!(
+                "lines a messaging app adds were set apart from the text before comparing (forwarded-from lines, senders' names with times, placeholders): {}",
+                listed.join("; ")
+            ),
+        });
+    }
+    if !furniture.is_empty() {
+        const SHOWN: usize = 6;
+        let mut listed: Vec<String> = furniture
+            .iter()
+            .take(SHOWN)
+            .map(|f| format!("line {}: {:?}", f.line, f.text))
+            .collect();
+        if furniture.len() > SHOWN {
+            listed.push(format!("and {} more", furniture.len() - SHOWN));
+        }
+        notes.push(Warning {
+            kind: WarningKind::PageFurniture,
+            message: format!(
+                "page furniture between the copy's pages was left out before comparing (running headers and footers, page numbers): {}",
+                listed.join("; ")
+            ),
+        });
+        if !alternative
+            .warnings
+            .iter()
+            .any(|w| w.kind == WarningKind::UnsignedMaterial)
+        {
+            notes.push(Warning {
+                kind: WarningKind::UnsignedMaterial,
+                message: "the copy's page furniture is not part of what was signed".into(),
+            });
+        }
+    }
+    alternative.warnings.splice(0..0, notes);
+    alternative
+}
+
+/// At most this many lost hyphens are named one by one.
+const MAX_LISTED_LOST_HYPHENS: usize = 10;
+
+/// A `hyphen_lost` warning for each change that only drops the hyphens of a statement's word
+/// (`non-permissive` → `nonpermissive`), as PDF extractors do at a line end (docs/SPEC.md §6.2).
+/// The change stays a change: the hyphen may make another word.
+fn note_lost_hyphens(report: &mut VerifyReport) {
+    let lost: Vec<&diff::Change> = report
+        .changes
+        .iter()
+        .filter(|c| {
+            c.kind == crate::diff::ChangeKind::Altered && only_hyphens_dropped(&c.original, &c.copy)
+        })
+        .collect();
+    let notes: Vec<Warning> = lost
+        .iter()
+        .take(MAX_LISTED_LOST_HYPHENS)
+        .map(|c| Warning {
+            kind: WarningKind::HyphenLost,
+            message: format!(
+                "hyphen lost at a line break: the statement's {:?} (paragraph {}) is {:?} in the copy, as a PDF extractor writes a word hyphenated at a line end; the hyphen may make a different word, so this stays a change",
+                c.original, c.paragraph, c.copy
+            ),
+        })
+        .collect();
+    let more = lost.len().saturating_sub(MAX_LISTED_LOST_HYPHENS);
+    report.warnings.extend(notes);
+    if more > 0 {
+        report.warnings.push(Warning {
+            kind: WarningKind::HyphenLost,
+            message: format!("and {more} more words that lost their hyphens"),
+        });
+    }
+}
+
+/// Whether `copy` is `original` with one or more of its hyphens (U+002D, U+2010, U+2011) left out
+/// and nothing else changed.
+fn only_hyphens_dropped(original: &str, copy: &str) -> bool {
+    let is_hyphen = |c: char| matches!(c, '-' | '\u{2010}' | '\u{2011}');
+    let mut copy = copy.chars().peekable();
+    let mut dropped = false;
+    for c in original.chars() {
+        if copy.peek() == Some(&c) {
+            copy.next();
+        } else if is_hyphen(c) {
+            dropped = true;
+        } else {
+            return false;
+        }
+    }
+    dropped && copy.next().is_none()
+}
+
 /// How good a verdict is for the copy, best first: used only to choose between the copy as received
-/// and the copy without email quote markers.
+/// and its other readings (without email quote markers, §6.1; as a dumper's output, §6.2).
 fn verdict_rank(verdict: Verdict) -> u8 {
     match verdict {
         Verdict::Exact => 0,
@@ -473,6 +751,7 @@ fn verify_reading(
         },
         input: reading.copy.input.clone(),
         suspicious: canonical.suspicious.clone(),
+        rejoined_breaks: Vec::new(),
     };
     add_suspicious_warnings(&mut report, canonical);
 

@@ -3,12 +3,14 @@
 # tests/copies/statements/, with the real tools people use. The generated files are committed;
 # tests/copies.rs reads them and needs none of these tools.
 #
-# Needs: pandoc (2.17), chromium (headless), python3 (its `email` library). On Debian:
-#   apt-get install pandoc chromium python3
+# Needs: pandoc (2.17), chromium (headless), python3 (its `email` library), and for the copies of
+# text dumpers and PDF extractors pdftotext (poppler 22.12), w3m (0.5.3), lynx (2.9.0),
+# html2text (1.3.2a) and a CJK font for Chromium's PDFs. On Debian:
+#   apt-get install pandoc chromium python3 poppler-utils w3m lynx html2text fonts-wqy-microhei
 # Usage: bash tests/copies/regenerate.sh   (from the repository root)
 set -euo pipefail
 cd "$(dirname "$0")"
-for tool in pandoc chromium python3; do
+for tool in pandoc chromium python3 pdftotext w3m lynx html2text; do
   command -v "$tool" >/dev/null || { echo "regenerate.sh needs $tool" >&2; exit 2; }
 done
 s=statements
@@ -305,4 +307,84 @@ entry.set_from("media@harbour-rights.example Wed May 20 09:30:00 2026")
 box.add(entry)
 box.flush(); box.close()
 PY
+# ---- text dumpers and PDF extractors (docs/SPEC.md §6.2) ----------------------------------------
+# The notice has hyphenated compounds, and/or and a long URL: where a tool breaks a line inside
+# them, the reading of §6.2 re-joins the break. Pages are narrowed with a style rule so that
+# Chromium breaks lines inside those tokens; short lines (the title, the signature) stay whole.
+narrow() { # page, width in em, output, extra CSS
+  sed "s#</head>#<style>body{max-width:$2em;${4:-}}</style>\n</head>#" "$1" > "$3"
+}
+pdf() { # page, output, extra chromium options...
+  local page=$1 out=$2
+  shift 2
+  chromium --headless --no-sandbox --disable-gpu "$@" --print-to-pdf="$out" "file://$(realpath "$page")" 2>/dev/null
+}
+pandoc_page "$s/en-hotline-notice.txt" "$tmp/notice.html" -s --metadata pagetitle="Notice"
+narrow "$tmp/notice.html" 28 "$tmp/notice-28.html"
+pdf "$tmp/notice-28.html" "$tmp/notice-28.pdf" --no-pdf-header-footer
+pdftotext -layout "$tmp/notice-28.pdf" "$c/pdftotext-layout-notice.txt"
+pdftotext "$tmp/notice-28.pdf" "$c/pdftotext-notice.txt"
+# Chromium's own header and footer (date, title, file URL, page number) around a one-page notice.
+pdf "$tmp/notice-28.html" "$tmp/notice-28-headers.pdf"
+pdftotext -layout "$tmp/notice-28-headers.pdf" "$c/pdftotext-layout-notice-headers.txt"
+# A two-page statement with the header and footer between its pages.
+pdf "$c/pandoc-standalone-en.html" "$tmp/en-headers.pdf"
+pdftotext -layout "$tmp/en-headers.pdf" "$c/pdftotext-layout-en-headers.txt"
+pdf "$c/pandoc-standalone-en.html" "$tmp/en.pdf" --no-pdf-header-footer
+pdftotext -layout "$tmp/en.pdf" "$c/pdftotext-layout-en.txt"
+pdf "$c/pandoc-standalone-zh.html" "$tmp/zh.pdf" --no-pdf-header-footer
+pdftotext -layout "$tmp/zh.pdf" "$c/pdftotext-layout-zh.txt"
+pdftotext "$tmp/zh.pdf" "$c/pdftotext-zh.txt"
+# Soft hyphens only (no <wbr>), in a paragraph narrow enough that a line ends at one: Chromium
+# draws U+2010 there and keeps every U+00AD in the PDF's text.
+sed -e 's/accom<wbr>modation/ac\&shy;com\&shy;mo\&shy;da\&shy;tion/' \
+  -e 's/<p>We call on the Bureau/<p style="max-width:9em">We call on the Bureau/' \
+  "$c/html-soft-hyphens-wbr.html" > "$tmp/soft.html"
+pdf "$tmp/soft.html" "$tmp/soft.pdf" --no-pdf-header-footer
+pdftotext -layout "$tmp/soft.pdf" "$c/pdftotext-layout-soft-hyphens.txt"
+# LIMIT: a <wbr> break leaves no mark in the text (accom⏎modation).
+narrow "$c/html-soft-hyphens-wbr.html" 14 "$tmp/wbr-14.html"
+pdf "$tmp/wbr-14.html" "$tmp/wbr-14.pdf" --no-pdf-header-footer
+pdftotext -layout "$tmp/wbr-14.pdf" "$c/pdftotext-layout-wbr-break.txt"
+# LIMIT: overflow-wrap: anywhere breaks the URL between letters.
+narrow "$tmp/notice.html" 12 "$tmp/notice-anywhere.html" "overflow-wrap:anywhere"
+pdf "$tmp/notice-anywhere.html" "$tmp/notice-anywhere.pdf" --no-pdf-header-footer
+pdftotext -layout "$tmp/notice-anywhere.pdf" "$c/pdftotext-layout-overflow-anywhere.txt"
+pdf "$c/html-changed-digit.html" "$tmp/changed.pdf" --no-pdf-header-footer
+pdftotext -layout "$tmp/changed.pdf" "$c/pdftotext-layout-changed-digit.txt"
+# w3m, lynx and html2text, at their default widths and narrower.
+w3m -dump "$c/pandoc-standalone-en.html" > "$c/w3m-dump-en.txt"
+w3m -dump -cols 40 "$tmp/notice.html" > "$c/w3m-dump-notice-40.txt"
+w3m -dump -cols 50 "$c/html-soft-hyphens-wbr.html" > "$c/w3m-dump-soft-hyphens-50.txt"
+w3m -dump "$c/pandoc-open-letter.html" > "$c/w3m-dump-open-letter.txt"
+lynx -dump -nolist "$c/pandoc-standalone-en.html" > "$c/lynx-dump-en.txt"
+lynx -dump -nolist "$tmp/notice.html" > "$c/lynx-dump-notice.txt"
+html2text -utf8 -nobs "$c/pandoc-standalone-en.html" > "$c/html2text-en.txt"
+html2text -utf8 -nobs -width 40 "$tmp/notice.html" > "$c/html2text-notice-40.txt"
+html2text -utf8 -nobs -width 50 "$c/html-soft-hyphens-wbr.html" > "$c/html2text-soft-hyphens-50.txt"
+html2text -utf8 -nobs "$c/html-changed-digit.html" > "$c/html2text-changed-digit.txt"
+
+# ---- chat pastes (docs/SPEC.md §6.2), as WeChat, Telegram and WhatsApp copy them: written here -----
+python3 - <<'PY'
+s, c = "statements/", "cases/"
+en = open(s + "en-bar-exam.txt", encoding="utf-8").read()
+zh = open(s + "zh-solidarity.txt", encoding="utf-8").read()
+paras = en.rstrip("\n").split("\n\n")
+def write(name, text):
+    with open(c + name, "w", encoding="utf-8", newline="\n") as f:
+        f.write(text)
+# WeChat's "copy" of a forwarded chat record: a banner, the sender and time on their own line,
+# the message, an image placeholder and a reply.
+write("chat-wechat-forwarded-zh.txt", "[转发的聊天记录]\n李巧云 2026-05-20 09:31\n" + zh + "[图片]\n张律师 09:35\n收到，已转发。\n")
+# Telegram: a forwarded-from line, the message, a photo placeholder, the next sender and message.
+write("chat-telegram-forwarded-en.txt", "Forwarded from Harbour Rights Lawyers Network\n" + en + "[Photo]\nLi Qiaoyun, [20.05.26 09:31]\nPlease share widely.\n")
+# One paragraph of the statement between two messages of a chat, no blank lines.
+write("chat-excerpt-en.txt", "Ada L. 10:02\n" + paras[7] + "\nAda L. 10:03\n<Media omitted>\n")
+# The statement sent as two messages: the second sender line interrupts it.
+mid = len(paras) // 2
+write("chat-split-in-two-messages-en.txt", "Li Qiaoyun 09:31\n" + "\n\n".join(paras[:mid]) + "\nLi Qiaoyun 09:32\n" + "\n\n".join(paras[mid:]) + "\n")
+# A forwarded statement with one figure changed: the chat lines are set apart, the change is not.
+write("chat-telegram-changed-digit-en.txt", "Forwarded from Harbour Rights Lawyers Network\n" + en.replace("5550 0146", "5550 0164") + "[Photo]\n")
+PY
+
 echo "wrote $(ls "$c" | wc -l) copies to tests/copies/$c"
