@@ -139,6 +139,9 @@ pub enum WarningKind {
     /// extractor writes a word hyphenated at a line end (docs/SPEC.md §6.2): still a change, since
     /// the hyphen may make a different word (`re-cover`, `recover`).
     HyphenLost,
+    /// A page's style sheet may hide some of its text or add its own (docs/SPEC.md §1.3): its
+    /// words are the statement's, but it is not called authentic.
+    StyledPage,
 }
 
 /// A warning: something the reader should know even when the verdict is clear.

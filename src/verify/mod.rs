@@ -346,7 +346,33 @@ pub fn verify_against_with(
         deadline,
     );
     note_lost_hyphens(&mut report);
+    withhold_authentic_for_styled_pages(copy, &mut report);
     report
+}
+
+/// A page whose style sheet may hide some of the compared text, or adds text of its own (CSS
+/// `content`), can show a browser's reader other words than attest compared (docs/SPEC.md §1.3):
+/// its words are the statement's, but attest cannot say that the page *shows* them, so it is never
+/// authentic. It is `embedded` at best, with a `styled_page` warning that says what to check.
+fn withhold_authentic_for_styled_pages(copy: &ReceivedCopy, report: &mut VerifyReport) {
+    use crate::input::NoteKind;
+    let styled = copy
+        .input
+        .notes
+        .iter()
+        .any(|n| matches!(n.kind, NoteKind::StyleHidden | NoteKind::GeneratedContent));
+    if !styled || !report.verdict.is_authentic() {
+        return;
+    }
+    report.verdict = Verdict::Embedded;
+    report.differences.clear();
+    report.warnings.insert(
+        0,
+        Warning {
+            kind: WarningKind::StyledPage,
+            message: "the page's words are the statement's, but its style sheet may hide some of them or add text of its own, which attest does not apply: it cannot tell what a browser shows, so the page is not called authentic; open it in a browser and compare what it shows".into(),
+        },
+    );
 }
 
 /// The copy as received, sharpened by its email quotation (docs/SPEC.md §6.1).

@@ -244,7 +244,10 @@ impl Walker {
                         .any(|t| t.eq_ignore_ascii_case("stylesheet"))
                 }) =>
             {
-                self.style_sheet = true
+                // An external style sheet is not read: any of the page's text may be hidden by
+                // it, as far as attest can tell (docs/SPEC.md §1.3).
+                self.style_sheet = true;
+                self.style_hidden_text = true;
             }
             _ => {}
         }
