@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 use zeroize::Zeroizing;
 
-use attest::keys::{check_secret_file_private, IssuerKey, SecretKey};
+use attest::keys::{check_secret_file_private, Fingerprint, IssuerKey, SecretKey};
 
 use super::{diagnostics, output, passphrase, EXIT_OK};
 
@@ -19,7 +19,8 @@ pub const NEW_PASSPHRASE_ENV: &str = "ATTEST_NEW_PASSPHRASE";
 /// Subcommands of `attest key`.
 #[derive(clap::Subcommand)]
 pub enum Command {
-    /// Print a public key file in its one-line form.
+    /// Print a public key file in its one-line form, its key id, and its fingerprint: 8 groups of 5
+    /// digits to read aloud and compare over the phone.
     Show {
         /// The public key file (PREFIX.pub).
         file: PathBuf,
@@ -54,14 +55,21 @@ pub fn run(cmd: Command) -> anyhow::Result<u8> {
     match cmd {
         Command::Show { file, json } => {
             let key = IssuerKey::read(&file)?;
+            let fingerprint = Fingerprint::of(&key.key);
             if json {
                 output::print_json(&serde_json::json!({
                     "issuer": key.issuer,
                     "key_id": key.key_id.to_string(),
+                    "fingerprint": fingerprint.to_string(),
                     "line": key.to_line(),
                 }))?;
             } else {
-                output::print_text(&format!("{}\n", key.to_line()))?;
+                output::print_text(&format!(
+                    "{}\nkey id:      {}\nfingerprint: {}\n",
+                    key.to_line(),
+                    key.key_id,
+                    fingerprint
+                ))?;
             }
             Ok(EXIT_OK)
         }

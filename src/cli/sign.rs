@@ -129,10 +129,13 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
 /// store is used only when it exists and holds a key.
 pub(super) fn signing_trust_store(keys: Option<&Path>) -> anyhow::Result<Option<TrustStore>> {
     Ok(match keys {
-        Some(dir) => Some(TrustStore::load(dir)?),
+        Some(dir) => Some(super::trust::load_store(dir)?),
         None => match super::trust::store_dir(None).ok().filter(|d| d.is_dir()) {
             Some(dir) => match TrustStore::load(&dir) {
-                Ok(store) => Some(store),
+                Ok(store) => {
+                    super::trust::warn_skipped(&store);
+                    Some(store)
+                }
                 Err(attest::keys::KeyError::TrustStoreEmpty { .. }) => None,
                 Err(other) => return Err(other.into()),
             },
