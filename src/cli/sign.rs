@@ -60,9 +60,12 @@ pub struct Args {
     /// co-signer then adds its signature with `attest cosign`.
     #[arg(long = "cosigner", value_name = "OTHER.pub")]
     cosigners: Vec<PathBuf>,
+    #[command(flatten)]
+    passphrase: super::passphrase::Source,
 }
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
+    super::passphrase::use_source(&args.passphrase);
     let key = load_secret_key(&args.key)?;
     let stdin = args.file.as_os_str() == "-";
     let name = if stdin {
