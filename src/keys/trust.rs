@@ -295,7 +295,8 @@ mod tests {
         std::fs::write(dir.path().join("broken.pub"), "garbage").unwrap();
         let store = TrustStore::load(dir.path()).unwrap();
         assert_eq!(store.len(), 1);
-        match store.skipped().iter().map(|e| &**e).collect::<Vec<_>>()[..] {
+        let skipped: Vec<&KeyError> = store.skipped().iter().map(|e| &**e).collect();
+        match skipped.as_slice() {
             [KeyError::UnknownForm { path }] => assert!(path.ends_with("broken.pub"), "{path}"),
             other => panic!("expected UnknownForm for broken.pub, got {other:?}"),
         }
