@@ -145,22 +145,28 @@ fn from_env(name: &str) -> anyhow::Result<Option<Zeroizing<String>>> {
     }
 }
 
-/// Whether there is a terminal to ask on: the controlling terminal (`/dev/tty`) can be opened for
-/// reading and writing. Standard input does not matter: it may carry the statement.
+/// Whether there is a terminal to ask on: someone is at a terminal (standard input or standard
+/// error is one: standard input may carry the statement, as in `cat s.txt | attest sign -`), and
+/// the controlling terminal `/dev/tty` can be opened for reading and writing, where the prompt
+/// goes. A run with neither attached to a terminal (a script, a test harness) never waits on one.
 pub fn can_prompt() -> bool {
-    #[cfg(unix)]
-    {
-        std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open("/dev/tty")
-            .is_ok()
-    }
-    #[cfg(not(unix))]
-    {
-        use std::io::IsTerminal;
-        std::io::stdin().is_terminal()
-    }
+    use std::io::IsTerminal;
+    let someone_there = std::io::stdin().is_terminal() || std::io::stderr().is_terminal();
+    someone_there && tty_opens()
+}
+
+#[cfg(unix)]
+fn tty_opens() -> bool {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .is_ok()
+}
+
+#[cfg(not(unix))]
+fn tty_opens() -> bool {
+    true
 }
 
 /// Says what needs a passphrase, then how to give one (`alternatives` are further ways out).
@@ -265,9 +271,7 @@ pub fn given_without_prompt() -> bool {
 /// then reused for a second key), `ATTEST_PASSPHRASE`, or a prompt on the terminal.
 pub fn for_existing_key(path: &str) -> anyhow::Result<Zeroizing<String>> {
     let source = SOURCE.lock().unwrap_or_else(|e| e.into_inner()).clone();
-    if let Some(given) =
-        source.and_then(|s| given(s.passphrase_file.as_ref(), s.passphrase_fd))
-    {
+    if let Some(given) = source.and_then(|s| given(s.passphrase_file.as_ref(), s.passphrase_fd)) {
         let mut read = READ.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(pass) = read.as_ref() {
             return Ok(pass.clone());
@@ -297,9 +301,18 @@ mod tests {
 
     #[test]
     fn first_line_drops_the_line_ending_and_the_rest() {
-        assert_eq!(*first_line(b"tide and lantern\n", "f").unwrap(), "tide and lantern");
-        assert_eq!(*first_line(b"tide and lantern\r\nmore\n", "f").unwrap(), "tide and lantern");
-        assert_eq!(*first_line("海港 灯笼 潮汐".as_bytes(), "f").unwrap(), "海港 灯笼 潮汐");
+        assert_eq!(
+            *first_line(b"tide and lantern\n", "f").unwrap(),
+            "tide and lantern"
+        );
+        assert_eq!(
+            *first_line(b"tide and lantern\r\nmore\n", "f").unwrap(),
+            "tide and lantern"
+        );
+        assert_eq!(
+            *first_line("海港 灯笼 潮汐".as_bytes(), "f").unwrap(),
+            "海港 灯笼 潮汐"
+        );
         assert!(first_line(b"\nsecond line", "f").is_err());
         assert!(first_line(b"", "f").is_err());
         assert!(first_line(b"\xff\xfe\n", "f").is_err());

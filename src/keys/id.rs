@@ -115,6 +115,9 @@ mod tests {
     fn key_id_and_fingerprint_of_rfc8032_test_1_key_match_spec() {
         let key = test_1_key();
         assert_eq!(KeyId::of(&key).to_string(), "25172914932e6aa1");
-        assert_eq!(Fingerprint::of(&key).to_string(), "78705 09563 00696 06700 34392 70415 58453 82993");
+        assert_eq!(
+            Fingerprint::of(&key).to_string(),
+            "78705 09563 00696 06700 34392 70415 58453 82993"
+        );
     }
 }

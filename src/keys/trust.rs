@@ -121,7 +121,7 @@ impl TrustStore {
             key.to_file_string_with_comment(comment).as_bytes(),
             0o644,
         )
-            .map_err(write_error)?;
+        .map_err(write_error)?;
         Ok(Some(path))
     }
 
@@ -232,14 +232,8 @@ impl TrustStore {
             }
             return Ok(());
         }
-        self.keys.insert(
-            key.key_id,
-            TrustedKey {
-                key,
-                path,
-                comment,
-            },
-        );
+        self.keys
+            .insert(key.key_id, TrustedKey { key, path, comment });
         Ok(())
     }
 
