@@ -494,3 +494,14 @@ fn passphrase_prompt_works_on_the_terminal_with_the_statement_piped_on_stdin() {
         .unwrap();
     assert_eq!(no_tty.status.code(), Some(2), "{}", stderr(&no_tty));
 }
+
+#[test]
+fn trust_add_works_on_a_store_whose_only_entry_is_malformed() {
+    let sb = Sandbox::new();
+    sb.write("keys/broken.pub", "garbage");
+    sb.write("t1.pub", TEST_1_LINE);
+    sb.ok(&["trust", "add", "t1.pub", "--keys", "keys"], &[]);
+    let list = sb.ok(&["trust", "list", "--keys", "keys"], &[]);
+    assert!(stdout(&list).contains("25172914932e6aa1"));
+    assert!(stderr(&list).contains("broken.pub"), "{}", stderr(&list));
+}

@@ -87,6 +87,9 @@ pub fn run(cmd: Command) -> anyhow::Result<u8> {
                 }),
             };
             let existing = TrustStore::load(&dir).ok();
+            if let Some(store) = &existing {
+                warn_skipped(store);
+            }
             let others: Vec<String> = existing
                 .iter()
                 .flat_map(|store| store.keys())

@@ -104,8 +104,14 @@ impl TrustStore {
                         });
                     }
                 }
-                Err(KeyError::TrustStoreEmpty { .. }) => {}
-                Err(other) => return Err(other),
+                // The store as it is cannot be used: adding a key would not help.
+                Err(
+                    error @ (KeyError::TrustStoreUnreadable { .. }
+                    | KeyError::KeyForTwoIssuers { .. }),
+                ) => return Err(error),
+                // No usable key yet (none at all, or only unusable entries, which the caller
+                // warns about): the new key may be its first.
+                Err(_) => {}
             }
         } else {
             crate::fsutil::create_dirs(dir).map_err(|source| {
