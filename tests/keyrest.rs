@@ -255,6 +255,11 @@ fn a_malformed_pub_file_warns_naming_it_and_verify_audit_sign_and_list_go_on() {
         "{}",
         stderr(&verify)
     );
+    // The JSON report stays clean; the warning goes to standard error.
+    let json = sb.ok(&["verify", "letter.txt", "--keys", "keys", "--json"], &[]);
+    let report: attest::report::VerifyReport = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(report.verdict, attest::report::Verdict::Exact);
+    assert!(stderr(&json).contains("broken.pub"), "{}", stderr(&json));
     let audit = sb.ok(&["audit", "manifests", "--keys", "keys"], &[]);
     assert!(stderr(&audit).contains("broken.pub"), "{}", stderr(&audit));
     let list = sb.ok(&["trust", "list", "--keys", "keys"], &[]);

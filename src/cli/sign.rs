@@ -66,6 +66,11 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
     super::passphrase::use_source(&args.passphrase);
+    if args.file.as_os_str() == "-" && args.passphrase.passphrase_fd == Some(0) {
+        anyhow::bail!(
+            "--passphrase-fd 0 is standard input, which carries the statement (`-`); give the passphrase on another descriptor, e.g. --passphrase-fd 3 3<passphrase.txt"
+        );
+    }
     let key = load_secret_key(&args.key)?;
     let stdin = args.file.as_os_str() == "-";
     let name = if stdin {
