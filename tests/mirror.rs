@@ -896,11 +896,12 @@ fn entries_that_are_not_manifests_are_listed_as_ignored_with_a_reason() {
 // ---------------------------------------------------------------------------------------------
 // 7. The trust store and key files
 
-/// Every entry named like a key that cannot be used is an error naming it, like a malformed key
-/// file: a dangling link, a link loop, a directory, a FIFO, a `.PUB` name.
+/// Every entry named like a key that cannot be used is reported by an error naming it, like a
+/// malformed key file: a dangling link, a link loop, a directory, a FIFO, a `.PUB` name. Since
+/// issue 8 item 5 the store skips it (callers warn) rather than failing whole.
 #[cfg(unix)]
 #[test]
-fn unusable_entries_named_like_keys_are_errors_not_skipped() {
+fn unusable_entries_named_like_keys_are_named_warnings_never_silently_skipped() {
     let key = SecretKey::generate(ISSUER).unwrap();
     type Setup = Box<dyn Fn(&Path)>;
     let setups: Vec<(&str, Setup)> = vec![
@@ -938,6 +939,18 @@ fn unusable_entries_named_like_keys_are_errors_not_skipped() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("good.pub"), key.public().to_file_string()).unwrap();
         setup(dir.path());
+        // Issue 8 item 5: the entry is skipped with an error naming it (shown as a warning), and
+        // the good key still loads; alone in the store, it is still the store's error.
+        let store = TrustStore::load(dir.path()).unwrap();
+        assert_eq!(store.len(), 1, "{what}");
+        assert!(!store.skipped().is_empty(), "{what}");
+        for err in store.skipped() {
+            assert!(
+                matches!(&**err, KeyError::UnusableKeyFile { path, .. } if !path.ends_with("good.pub")),
+                "{what}: {err:?}"
+            );
+        }
+        std::fs::remove_file(dir.path().join("good.pub")).unwrap();
         let err = TrustStore::load(dir.path()).unwrap_err();
         assert!(
             matches!(err, KeyError::UnusableKeyFile { .. }),

@@ -1148,3 +1148,39 @@ mod invariants {
         }
     }
 }
+
+/// `key revoke` and `key rotate` load secret keys as `sign` does: a key file others can read is
+/// refused before anything is signed.
+#[test]
+fn key_revoke_refuses_a_secret_key_file_others_can_read() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::create_dir_all(dir.join("keys")).unwrap();
+    std::fs::create_dir_all(dir.join("manifests")).unwrap();
+    ok(
+        dir,
+        &[
+            "keygen",
+            "--issuer",
+            ISSUER,
+            "--out",
+            "old",
+            "--unencrypted",
+        ],
+    );
+    std::fs::set_permissions(dir.join("old.key"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = attest(
+        dir,
+        &["key", "revoke", "--key", "old.key", "--last-valid", "1"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let no_record = walkdir::WalkDir::new(dir.join("manifests"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .all(|e| !e.path().to_string_lossy().ends_with(".revocation"));
+    assert!(
+        no_record,
+        "a revocation was written with a key others can read"
+    );
+}

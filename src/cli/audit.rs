@@ -7,7 +7,6 @@ use anyhow::Context;
 
 use attest::archive::{state, DirArchive};
 use attest::audit::{self, Options};
-use attest::keys::TrustStore;
 use attest::report::AuditReport;
 
 use super::output::{self, paint, safe, Tone};
@@ -44,7 +43,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
-    let trust = TrustStore::load(&super::trust::store_dir(args.keys)?)?;
+    let trust = super::trust::load_store(&super::trust::store_dir(args.keys)?)?;
     let state_file = match args.state {
         Some(file) => file,
         None => state::seen_heads_file(

@@ -31,9 +31,12 @@ pub struct Args {
     /// Co-sign even though this key remembers signing a position the archive does not show.
     #[arg(long)]
     fork_from_archive: bool,
+    #[command(flatten)]
+    passphrase: super::passphrase::Source,
 }
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
+    super::passphrase::use_source(&args.passphrase);
     let key = super::sign::load_secret_key(&args.key)?;
     let trust = super::sign::signing_trust_store(args.keys.as_deref())?;
     let options = SignOptions {

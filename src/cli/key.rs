@@ -2,13 +2,12 @@
 //! `attest key passwd FILE.key`: change how a secret key is protected, in place and atomically.
 //! `attest key pub FILE.key [--out FILE.pub]`: the public key of a secret key file.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use zeroize::Zeroizing;
 
-use attest::keys::{check_secret_file_private, IssuerKey, SecretKey};
+use attest::keys::{check_secret_file_private, Fingerprint, IssuerKey, SecretKey};
 
 use super::{diagnostics, output, passphrase, EXIT_OK};
 
@@ -19,7 +18,8 @@ pub const NEW_PASSPHRASE_ENV: &str = "ATTEST_NEW_PASSPHRASE";
 /// Subcommands of `attest key`.
 #[derive(clap::Subcommand)]
 pub enum Command {
-    /// Print a public key file in its one-line form.
+    /// Print a public key file in its one-line form, its key id, and its fingerprint: 8 groups of 5
+    /// digits to read aloud and compare over the phone.
     Show {
         /// The public key file (PREFIX.pub).
         file: PathBuf,
@@ -28,14 +28,22 @@ pub enum Command {
         json: bool,
     },
     /// Change the passphrase of a secret key file, in place and atomically. The old passphrase
-    /// comes from ATTEST_PASSPHRASE or a prompt; the new one from ATTEST_NEW_PASSPHRASE or a
-    /// prompt (asked twice). An unencrypted key becomes encrypted.
+    /// comes from --passphrase-file, --passphrase-fd, ATTEST_PASSPHRASE or a prompt; the new one
+    /// from --new-passphrase-file, --new-passphrase-fd, ATTEST_NEW_PASSPHRASE or a prompt (asked
+    /// twice). An unencrypted key becomes encrypted.
     Passwd {
         /// The secret key file (PREFIX.key).
         file: PathBuf,
         /// Store the key unencrypted instead. For tests and demos only.
         #[arg(long)]
         unencrypted: bool,
+        /// Accept a new passphrase shorter than 8 characters.
+        #[arg(long)]
+        weak_passphrase: bool,
+        #[command(flatten)]
+        passphrase: passphrase::Source,
+        #[command(flatten)]
+        new_passphrase: passphrase::NewSource,
     },
     /// Print the public key of a secret key file in its one-line form, or write it as a public key
     /// file. An encrypted key is checked against its secret when a passphrase is at hand
@@ -47,6 +55,8 @@ pub enum Command {
         /// Write the public key file here (never over an existing file) instead of printing it.
         #[arg(long, value_name = "PREFIX.pub")]
         out: Option<PathBuf>,
+        #[command(flatten)]
+        passphrase: passphrase::Source,
     },
 }
 
@@ -54,19 +64,42 @@ pub fn run(cmd: Command) -> anyhow::Result<u8> {
     match cmd {
         Command::Show { file, json } => {
             let key = IssuerKey::read(&file)?;
+            let fingerprint = Fingerprint::of(&key.key);
             if json {
                 output::print_json(&serde_json::json!({
                     "issuer": key.issuer,
                     "key_id": key.key_id.to_string(),
+                    "fingerprint": fingerprint.to_string(),
                     "line": key.to_line(),
                 }))?;
             } else {
-                output::print_text(&format!("{}\n", key.to_line()))?;
+                output::print_text(&format!(
+                    "{}\nkey id:      {}\nfingerprint: {}\n",
+                    key.to_line(),
+                    key.key_id,
+                    fingerprint
+                ))?;
             }
             Ok(EXIT_OK)
         }
-        Command::Passwd { file, unencrypted } => passwd(&file, unencrypted),
-        Command::Pub { file, out } => public(&file, out.as_deref()),
+        Command::Passwd {
+            file,
+            unencrypted,
+            weak_passphrase,
+            passphrase: source,
+            new_passphrase,
+        } => {
+            passphrase::use_source(&source);
+            passwd(&file, unencrypted, &new_passphrase, weak_passphrase)
+        }
+        Command::Pub {
+            file,
+            out,
+            passphrase: source,
+        } => {
+            passphrase::use_source(&source);
+            public(&file, out.as_deref())
+        }
     }
 }
 
@@ -82,7 +115,12 @@ fn read_secret_file(path: &Path) -> anyhow::Result<Zeroizing<String>> {
 }
 
 /// `key passwd`: read the key (old passphrase), then rewrite the file under the new protection.
-fn passwd(path: &Path, unencrypted: bool) -> anyhow::Result<u8> {
+fn passwd(
+    path: &Path,
+    unencrypted: bool,
+    new_source: &passphrase::NewSource,
+    weak: bool,
+) -> anyhow::Result<u8> {
     let shown = path.display().to_string();
     check_secret_file_private(path)?;
     let content = read_secret_file(path)?;
@@ -103,7 +141,12 @@ fn passwd(path: &Path, unencrypted: bool) -> anyhow::Result<u8> {
         ));
         None
     } else {
-        Some(new_passphrase(&shown)?)
+        Some(passphrase::for_changed_key(
+            &shown,
+            new_source,
+            NEW_PASSPHRASE_ENV,
+            weak,
+        )?)
     };
     key.rewrite_file(path, new.as_ref().map(|p| p.as_str()))?;
     let what = match (was_encrypted, unencrypted) {
@@ -116,38 +159,6 @@ fn passwd(path: &Path, unencrypted: bool) -> anyhow::Result<u8> {
         key.key_id()
     ))?;
     Ok(EXIT_OK)
-}
-
-/// The new passphrase for `key passwd`: `ATTEST_NEW_PASSPHRASE`, or asked twice on a terminal.
-fn new_passphrase(key_file: &str) -> anyhow::Result<Zeroizing<String>> {
-    match std::env::var(NEW_PASSPHRASE_ENV) {
-        Ok(p) if !p.is_empty() => return Ok(Zeroizing::new(p)),
-        Err(std::env::VarError::NotUnicode(_)) => bail!(
-            "{NEW_PASSPHRASE_ENV} is not valid UTF-8 text; set it to the new passphrase as UTF-8, or unset it to be asked on a terminal"
-        ),
-        _ => {}
-    }
-    if !std::io::stdin().is_terminal() {
-        bail!(
-            "changing the passphrase of {key_file} needs a new passphrase, and there is no terminal to ask on. Set {NEW_PASSPHRASE_ENV} (the old passphrase comes from {}), or run attest in a terminal",
-            passphrase::PASSPHRASE_ENV
-        );
-    }
-    let first = Zeroizing::new(
-        rpassword::prompt_password(format!("New passphrase for {key_file}: "))
-            .context("cannot read the passphrase")?,
-    );
-    if first.is_empty() {
-        bail!("the new passphrase is empty; choose a long passphrase (several words). Nothing was changed");
-    }
-    let second = Zeroizing::new(
-        rpassword::prompt_password("Repeat the new passphrase: ")
-            .context("cannot read the passphrase")?,
-    );
-    if *first != *second {
-        bail!("the passphrases do not match; nothing was changed. Run `attest key passwd` again");
-    }
-    Ok(first)
 }
 
 /// `key pub`: the public key of a secret key file, checked against the secret when it can be.
@@ -166,8 +177,7 @@ fn public(path: &Path, out: Option<&Path>) -> anyhow::Result<u8> {
     let key = if !SecretKey::file_is_encrypted(&content, &shown)? {
         SecretKey::parse(&content, &shown, None)?.public()
     } else {
-        let env_set = std::env::var_os(passphrase::PASSPHRASE_ENV).is_some_and(|v| !v.is_empty());
-        let pass = if env_set {
+        let pass = if passphrase::given_without_prompt() {
             Some(passphrase::for_existing_key(&shown)?)
         } else {
             passphrase::for_existing_key(&shown).ok()
@@ -176,7 +186,7 @@ fn public(path: &Path, out: Option<&Path>) -> anyhow::Result<u8> {
             Some(pass) => SecretKey::parse(&content, &shown, Some(&pass))?.public(),
             None => {
                 diagnostics::note(&format!(
-                    "the public key was read from {shown} without decrypting it, so it is not checked against the secret key; set {} (or run attest in a terminal) to check it",
+                    "the public key was read from {shown} without decrypting it, so it is not checked against the secret key; pass --passphrase-file or --passphrase-fd, set {}, or run attest in a terminal to check it",
                     passphrase::PASSPHRASE_ENV
                 ));
                 SecretKey::public_of_file(&content, &shown)?

@@ -1,13 +1,7 @@
 //! `attest key revoke` and `attest key rotate`, added beside the other `attest key` subcommands
 //! (defined in `key.rs`) without changing them.
 
-use std::path::Path;
-
-use anyhow::Context;
-
-use attest::keys::SecretKey;
-
-use super::{diagnostics, key, passphrase, revoke, rotate};
+use super::{key, revoke, rotate};
 
 /// Subcommands of `attest key`: the key records, then the ones of `key.rs`.
 #[derive(clap::Subcommand)]
@@ -29,18 +23,6 @@ pub fn run(cmd: Command) -> anyhow::Result<u8> {
     }
 }
 
-/// Read a secret key file, asking for its passphrase if it is encrypted.
-pub fn load_secret_key(path: &Path) -> anyhow::Result<SecretKey> {
-    let shown = path.display().to_string();
-    let content = zeroize::Zeroizing::new(std::fs::read_to_string(path).with_context(|| {
-        format!("cannot read the secret key {shown}; pass a PREFIX.key made by `attest keygen`")
-    })?);
-    let key = if SecretKey::file_is_encrypted(&content, &shown)? {
-        let pass = passphrase::for_existing_key(&shown)?;
-        SecretKey::parse(&content, &shown, Some(&pass))?
-    } else {
-        diagnostics::warning(&format!("{shown} is not encrypted"));
-        SecretKey::parse(&content, &shown, None)?
-    };
-    Ok(key)
-}
+/// Load a secret key as `sign` does: refused if others can read the file, the passphrase asked
+/// when it is encrypted (one loader, so revoke and rotate get every check sign has).
+pub(super) use super::sign::load_secret_key;

@@ -22,6 +22,11 @@ pub struct Args {
     /// Store the secret key unencrypted. For tests and demos only.
     #[arg(long)]
     unencrypted: bool,
+    /// Accept a passphrase shorter than 8 characters.
+    #[arg(long)]
+    weak_passphrase: bool,
+    #[command(flatten)]
+    passphrase: passphrase::Source,
 }
 
 /// The two files a key pair is written to.
@@ -118,7 +123,11 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         ));
         None
     } else {
-        Some(passphrase::for_new_key(&key_path.display().to_string())?)
+        Some(passphrase::for_new_key(
+            &key_path.display().to_string(),
+            &args.passphrase,
+            args.weak_passphrase,
+        )?)
     };
     key.write_pair(key_path, pub_path, passphrase.as_ref().map(|p| p.as_str()))?;
     let public = key.public();

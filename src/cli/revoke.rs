@@ -35,9 +35,12 @@ pub struct Args {
     /// The archive: the record is written into the issuer's `keys/` folder there.
     #[arg(long, value_name = "DIR", default_value = "manifests")]
     archive: PathBuf,
+    #[command(flatten)]
+    passphrase: super::passphrase::Source,
 }
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
+    super::passphrase::use_source(&args.passphrase);
     let own = args.key.as_deref().map(load_secret_key).transpose()?;
     let revoked: IssuerKey = match (&own, &args.public) {
         (Some(k), _) => k.public(),

@@ -25,9 +25,12 @@ pub struct Args {
     /// The archive: the record is written into the issuer's `keys/` folder there.
     #[arg(long, value_name = "DIR", default_value = "manifests")]
     archive: PathBuf,
+    #[command(flatten)]
+    passphrase: super::passphrase::Source,
 }
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
+    super::passphrase::use_source(&args.passphrase);
     let new = IssuerKey::read(&args.new)?;
     let old = load_secret_key(&args.old)?;
     if old.issuer() != new.issuer {

@@ -60,9 +60,17 @@ pub struct Args {
     /// co-signer then adds its signature with `attest cosign`.
     #[arg(long = "cosigner", value_name = "OTHER.pub")]
     cosigners: Vec<PathBuf>,
+    #[command(flatten)]
+    passphrase: super::passphrase::Source,
 }
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
+    super::passphrase::use_source(&args.passphrase);
+    if args.file.as_os_str() == "-" && args.passphrase.passphrase_fd == Some(0) {
+        anyhow::bail!(
+            "--passphrase-fd 0 is standard input, which carries the statement (`-`); give the passphrase on another descriptor, e.g. --passphrase-fd 3 3<passphrase.txt"
+        );
+    }
     let key = load_secret_key(&args.key)?;
     let stdin = args.file.as_os_str() == "-";
     let name = if stdin {
@@ -129,10 +137,13 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
 /// store is used only when it exists and holds a key.
 pub(super) fn signing_trust_store(keys: Option<&Path>) -> anyhow::Result<Option<TrustStore>> {
     Ok(match keys {
-        Some(dir) => Some(TrustStore::load(dir)?),
+        Some(dir) => Some(super::trust::load_store(dir)?),
         None => match super::trust::store_dir(None).ok().filter(|d| d.is_dir()) {
             Some(dir) => match TrustStore::load(&dir) {
-                Ok(store) => Some(store),
+                Ok(store) => {
+                    super::trust::warn_skipped(&store);
+                    Some(store)
+                }
                 Err(attest::keys::KeyError::TrustStoreEmpty { .. }) => None,
                 Err(other) => return Err(other.into()),
             },

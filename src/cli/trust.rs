@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use attest::keys::{self, IssuerKey, TrustStore};
+use attest::keys::{self, Fingerprint, IssuerKey, TrustStore};
 
 use super::{diagnostics, output, EXIT_OK};
 
@@ -21,17 +21,39 @@ pub fn store_dir(keys: Option<PathBuf>) -> anyhow::Result<PathBuf> {
     }
 }
 
+/// Load the trust store at `dir` and warn about every entry it skipped (docs/SPEC.md §4.5): a
+/// malformed `.pub` file is named, and does not block verification with the other keys.
+pub fn load_store(dir: &std::path::Path) -> anyhow::Result<TrustStore> {
+    let store = TrustStore::load(dir)?;
+    warn_skipped(&store);
+    Ok(store)
+}
+
+/// One warning per entry the trust store skipped, naming it.
+pub fn warn_skipped(store: &TrustStore) {
+    for error in store.skipped() {
+        diagnostics::warning(&format!(
+            "trust store entry skipped: {error}. The other keys are still used; fix or remove the entry"
+        ));
+    }
+}
+
 /// Subcommands of `attest trust`.
 #[derive(clap::Subcommand)]
 pub enum Command {
     /// Trust a public key for the issuer it names: copy it into the trust store as <key id>.pub.
+    /// Prints its fingerprint: compare it with the issuer's, read aloud, before relying on it.
     Add {
         /// The public key file (PREFIX.pub, or the one-line form in a file).
         file: PathBuf,
+        /// Record where and when the key was obtained, e.g. "from the website, 2026-11-30" (one
+        /// line). Without it, the file's own comment, if any, is kept.
+        #[arg(long, value_name = "TEXT")]
+        comment: Option<String>,
         #[arg(long, value_name = "DIR", help = KEYS_HELP)]
         keys: Option<PathBuf>,
     },
-    /// List the trusted keys: key id, issuer, file.
+    /// List the trusted keys: key id, issuer, file, fingerprint and comment.
     List {
         #[arg(long, value_name = "DIR", help = KEYS_HELP)]
         keys: Option<PathBuf>,
@@ -40,10 +62,34 @@ pub enum Command {
 
 pub fn run(cmd: Command) -> anyhow::Result<u8> {
     match cmd {
-        Command::Add { file, keys } => {
+        Command::Add {
+            file,
+            keys,
+            comment,
+        } => {
             let dir = store_dir(keys)?;
-            let key = IssuerKey::read(&file)?;
+            let (key, file_comment) = IssuerKey::read_with_comment(&file)?;
+            let comment = match comment {
+                Some(text) => {
+                    keys::check_key_comment(&text, "--comment")?;
+                    Some(text)
+                }
+                None => file_comment.filter(|text| {
+                    let usable =
+                        keys::check_key_comment(text, &file.display().to_string()).is_ok();
+                    if !usable {
+                        diagnostics::note(&format!(
+                            "the comment of {} is not one plain line of at most 500 characters, so it is not copied; pass --comment TEXT to record one",
+                            file.display()
+                        ));
+                    }
+                    usable
+                }),
+            };
             let existing = TrustStore::load(&dir).ok();
+            if let Some(store) = &existing {
+                warn_skipped(store);
+            }
             let others: Vec<String> = existing
                 .iter()
                 .flat_map(|store| store.keys())
@@ -72,15 +118,16 @@ pub fn run(cmd: Command) -> anyhow::Result<u8> {
                 }
             })
             .collect();
-            match TrustStore::install(&dir, &key, &file)? {
+            let fingerprint = Fingerprint::of(&key.key);
+            match TrustStore::install_with_comment(&dir, &key, &file, comment.as_deref())? {
                 Some(path) => output::print_text(&format!(
-                    "trusted key {} for {:?}: {}\n",
+                    "trusted key {} for {:?}: {}\nfingerprint: {fingerprint} (compare it with the issuer's, read aloud)\n",
                     key.key_id,
                     output::safe(&key.issuer),
                     path.display()
                 ))?,
                 None => output::print_text(&format!(
-                    "key {} is already trusted for {:?} in {}\n",
+                    "key {} is already trusted for {:?} in {}\nfingerprint: {fingerprint}\n",
                     key.key_id,
                     output::safe(&key.issuer),
                     dir.display()
@@ -106,15 +153,19 @@ pub fn run(cmd: Command) -> anyhow::Result<u8> {
         }
         Command::List { keys } => {
             let dir = store_dir(keys)?;
-            let store = TrustStore::load(&dir)?;
+            let store = load_store(&dir)?;
             let mut text = format!("trust store {}:\n", dir.display());
             for k in store.keys() {
                 text.push_str(&format!(
-                    "  {}  {}  {}\n",
+                    "  {}  {}  {}\n      fingerprint: {}\n",
                     k.key.key_id,
                     output::safe(&k.key.issuer),
-                    k.path.display()
+                    k.path.display(),
+                    Fingerprint::of(&k.key.key)
                 ));
+                if let Some(comment) = &k.comment {
+                    text.push_str(&format!("      comment: {}\n", output::safe(comment)));
+                }
             }
             output::print_text(&text)?;
             Ok(EXIT_OK)

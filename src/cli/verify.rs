@@ -6,7 +6,6 @@ use anyhow::{bail, Context};
 
 use attest::archive::{self, Archive, DirArchive, Entry};
 use attest::diff::ChangeKind;
-use attest::keys::TrustStore;
 use attest::report::{InputKind, MatchKind, Verdict, VerifyReport};
 use attest::trust::Trust;
 use attest::verify::{self, Options, ReceivedCopy};
@@ -50,7 +49,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         .transpose()
         .map_err(anyhow::Error::msg)?;
     let copy = ReceivedCopy::read_as(&args.file, kind)?;
-    let trust = TrustStore::load(&super::trust::store_dir(args.keys)?)?;
+    let trust = super::trust::load_store(&super::trust::store_dir(args.keys)?)?;
     let options = Options {
         issuer: args.issuer,
     };

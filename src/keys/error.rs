@@ -256,6 +256,13 @@ pub enum KeyError {
         #[source]
         source: crate::fsutil::WriteError,
     },
+    /// The `comment` of a public key file (or `trust add --comment`) is not one line of at most
+    /// [`super::MAX_KEY_COMMENT_CHARS`] characters that displays as what it is.
+    #[error("{path}: the key's comment must be one line of at most 500 characters, not empty, with no hidden characters (no tab, line break, control, format or invisible character); shorten or retype it")]
+    KeyComment {
+        /// The file (or `--comment`).
+        path: String,
+    },
     /// One key is listed for two different issuers.
     #[error("key {key_id} is listed for {first_issuer:?} in {first_path} and for {second_issuer:?} in {second_path}; a key is trusted for one issuer only. Remove the wrong file")]
     KeyForTwoIssuers {
@@ -308,6 +315,7 @@ impl KeyError {
             KeyError::Write(_) => "write",
             KeyError::PublicNotWritten { .. } => "public_not_written",
             KeyError::TrustStoreWrite { .. } => "trust_store_write",
+            KeyError::KeyComment { .. } => "key_comment",
         }
     }
 }

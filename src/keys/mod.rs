@@ -14,9 +14,9 @@ mod trust;
 
 pub use confusable::confusable_pairs;
 pub use error::{KeyError, KeyFileKind};
-pub use id::{KeyId, ParseKeyIdError};
+pub use id::{Fingerprint, KeyId, ParseKeyIdError};
 pub use issuer::{check_issuer, IssuerError};
-pub use public::{parse_verifying_key, IssuerKey, PublicKeyError};
+pub use public::{check_key_comment, parse_verifying_key, IssuerKey, PublicKeyError};
 pub use secret::{check_secret_file_private, SecretKey};
 pub use trust::{user_trust_store_dir, TrustStore, TrustedKey, TRUST_STORE_ENV};
 
@@ -28,6 +28,9 @@ pub const SECRET_KEY_FORMAT: &str = "attest-secret-key/1";
 pub const ONE_LINE_TAG: &str = "attest-ed25519";
 /// Domain-separation label for key ids: key id = first 8 bytes of SHA-256(label || 0x00 || key).
 pub const KEY_ID_CONTEXT: &str = "attest/v1 key-id";
+/// Domain-separation label for fingerprints (docs/SPEC.md §4.1): 8 groups of 5 digits from
+/// SHA-256(label || 0x00 || key).
+pub const FINGERPRINT_CONTEXT: &str = "attest/v1 key-fingerprint";
 /// Domain-separation label for the AEAD's associated data in secret key files.
 pub const SECRET_KEY_AAD_CONTEXT: &str = "attest/v1 secret-key";
 
@@ -48,6 +51,9 @@ const ARGON2_MAX_WORK_KIB: u64 = 4 * ARGON2_M_COST_KIB as u64 * ARGON2_T_COST as
 
 /// Largest public key file read (either form is under a kilobyte).
 pub const MAX_PUBLIC_KEY_FILE_BYTES: u64 = 64 * 1024;
+
+/// Longest comment of a public key file, in characters (docs/SPEC.md §4.2).
+pub const MAX_KEY_COMMENT_CHARS: usize = 500;
 
 /// Longest issuer name accepted.
 pub const MAX_ISSUER_LEN: usize = 200;

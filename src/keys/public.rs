@@ -106,6 +106,22 @@ struct PublicKeyWire {
     issuer: String,
     key_id: String,
     public_key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    comment: Option<String>,
+}
+
+/// Check the comment of a public key file (docs/SPEC.md §4.2): not empty after trimming
+/// White_Space, at most [`super::MAX_KEY_COMMENT_CHARS`] characters, and no character an issuer
+/// name refuses (line breaks, tabs, controls, invisible characters), so that it displays as one line
+/// that is what it says. `path` names the file (or option) in the error.
+pub fn check_key_comment(comment: &str, path: &str) -> Result<(), KeyError> {
+    let bad = comment.trim().is_empty()
+        || comment.chars().count() > super::MAX_KEY_COMMENT_CHARS
+        || comment.chars().any(crate::canon::is_hidden_in_name);
+    if bad {
+        return Err(KeyError::KeyComment { path: path.into() });
+    }
+    Ok(())
 }
 
 /// The `Json` error for a key file, keeping only serde's position (its message could quote a value).
@@ -157,11 +173,18 @@ impl IssuerKey {
 
     /// The public key file content (JSON, ending in a newline).
     pub fn to_file_string(&self) -> String {
+        self.to_file_string_with_comment(None)
+    }
+
+    /// The public key file content with an optional `comment` member (docs/SPEC.md §4.2; the
+    /// caller checks it with [`check_key_comment`]).
+    pub fn to_file_string_with_comment(&self, comment: Option<&str>) -> String {
         let wire = PublicKeyWire {
             format: PUBLIC_KEY_FORMAT.into(),
             issuer: self.issuer.clone(),
             key_id: self.key_id.to_string(),
             public_key: BASE64.encode(self.key.as_bytes()),
+            comment: comment.map(str::to_string),
         };
         let mut s = serde_json::to_string_pretty(&wire).expect("plain struct serializes");
         s.push('\n');
@@ -181,7 +204,17 @@ impl IssuerKey {
     /// Parse a public key file: either the JSON form or the one-line form (docs/SPEC.md §4.2).
     /// `path` names it in errors.
     pub fn parse(content: &str, path: &str) -> Result<IssuerKey, KeyError> {
+        Ok(IssuerKey::parse_with_comment(content, path)?.0)
+    }
+
+    /// Parse a public key file and return its comment too: the JSON form's `comment` member, or
+    /// the one-line form's `#` lines (without the `#`, trimmed, joined with `; `).
+    pub fn parse_with_comment(
+        content: &str,
+        path: &str,
+    ) -> Result<(IssuerKey, Option<String>), KeyError> {
         let trimmed = content.trim();
+        let mut comment = None;
         let (issuer, key_id, key) = if trimmed.starts_with('{') {
             let wire: PublicKeyWire = crate::wire::from_slice(trimmed.as_bytes())
                 .map_err(|e| json_error(path, KeyFileKind::Public, &e))?;
@@ -192,6 +225,10 @@ impl IssuerKey {
                     expected: PUBLIC_KEY_FORMAT,
                 });
             }
+            if let Some(text) = &wire.comment {
+                check_key_comment(text, path)?;
+            }
+            comment = wire.comment;
             (wire.issuer, wire.key_id, wire.public_key)
         } else if let Some(line) = one_line(trimmed) {
             let shape = || KeyError::OneLineShape { path: path.into() };
@@ -207,21 +244,39 @@ impl IssuerKey {
             if issuer.split_whitespace().any(|w| w.starts_with('#')) {
                 return Err(KeyError::OneLineComment { path: path.into() });
             }
+            let lines: Vec<&str> = trimmed
+                .lines()
+                .map(str::trim)
+                .filter_map(|l| l.strip_prefix('#'))
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect();
+            if !lines.is_empty() {
+                comment = Some(lines.join("; "));
+            }
             (issuer.to_string(), id.to_string(), key.to_string())
         } else {
             return Err(KeyError::UnknownForm { path: path.into() });
         };
         let (key, key_id) = check_public_members(path, &issuer, &key_id, &key)?;
-        Ok(IssuerKey {
-            issuer,
-            key,
-            key_id,
-        })
+        Ok((
+            IssuerKey {
+                issuer,
+                key,
+                key_id,
+            },
+            comment,
+        ))
     }
 
     /// Read and parse a public key file: a regular file (links followed) of at most
     /// [`super::MAX_PUBLIC_KEY_FILE_BYTES`] bytes.
     pub fn read(path: &Path) -> Result<IssuerKey, KeyError> {
+        Ok(IssuerKey::read_with_comment(path)?.0)
+    }
+
+    /// [`IssuerKey::read`], keeping the file's comment ([`IssuerKey::parse_with_comment`]).
+    pub fn read_with_comment(path: &Path) -> Result<(IssuerKey, Option<String>), KeyError> {
         use std::io::Read as _;
         let shown = path.display().to_string();
         let read_error = |source| KeyError::Read {
@@ -251,7 +306,7 @@ impl IssuerKey {
                 "it is not UTF-8 text",
             ))
         })?;
-        IssuerKey::parse(&content, &shown)
+        IssuerKey::parse_with_comment(&content, &shown)
     }
 }
 

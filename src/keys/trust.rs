@@ -12,6 +12,8 @@ pub struct TrustedKey {
     pub key: IssuerKey,
     /// The file it came from.
     pub path: PathBuf,
+    /// The file's comment (docs/SPEC.md §4.2), e.g. where and when the key was obtained.
+    pub comment: Option<String>,
 }
 
 /// A directory of `.pub` files. Each key is trusted for the issuer named in its file, and no other.
@@ -20,6 +22,8 @@ pub struct TrustStore {
     keys: HashMap<KeyId, TrustedKey>,
     /// The directory it was loaded from (none for a store built in memory).
     dir: Option<PathBuf>,
+    /// Entries named like key files that were skipped because they cannot be used, each with why.
+    skipped: Vec<std::sync::Arc<KeyError>>,
 }
 
 /// The environment variable naming the user's trust store directory.
@@ -65,6 +69,20 @@ impl TrustStore {
         key: &IssuerKey,
         source: &Path,
     ) -> Result<Option<PathBuf>, KeyError> {
+        TrustStore::install_with_comment(dir, key, source, None)
+    }
+
+    /// [`TrustStore::install`], writing `comment` (checked with [`super::check_key_comment`]) as
+    /// the file's `comment` member, e.g. where and when the key was obtained.
+    pub fn install_with_comment(
+        dir: &Path,
+        key: &IssuerKey,
+        source: &Path,
+        comment: Option<&str>,
+    ) -> Result<Option<PathBuf>, KeyError> {
+        if let Some(text) = comment {
+            super::check_key_comment(text, &source.display().to_string())?;
+        }
         let shown = dir.display().to_string();
         let write_error = |source| KeyError::TrustStoreWrite {
             path: shown.clone(),
@@ -86,8 +104,14 @@ impl TrustStore {
                         });
                     }
                 }
-                Err(KeyError::TrustStoreEmpty { .. }) => {}
-                Err(other) => return Err(other),
+                // The store as it is cannot be used: adding a key would not help.
+                Err(
+                    error @ (KeyError::TrustStoreUnreadable { .. }
+                    | KeyError::KeyForTwoIssuers { .. }),
+                ) => return Err(error),
+                // No usable key yet (none at all, or only unusable entries, which the caller
+                // warns about): the new key may be its first.
+                Err(_) => {}
             }
         } else {
             crate::fsutil::create_dirs(dir).map_err(|source| {
@@ -98,15 +122,21 @@ impl TrustStore {
             })?;
         }
         let path = dir.join(format!("{}.pub", key.key_id));
-        crate::fsutil::write_new(&path, key.to_file_string().as_bytes(), 0o644)
-            .map_err(write_error)?;
+        crate::fsutil::write_new(
+            &path,
+            key.to_file_string_with_comment(comment).as_bytes(),
+            0o644,
+        )
+        .map_err(write_error)?;
         Ok(Some(path))
     }
 
-    /// Load every `*.pub` file in `dir` (other files are ignored). Fails closed: a missing directory,
-    /// a malformed key file, an entry named like a key file that cannot be used as one (a dangling
-    /// or looping link, a directory, a FIFO or device, a name ending in `.PUB` or another case), a
-    /// key listed for two issuers, or an empty store is an error naming the entry.
+    /// Load every `*.pub` file in `dir` (other files are ignored). An entry named like a key file
+    /// that cannot be used (a malformed or unreadable file, a dangling or looping link, a directory,
+    /// a FIFO or device, a name ending in `.PUB` or another case) is skipped and kept, with why, in
+    /// [`TrustStore::skipped`] for the caller to warn about. A missing or unreadable directory, a
+    /// key listed for two issuers, or a store with no usable key is an error; when no key is usable
+    /// and an entry was skipped, the error is the first skipped entry's (docs/SPEC.md §4.5).
     pub fn load(dir: &Path) -> Result<TrustStore, KeyError> {
         let shown = dir.display().to_string();
         let entries = std::fs::read_dir(dir).map_err(|source| KeyError::TrustStoreUnreadable {
@@ -114,6 +144,7 @@ impl TrustStore {
             source,
         })?;
         let mut paths: Vec<PathBuf> = Vec::new();
+        let mut skipped: Vec<(PathBuf, KeyError)> = Vec::new();
         for entry in entries {
             let entry = entry.map_err(|source| KeyError::TrustStoreUnreadable {
                 path: shown.clone(),
@@ -131,21 +162,27 @@ impl TrustStore {
                 why,
             };
             if ext != "pub" {
-                return Err(unusable(format!(
+                let error = unusable(format!(
                     "its extension is .{}, not .pub; rename it to end in .pub",
                     ext.to_string_lossy()
-                )));
+                ));
+                skipped.push((path, error));
+                continue;
             }
             match std::fs::metadata(&path) {
                 Ok(meta) if meta.is_file() => paths.push(path),
-                Ok(meta) => return Err(unusable(super::public::not_a_file(&meta))),
+                Ok(meta) => {
+                    let error = unusable(super::public::not_a_file(&meta));
+                    skipped.push((path, error));
+                }
                 Err(e) => {
                     let why = if std::fs::symlink_metadata(&path).is_ok() {
                         format!("it is a symbolic link that leads nowhere, or loops ({e})")
                     } else {
                         format!("it cannot be read ({e})")
                     };
-                    return Err(unusable(why));
+                    let error = unusable(why);
+                    skipped.push((path, error));
                 }
             }
         }
@@ -155,17 +192,40 @@ impl TrustStore {
             ..TrustStore::default()
         };
         for path in paths {
-            let key = IssuerKey::read(&path)?;
-            store.add(key, path)?;
+            match IssuerKey::read_with_comment(&path) {
+                Ok((key, comment)) => store.add_with_comment(key, path, comment)?,
+                Err(error) => skipped.push((path, error)),
+            }
         }
+        skipped.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut skipped = skipped.into_iter().map(|(_, error)| error);
         if store.keys.is_empty() {
-            return Err(KeyError::TrustStoreEmpty { path: shown });
+            return Err(skipped
+                .next()
+                .unwrap_or(KeyError::TrustStoreEmpty { path: shown }));
         }
+        store.skipped = skipped.map(std::sync::Arc::new).collect();
         Ok(store)
+    }
+
+    /// The entries named like key files that [`TrustStore::load`] skipped, in path order, each an
+    /// error naming the entry and why it cannot be used. Show every one as a warning.
+    pub fn skipped(&self) -> &[std::sync::Arc<KeyError>] {
+        &self.skipped
     }
 
     /// Add a key. The same key listed for two different issuers is an error.
     pub fn add(&mut self, key: IssuerKey, path: PathBuf) -> Result<(), KeyError> {
+        self.add_with_comment(key, path, None)
+    }
+
+    /// [`TrustStore::add`], with the key file's comment.
+    pub fn add_with_comment(
+        &mut self,
+        key: IssuerKey,
+        path: PathBuf,
+        comment: Option<String>,
+    ) -> Result<(), KeyError> {
         if let Some(existing) = self.keys.get(&key.key_id) {
             if existing.key.issuer != key.issuer {
                 return Err(KeyError::KeyForTwoIssuers {
@@ -178,7 +238,8 @@ impl TrustStore {
             }
             return Ok(());
         }
-        self.keys.insert(key.key_id, TrustedKey { key, path });
+        self.keys
+            .insert(key.key_id, TrustedKey { key, path, comment });
         Ok(())
     }
 
@@ -229,8 +290,18 @@ mod tests {
         assert_eq!(store.len(), 1);
         let trusted = store.get(&sk.key_id()).unwrap();
         assert_eq!(trusted.key.issuer, "Harbour Rights Lawyers Network");
-        // A malformed .pub file is an error naming it, not silently skipped.
+        // A malformed .pub file is skipped, and reported naming it, never silently; the good key
+        // still loads.
         std::fs::write(dir.path().join("broken.pub"), "garbage").unwrap();
+        let store = TrustStore::load(dir.path()).unwrap();
+        assert_eq!(store.len(), 1);
+        let skipped: Vec<&KeyError> = store.skipped().iter().map(|e| &**e).collect();
+        match skipped.as_slice() {
+            [KeyError::UnknownForm { path }] => assert!(path.ends_with("broken.pub"), "{path}"),
+            other => panic!("expected UnknownForm for broken.pub, got {other:?}"),
+        }
+        // With no usable key left, the store fails closed with the broken entry's error.
+        std::fs::remove_file(dir.path().join("harbour.pub")).unwrap();
         match TrustStore::load(dir.path()) {
             Err(KeyError::UnknownForm { path }) => assert!(path.ends_with("broken.pub"), "{path}"),
             other => panic!("expected UnknownForm for broken.pub, got {other:?}"),
