@@ -385,3 +385,26 @@ fn sign_verify_audit_through_the_library_alone() {
     assert!(audit.is_clean(), "{:?}", audit.problems);
     assert_eq!((audit.manifests, audit.valid), (2, 2));
 }
+
+/// An embedded statement's report names the unsigned material around it, so that a reader can
+/// see which words are not the group's (a forward's banner, a page's comments).
+#[test]
+fn embedded_statement_report_names_the_unsigned_material() {
+    let w = world();
+    let copy = format!(
+        "Fwd: from the clinic's newsletter\n\nPlease share widely.\n\n{SECOND}\nComments (2): Nobody asked the residents."
+    );
+    let report = verify(&w, &copy, None);
+    assert_eq!(report.verdict, attest::Verdict::Embedded, "{report:?}");
+    let material = report
+        .warnings
+        .iter()
+        .find(|w| w.kind == attest::report::WarningKind::UnsignedMaterial)
+        .expect("an unsigned_material warning");
+    assert!(
+        material.message.contains("Please share widely.")
+            && material.message.contains("Nobody asked the residents."),
+        "{}",
+        material.message
+    );
+}

@@ -873,7 +873,7 @@ fn verify_reading(
                 }
             }
             report.matched = comparison.matched.clone();
-            add_comparison_warnings(&mut report, comparison);
+            add_comparison_warnings(&mut report, comparison, &canonical.text);
             let unaltered = report.verdict != Verdict::Modified;
             adopt(&mut report, best, options, unaltered);
             add_other_signers(&mut report, best, &equally_close);
@@ -1177,11 +1177,26 @@ fn approximate_candidates<'a>(
     out
 }
 
-fn add_comparison_warnings(report: &mut VerifyReport, c: &Comparison) {
+fn add_comparison_warnings(report: &mut VerifyReport, c: &Comparison, copy_text: &str) {
     if c.surrounding_material {
+        // Name the material (a page's menus and comments, an email's banner), so that a reader
+        // can see what is not the group's.
+        let named = c.aligned.as_ref().map(|(_, passage)| {
+            let before = unsigned_excerpt(&copy_text[..passage.start], false);
+            let after = unsigned_excerpt(&copy_text[passage.end..], true);
+            match (before, after) {
+                (Some(b), Some(a)) => format!(": before the statement [{b}], after it [{a}]"),
+                (Some(b), None) => format!(": before the statement [{b}]"),
+                (None, Some(a)) => format!(": after the statement [{a}]"),
+                (None, None) => String::new(),
+            }
+        });
         report.warnings.push(Warning {
             kind: WarningKind::UnsignedMaterial,
-            message: "the copy contains material before or after the statement that is not part of what was signed".into(),
+            message: format!(
+                "the copy contains material before or after the statement that is not part of what was signed{}",
+                named.unwrap_or_default()
+            ),
         });
     }
     if c.missing_beginning || c.missing_end {
@@ -1198,6 +1213,29 @@ fn add_comparison_warnings(report: &mut VerifyReport, c: &Comparison) {
             ),
         });
     }
+}
+
+/// Characters of unsigned material shown on each side of a passage.
+const UNSIGNED_EXCERPT_CHARS: usize = 120;
+
+/// The unsigned material on one side of a passage, as a reader would quote it: its words (`⏎` for
+/// a paragraph break), the part nearest the passage kept when it is long. None if there is none.
+fn unsigned_excerpt(text: &str, after: bool) -> Option<String> {
+    let words = text.trim().replace("\n\n", " ⏎ ");
+    if words.is_empty() {
+        return None;
+    }
+    let count = words.chars().count();
+    if count <= UNSIGNED_EXCERPT_CHARS {
+        return Some(words);
+    }
+    Some(if after {
+        let head: String = words.chars().take(UNSIGNED_EXCERPT_CHARS).collect();
+        format!("{head} … ({} characters in all)", count)
+    } else {
+        let tail: String = words.chars().skip(count - UNSIGNED_EXCERPT_CHARS).collect();
+        format!("({} characters in all) … {tail}", count)
+    })
 }
 
 /// At most this many statements are named in `similar_phrases` warnings.
