@@ -151,7 +151,7 @@ pub fn audit(
 
     for (batch_index, batch) in files.chunks(BATCH).enumerate() {
         progress(batch_index * BATCH, files.len());
-        let mut read: Vec<Result<Manifest, FileResult>> = batch
+        let mut read: Vec<Result<Manifest, Box<FileResult>>> = batch
             .par_iter()
             .map(|path| read_file(archive, path))
             .collect();
@@ -161,7 +161,7 @@ pub fn audit(
             .zip(read)
             .map(|(path, read)| match read {
                 Ok(manifest) => check_file(archive, path, &manifest, &records),
-                Err(unreadable) => unreadable,
+                Err(unreadable) => *unreadable,
             })
             .collect();
         for (path, result) in batch.iter().zip(results) {
@@ -242,7 +242,7 @@ pub fn audit(
 /// Check the signatures of a batch of manifests ([`crate::manifest::verify_batch`]: exactly
 /// `verify_strict`'s verdicts, docs/SPEC.md §3.3), one chunk per core. The trust decision then
 /// reads the results the manifests keep.
-fn verify_signatures(read: &mut [Result<Manifest, FileResult>]) {
+fn verify_signatures(read: &mut [Result<Manifest, Box<FileResult>>]) {
     let mut manifests: Vec<&mut Manifest> =
         read.iter_mut().filter_map(|r| r.as_mut().ok()).collect();
     let chunk = manifests
@@ -259,7 +259,7 @@ fn verify_signatures(read: &mut [Result<Manifest, FileResult>]) {
 const MIN_SIGNATURE_CHUNK: usize = 256;
 
 /// Read and parse one manifest file; what to report when that fails.
-fn read_file(archive: &dyn Archive, path: &Path) -> Result<Manifest, FileResult> {
+fn read_file(archive: &dyn Archive, path: &Path) -> Result<Manifest, Box<FileResult>> {
     match archive::read_entry(archive, path) {
         Ok(m) => Ok(m),
         Err(file_problem) => {
@@ -268,7 +268,7 @@ fn read_file(archive: &dyn Archive, path: &Path) -> Result<Manifest, FileResult>
                 && archive
                     .read(path)
                     .is_ok_and(|b| archive::sniff_bytes(&b) == Sniffed::OtherJson);
-            Err(FileResult {
+            Err(Box::new(FileResult {
                 problems: vec![problem(
                     path,
                     kind,
@@ -282,7 +282,7 @@ fn read_file(archive: &dyn Archive, path: &Path) -> Result<Manifest, FileResult>
                 claim: None,
                 other_json,
                 warnings: Vec::new(),
-            })
+            }))
         }
     }
 }
