@@ -4,38 +4,41 @@
 //! `VerifyingKey::verify_strict` accepts a signature (R, s) on message M by key A when s is a
 //! canonical scalar, R decompresses, neither R nor A is of small order, and the encoding of
 //! s·B − k·A equals the bytes of R (k = SHA-512(R ‖ A ‖ M) mod ℓ): a cofactorless check.
-//! `ed25519_dalek::verify_batch` checks Σ zᵢ(sᵢ·B − kᵢ·Aᵢ − Rᵢ) = 0 for random 128-bit zᵢ, also
-//! cofactorless. The two agree on every signature whose R and A lie in the prime-order subgroup
-//! and whose R is canonically encoded: then each term is in that subgroup, a nonzero one survives
-//! the random combination except with probability about 2⁻¹²⁸, and a zero term means the point
-//! s·B − k·A is R, whose only encoding is R's bytes. A point with a small-order component (only
-//! the holder of a key can make a signature with one) could cancel in the sum with probability up
-//! to ½, so before batching every signature must pass:
+//! A batch checks Σ zᵢ·Rᵢ + Σ (zᵢ·kᵢ)·Aᵢ − (Σ zᵢ·sᵢ)·B = 0 for 128-bit weights zᵢ, the equation
+//! of `ed25519_dalek::verify_batch` (also cofactorless), here with the terms of each key summed
+//! into one point and with the Rs decompressed once for the pre-checks and the sum. The two agree
+//! on every signature whose R and A lie in the prime-order subgroup and whose R is canonically
+//! encoded: then each term sᵢ·B − kᵢ·Aᵢ − Rᵢ is in that subgroup, a nonzero one survives the
+//! random weights except with probability about 2⁻¹²⁸, and a zero one means s·B − k·A is R, whose
+//! only encoding is R's bytes. A point with a small-order component (only the holder of a key can
+//! make a signature with one) could cancel in the sum with probability up to ½, so before batching
+//! every signature must pass:
 //!
 //! - s canonical (s < ℓ), R canonically encoded (y < p), R decompresses;
 //! - R and A not of small order (`verify_strict`'s own checks);
 //! - A in the prime-order subgroup (checked once per distinct key);
 //! - R in the prime-order subgroup, for all Rs of a chunk at once: 128 random subset sums of the
 //!   Rs are each checked for a small-order component. A nonzero component of some Rᵢ survives a
-//!   random subset with probability at least ½ (a subset with i and one without it cannot both sum
-//!   to a torsion-free point), so the chunk passes with a bad R with probability at most 2⁻¹²⁸.
-//!   The subsets come from SHA-512 of every R, A and s in the chunk: changing a signature to try
-//!   again changes them all.
+//!   random subset with probability at least ½ (of two subsets that differ only in i, at most one
+//!   sums to a torsion-free point), so a chunk with a bad R passes with probability at most 2⁻¹²⁸.
 //!
-//! A signature that fails a pre-check, and every signature of a chunk whose subset check or batch
-//! equation fails, is checked on its own with `verify_strict`, which names the bad ones.
+//! Weights and subsets come from SHA-512 of a label and every k and s of the chunk (k covers R, A
+//! and M): changing any signature to try again changes them all. A signature that fails a
+//! pre-check, and every signature of a chunk whose subset check or equation fails, is checked on
+//! its own with `verify_strict`, which names the bad ones.
 
+use curve25519_dalek::constants::ED25519_BASEPOINT_POINT;
 use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
 use curve25519_dalek::scalar::Scalar;
-use curve25519_dalek::traits::Identity;
+use curve25519_dalek::traits::{Identity, IsIdentity, VartimeMultiscalarMul};
 use ed25519_dalek::{Signature, VerifyingKey};
 use sha2::{Digest as _, Sha512};
 
 /// Random subset sums checked per chunk: each lets a bad R through with probability at most ½.
 const SUBSET_ROUNDS: usize = 128;
 
-/// Domain-separation label of the subset choice.
-const SUBSET_LABEL: &[u8] = b"attest/v1 batch subsets";
+/// Domain-separation label of the transcript the weights and subsets are drawn from.
+const TRANSCRIPT_LABEL: &[u8] = b"attest/v1 batch verification";
 
 /// One signature to check.
 #[derive(Debug, Clone, Copy)]
@@ -52,39 +55,104 @@ pub struct BatchItem<'a> {
 /// (up to a 2⁻¹²⁸ chance per chunk; see the module docs). Runs on the calling thread.
 pub fn verify_strict_batch(items: &[BatchItem<'_>]) -> Vec<bool> {
     let mut valid = vec![false; items.len()];
-    // Signatures that pass the pre-checks, with their decompressed R.
-    let mut batch: Vec<(usize, EdwardsPoint)> = Vec::with_capacity(items.len());
-    let mut keys_ok: Vec<([u8; 32], bool)> = Vec::new();
+    // Signatures that pass the pre-checks, with their decompressed R and s.
+    let mut batch: Vec<Batched> = Vec::with_capacity(items.len());
+    let mut keys: Vec<Key> = Vec::new();
     for (i, item) in items.iter().enumerate() {
-        match batchable(item, &mut keys_ok) {
-            Some(r) => batch.push((i, r)),
+        match batchable(i, item, &mut keys) {
+            Some(b) => batch.push(b),
             None => valid[i] = strict(item),
         }
     }
-    let passed = !batch.is_empty() && rs_torsion_free(items, &batch) && {
-        let messages: Vec<&[u8]> = batch.iter().map(|(i, _)| items[*i].message).collect();
-        let signatures: Vec<Signature> = batch.iter().map(|(i, _)| *items[*i].signature).collect();
-        let keys: Vec<VerifyingKey> = batch.iter().map(|(i, _)| *items[*i].key).collect();
-        ed25519_dalek::verify_batch(&messages, &signatures, &keys).is_ok()
+    let passed = !batch.is_empty() && {
+        let seed = transcript(items, &batch);
+        rs_torsion_free(&seed, &batch) && equation_holds(&seed, &batch, &keys)
     };
-    for (i, _) in &batch {
-        valid[*i] = passed || strict(&items[*i]);
+    for b in &batch {
+        valid[b.index] = passed || strict(&items[b.index]);
     }
     valid
+}
+
+/// A signature that passed the pre-checks.
+struct Batched {
+    /// Its place among the items.
+    index: usize,
+    r: EdwardsPoint,
+    s: Scalar,
+    /// k = SHA-512(R ‖ A ‖ M) mod ℓ.
+    k: Scalar,
+    /// Its key's place in the list of distinct keys.
+    key: usize,
+}
+
+/// A distinct key of the batch.
+struct Key {
+    bytes: [u8; 32],
+    point: EdwardsPoint,
+    /// Not of small order, and in the prime-order subgroup.
+    usable: bool,
+}
+
+/// SHA-512 of the label and every k and s of the batch: k covers R, A and M, so no signature of
+/// the batch can change without changing the weights and subsets drawn from it.
+fn transcript(items: &[BatchItem<'_>], batch: &[Batched]) -> [u8; 64] {
+    let mut h = Sha512::new();
+    h.update(TRANSCRIPT_LABEL);
+    h.update((batch.len() as u64).to_le_bytes());
+    for b in batch {
+        h.update(b.k.as_bytes());
+        h.update(&items[b.index].signature.to_bytes()[32..]);
+    }
+    h.finalize().into()
+}
+
+/// SHA-512(seed ‖ purpose ‖ counter): the stream weights and subsets are drawn from.
+fn draw(seed: &[u8; 64], purpose: &[u8], counter: u64) -> [u8; 64] {
+    let mut h = Sha512::new();
+    h.update(seed);
+    h.update(purpose);
+    h.update(counter.to_le_bytes());
+    h.finalize().into()
+}
+
+/// Σ zᵢ·Rᵢ + Σ (zᵢ·kᵢ)·Aᵢ − (Σ zᵢ·sᵢ)·B = 0 for 128-bit weights zᵢ, the terms of one key summed
+/// into one (the same equation as `ed25519_dalek::verify_batch`, with fewer points).
+fn equation_holds(seed: &[u8; 64], batch: &[Batched], keys: &[Key]) -> bool {
+    let mut scalars: Vec<Scalar> = Vec::with_capacity(batch.len() + keys.len() + 1);
+    let mut points: Vec<EdwardsPoint> = Vec::with_capacity(batch.len() + keys.len() + 1);
+    let mut key_weights = vec![Scalar::ZERO; keys.len()];
+    let mut b_weight = Scalar::ZERO;
+    for (n, b) in batch.iter().enumerate() {
+        let block = draw(seed, b"weights", (n / 4) as u64);
+        let at = (n % 4) * 16;
+        let mut z = [0u8; 32];
+        z[..16].copy_from_slice(&block[at..at + 16]);
+        let z = Scalar::from_bytes_mod_order(z);
+        scalars.push(z);
+        points.push(b.r);
+        key_weights[b.key] += z * b.k;
+        b_weight -= z * b.s;
+    }
+    for (key, weight) in keys.iter().zip(key_weights) {
+        scalars.push(weight);
+        points.push(key.point);
+    }
+    scalars.push(b_weight);
+    points.push(ED25519_BASEPOINT_POINT);
+    EdwardsPoint::vartime_multiscalar_mul(&scalars, &points).is_identity()
 }
 
 fn strict(item: &BatchItem<'_>) -> bool {
     item.key.verify_strict(item.message, item.signature).is_ok()
 }
 
-/// The pre-checks of one signature (module docs); its decompressed R when it passes them.
-fn batchable(item: &BatchItem<'_>, keys_ok: &mut Vec<([u8; 32], bool)>) -> Option<EdwardsPoint> {
+/// The pre-checks of one signature (module docs); what the batch needs of it when it passes them.
+fn batchable(index: usize, item: &BatchItem<'_>, keys: &mut Vec<Key>) -> Option<Batched> {
     let bytes = item.signature.to_bytes();
-    let (r_bytes, s_bytes) = bytes.split_at(32);
-    let s: [u8; 32] = s_bytes.try_into().ok()?;
-    // s < ℓ (the scalar itself is not needed here: `verify_batch` decodes it again).
-    Option::<Scalar>::from(Scalar::from_canonical_bytes(s))?;
-    let r_bytes: [u8; 32] = r_bytes.try_into().ok()?;
+    let s_bytes: [u8; 32] = bytes[32..].try_into().ok()?;
+    let s = Option::<Scalar>::from(Scalar::from_canonical_bytes(s_bytes))?;
+    let r_bytes: [u8; 32] = bytes[..32].try_into().ok()?;
     if !y_is_canonical(&r_bytes) {
         return None;
     }
@@ -92,17 +160,34 @@ fn batchable(item: &BatchItem<'_>, keys_ok: &mut Vec<([u8; 32], bool)>) -> Optio
     if r.is_small_order() {
         return None;
     }
-    let key = item.key.to_bytes();
-    let key_ok = match keys_ok.iter().find(|(k, _)| *k == key) {
-        Some((_, ok)) => *ok,
+    let key_bytes = item.key.to_bytes();
+    let key = match keys.iter().position(|k| k.bytes == key_bytes) {
+        Some(at) => at,
         None => {
             let point = item.key.to_edwards();
-            let ok = !point.is_small_order() && point.is_torsion_free();
-            keys_ok.push((key, ok));
-            ok
+            keys.push(Key {
+                bytes: key_bytes,
+                point,
+                usable: !point.is_small_order() && point.is_torsion_free(),
+            });
+            keys.len() - 1
         }
     };
-    key_ok.then_some(r)
+    if !keys[key].usable {
+        return None;
+    }
+    let mut h = Sha512::new();
+    h.update(r_bytes);
+    h.update(key_bytes);
+    h.update(item.message);
+    let k = Scalar::from_bytes_mod_order_wide(&h.finalize().into());
+    Some(Batched {
+        index,
+        r,
+        s,
+        k,
+        key,
+    })
 }
 
 /// Whether the 255-bit y of an encoded point is below p = 2²⁵⁵ − 19 (the sign bit aside). The
@@ -116,15 +201,7 @@ fn y_is_canonical(bytes: &[u8; 32]) -> bool {
 
 /// Whether every R of the batch lies in the prime-order subgroup (module docs), by random subset
 /// sums taken four points at a time.
-fn rs_torsion_free(items: &[BatchItem<'_>], batch: &[(usize, EdwardsPoint)]) -> bool {
-    let mut seed = Sha512::new();
-    seed.update(SUBSET_LABEL);
-    for (i, _) in batch {
-        let item = &items[*i];
-        seed.update(item.signature.to_bytes());
-        seed.update(item.key.as_bytes());
-    }
-    let seed = seed.finalize();
+fn rs_torsion_free(seed: &[u8; 64], batch: &[Batched]) -> bool {
     // Every subset of each group of four Rs, summed once.
     let tables: Vec<[EdwardsPoint; 16]> = batch
         .chunks(4)
@@ -133,23 +210,20 @@ fn rs_torsion_free(items: &[BatchItem<'_>], batch: &[(usize, EdwardsPoint)]) -> 
             for mask in 1..16usize {
                 let low = mask.trailing_zeros() as usize;
                 table[mask] = match group.get(low) {
-                    Some((_, r)) => table[mask & (mask - 1)] + r,
+                    Some(b) => table[mask & (mask - 1)] + b.r,
                     None => table[mask & (mask - 1)],
                 };
             }
             table
         })
         .collect();
-    // One nibble per group and round, from SHA-512(seed ‖ round ‖ block).
+    // One nibble per group and round.
     (0..SUBSET_ROUNDS).all(|round| {
         let mut sum = EdwardsPoint::identity();
-        let mut nibbles = Vec::with_capacity(tables.len());
+        let mut nibbles = Vec::with_capacity(tables.len() + 128);
         for block in 0..tables.len().div_ceil(128) {
-            let mut h = Sha512::new();
-            h.update(seed);
-            h.update((round as u64).to_le_bytes());
-            h.update((block as u64).to_le_bytes());
-            for byte in h.finalize() {
+            let counter = (round * tables.len().div_ceil(128) + block) as u64;
+            for byte in draw(seed, b"subsets", counter) {
                 nibbles.push(usize::from(byte & 0x0f));
                 nibbles.push(usize::from(byte >> 4));
             }
@@ -164,7 +238,7 @@ fn rs_torsion_free(items: &[BatchItem<'_>], batch: &[(usize, EdwardsPoint)]) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use curve25519_dalek::constants::{ED25519_BASEPOINT_POINT, EIGHT_TORSION};
+    use curve25519_dalek::constants::EIGHT_TORSION;
 
     /// A key pair from a fixed seed, with its secret scalar and nonce prefix (RFC 8032 §5.1.5).
     fn key(seed: u8) -> (ed25519_dalek::SigningKey, Scalar) {
@@ -306,7 +380,11 @@ mod tests {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/formats");
         let mut manifests = Vec::new();
         for entry in std::fs::read_dir(dir).unwrap() {
-            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            let path = entry.unwrap().path();
+            if !path.is_file() {
+                continue;
+            }
+            let text = std::fs::read_to_string(path).unwrap();
             let Some((_, rest)) = text.split_once("--- input\n") else {
                 continue;
             };
