@@ -626,3 +626,56 @@ fn warn_about_issuers(trust: &TrustStore, seen: &BTreeSet<String>, report: &mut 
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::archive::MemoryArchive;
+    use crate::keys::SecretKey;
+    use crate::manifest::{sign_statement, NewStatement};
+
+    /// Issue 9: signatures are checked in batches; one altered manifest among thousands of good
+    /// ones (across two batches of files) is still named, as `bad_signature`, and only it.
+    #[test]
+    fn one_altered_manifest_among_thousands_is_named_by_the_batch_fallback() {
+        let key = SecretKey::generate("Lantern Lawyers Group").unwrap();
+        let mut trust = TrustStore::default();
+        trust.add(key.public(), "k.pub".into()).unwrap();
+        let mut archive = MemoryArchive::new("memory");
+        let mut prev = None;
+        let count = 2_500;
+        let altered = 1_234;
+        for seq in 1..=count {
+            let text = format!("Statement {seq}: release lawyer number {seq}.\n");
+            let c = crate::canon::canonicalize(&text);
+            let st = NewStatement {
+                bytes: text.as_bytes(),
+                canonical: &c,
+                title: format!("Statement {seq}"),
+                date: "2026-11-30".into(),
+                languages: vec!["en".into()],
+                file_name: format!("statement-{seq}.txt"),
+            };
+            let m = sign_statement(&key, &st, seq, prev).unwrap();
+            prev = Some(m.digest());
+            let mut json = m.to_json();
+            if seq == altered {
+                json = json.replace("\"Statement 1234\"", "\"Statement 1234 (edited)\"");
+            }
+            archive.insert(format!("m/{seq:06}.json"), json);
+        }
+        let report = audit(&archive, &trust, &Options::default(), &mut |_, _| {}).unwrap();
+        let bad: Vec<&str> = report
+            .problems
+            .iter()
+            .filter(|p| p.kind == ProblemKind::BadSignature)
+            .map(|p| p.path.as_str())
+            .collect();
+        assert_eq!(bad, vec!["m/001234.json"]);
+        assert_eq!(report.manifests, count as usize);
+        assert!(report
+            .problems
+            .iter()
+            .all(|p| p.path == "m/001234.json" || p.path == "m/001235.json"));
+    }
+}

@@ -8,6 +8,7 @@
 //! [`ManifestError::NumberTooLarge`]; non-finite floats are `null`, as `to_value` makes them).
 //! The `Value` path stays as the oracle the tests compare this one with.
 
+use std::borrow::Cow;
 use std::fmt::Display;
 
 use serde::ser::{self, Serialize};
@@ -87,7 +88,7 @@ struct Object<'a> {
     out: &'a mut Vec<u8>,
     skip: Option<&'static str>,
     scratch: Vec<u8>,
-    members: Vec<(String, std::ops::Range<usize>)>,
+    members: Vec<(Cow<'static, str>, std::ops::Range<usize>)>,
     /// For a map: the key of the value that comes next.
     key: Option<String>,
     /// For an enum variant written as `{"variant": {...}}`: the variant's name.
@@ -110,8 +111,12 @@ impl<'a> Object<'a> {
         }
     }
 
-    fn member<T: Serialize + ?Sized>(&mut self, key: String, value: &T) -> Result<(), JcsError> {
-        if self.skip == Some(key.as_str()) {
+    fn member<T: Serialize + ?Sized>(
+        &mut self,
+        key: Cow<'static, str>,
+        value: &T,
+    ) -> Result<(), JcsError> {
+        if self.skip == Some(&*key) {
             return Ok(());
         }
         let start = self.scratch.len();
@@ -377,7 +382,7 @@ impl ser::SerializeStruct for Object<'_> {
         key: &'static str,
         value: &T,
     ) -> Result<(), JcsError> {
-        self.member(key.to_string(), value)
+        self.member(Cow::Borrowed(key), value)
     }
     fn end(self) -> Result<(), JcsError> {
         self.finish()
@@ -392,7 +397,7 @@ impl ser::SerializeStructVariant for Object<'_> {
         key: &'static str,
         value: &T,
     ) -> Result<(), JcsError> {
-        self.member(key.to_string(), value)
+        self.member(Cow::Borrowed(key), value)
     }
     fn end(self) -> Result<(), JcsError> {
         self.finish()
@@ -418,7 +423,7 @@ impl ser::SerializeMap for Object<'_> {
             .key
             .take()
             .ok_or_else(|| JcsError::Other("a map value without its key".into()))?;
-        self.member(key, value)
+        self.member(Cow::Owned(key), value)
     }
     fn end(self) -> Result<(), JcsError> {
         self.finish()
