@@ -19,8 +19,15 @@ cd "$(dirname "$0")/.."
 dir=${BENCH_DIR:-/tmp/attest-bench}
 cargo build --release --quiet --bin attest --example make-archive
 attest=$PWD/target/release/attest
-[[ -d $dir/a10k ]] || target/release/examples/make-archive "$dir/a10k" 10000
-[[ -d $dir/a100k ]] || target/release/examples/make-archive "$dir/a100k" 100000
+for n in 10k:10000 100k:100000; do
+    a=$dir/a${n%%:*}
+    # An archive made by an older attest (another manifest format) would time error paths.
+    if [[ -d $a ]] && ! grep -rqs --include='*.json' -m1 '"attest-manifest/2"' "$a/manifests/lantern-lawyers-group-0"; then
+        echo "$a was made by another attest version (not attest-manifest/2): remove it, or set BENCH_DIR" >&2
+        exit 2
+    fi
+    [[ -d $a ]] || target/release/examples/make-archive "$a" "${n#*:}"
+done
 
 copy=$dir/exact.txt
 printf 'Statement 4321 of the Lantern Lawyers Group 1.\n\nWe call on the authorities to release lawyer number 4321 and to allow visits by family and counsel.\n\n我们要求立即释放第4321号律师。\n\nContact: +852 5550 4321\n' >"$copy"
