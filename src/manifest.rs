@@ -579,8 +579,10 @@ impl Manifest {
 
     /// Whether signature `i` verifies (`verify_strict`, or what [`verify_batch`] found).
     fn signature_verifies(&self, i: usize) -> bool {
-        match &self.verified.0 {
-            Some(results) => results[i],
+        // A result for each signature, or none: a manifest is never changed after parsing
+        // (`add_signature` parses a new one), but a missing result is checked, not assumed.
+        match self.verified.0.as_ref().and_then(|results| results.get(i)) {
+            Some(valid) => *valid,
             None => {
                 let s = &self.signatures[i];
                 s.public_key
