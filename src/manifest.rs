@@ -19,6 +19,9 @@ use crate::keys::{
 };
 use crate::wire::{self, JsonProblem};
 
+pub mod batch;
+mod jcs;
+
 /// Format tag of a manifest.
 pub const MANIFEST_FORMAT: &str = "attest-manifest/2";
 /// Domain-separation label for manifest signatures. A signature made for any other purpose (another
@@ -520,6 +523,45 @@ pub struct Manifest {
     digest: Digest,
     /// The signing payload, kept so that checking signatures does not encode it again.
     payload: Vec<u8>,
+    /// Whether each signature verifies, when [`verify_batch`] has checked them.
+    verified: Verified,
+}
+
+/// Signature results found by [`verify_batch`]: exactly `verify_strict`'s, kept so that the trust
+/// decision does not check them again. A cache, not part of what the manifest is: it never makes
+/// two manifests unequal.
+#[derive(Debug, Clone, Default)]
+struct Verified(Option<Vec<bool>>);
+
+impl PartialEq for Verified {
+    fn eq(&self, _: &Verified) -> bool {
+        true
+    }
+}
+
+impl Eq for Verified {}
+
+/// Check the signatures of many manifests at once ([`batch::verify_strict_batch`], on the calling
+/// thread; callers split the work into chunks of a few hundred manifests and run those in
+/// parallel). Each manifest remembers the results, and [`Manifest::check_signatures`] and
+/// [`Manifest::signed_by`] (so the trust decision) use them: they are exactly what
+/// `verify_strict` says (docs/SPEC.md §3.3).
+pub fn verify_batch(manifests: &mut [&mut Manifest]) {
+    let items: Vec<batch::BatchItem<'_>> = manifests
+        .iter()
+        .flat_map(|m| {
+            m.signatures.iter().map(|s| batch::BatchItem {
+                message: &m.payload,
+                key: &s.public_key,
+                signature: &s.signature,
+            })
+        })
+        .collect();
+    let mut results = batch::verify_strict_batch(&items).into_iter();
+    for m in manifests.iter_mut() {
+        let n = m.signatures.len();
+        m.verified = Verified(Some(results.by_ref().take(n).collect()));
+    }
 }
 
 impl TryFrom<ManifestWire> for Manifest {
@@ -616,6 +658,7 @@ impl TryFrom<ManifestWire> for Manifest {
             signatures,
             digest,
             payload,
+            verified: Verified::default(),
         })
     }
 }
@@ -745,10 +788,23 @@ impl Manifest {
 
     /// Whether `key` made a valid signature on this manifest.
     pub fn signed_by(&self, key: &VerifyingKey) -> bool {
-        let payload = &self.payload;
-        self.signatures
-            .iter()
-            .any(|s| s.public_key == *key && key.verify_strict(payload, &s.signature).is_ok())
+        (0..self.signatures.len())
+            .any(|i| self.signatures[i].public_key == *key && self.signature_verifies(i))
+    }
+
+    /// Whether signature `i` verifies (`verify_strict`, or what [`verify_batch`] found).
+    fn signature_verifies(&self, i: usize) -> bool {
+        // A result for each signature, or none: a manifest is never changed after parsing
+        // (`add_signature` parses a new one), but a missing result is checked, not assumed.
+        match self.verified.0.as_ref().and_then(|results| results.get(i)) {
+            Some(valid) => *valid,
+            None => {
+                let s = &self.signatures[i];
+                s.public_key
+                    .verify_strict(&self.payload, &s.signature)
+                    .is_ok()
+            }
+        }
     }
 
     /// Whether a signature names a key that the trust store holds for this manifest's issuer (without
@@ -763,11 +819,11 @@ impl Manifest {
 
     /// Check every signature against the trust store.
     pub fn check_signatures(&self, trust: &TrustStore) -> Vec<SignatureCheck> {
-        let payload = &self.payload;
         self.signatures
             .iter()
-            .map(|s| {
-                let valid = s.public_key.verify_strict(payload, &s.signature).is_ok();
+            .enumerate()
+            .map(|(i, s)| {
+                let valid = self.signature_verifies(i);
                 let status = match (valid, trust.get(&s.key_id)) {
                     (false, _) => SignatureStatus::Invalid,
                     (true, Some(t)) if t.key.key == s.public_key => SignatureStatus::Trusted {
@@ -984,7 +1040,19 @@ fn other_format(json: &[u8]) -> Option<String> {
 }
 
 /// The bytes that are signed: `attest/v1 manifest` || 0x00 || JCS(manifest without `signatures`).
+///
+/// Written straight from the typed struct (`jcs::write`); [`signing_payload_via_value`] is the
+/// slow, obvious form the tests hold it to.
 pub fn signing_payload(wire: &ManifestWire) -> Result<Vec<u8>, ManifestError> {
+    let mut out = Vec::with_capacity(4096);
+    out.extend_from_slice(MANIFEST_SIGNING_CONTEXT.as_bytes());
+    out.push(0);
+    jcs::write(wire, Some("signatures"), &mut out)?;
+    Ok(out)
+}
+
+/// [`signing_payload`] through a `serde_json::Value` and [`jcs`]: the oracle for the typed path.
+pub fn signing_payload_via_value(wire: &ManifestWire) -> Result<Vec<u8>, ManifestError> {
     let mut value = serde_json::to_value(wire).expect("a manifest's wire form is plain JSON");
     if let Value::Object(map) = &mut value {
         map.remove("signatures");
@@ -1258,6 +1326,79 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "{\"Z\":false,\"a\":null,\"b\":[1,\"x\\u0001\\n\\\"é\"],\"é\":true}"
         );
+    }
+
+    /// Issue 9: the payload is written straight from the struct; it must stay byte for byte what
+    /// the `Value` path writes (the oracle), for any strings and numbers a wire may hold.
+    #[test]
+    fn typed_payload_matches_the_value_path_on_edge_cases() {
+        let key = SecretKey::generate("Harbour Rights Lawyers Network").unwrap();
+        let m = sample(
+            &key,
+            "We call for the release.\n\n律师 \u{2028} \"quoted\"\r\n",
+        );
+        let mut wire = m.wire().clone();
+        assert_eq!(
+            signing_payload(&wire).unwrap(),
+            signing_payload_via_value(&wire).unwrap()
+        );
+        wire.statement.title = "\u{0}\u{1f}\u{7f}\\/\u{FEFF}\u{1F600}é\t\u{8}\u{c}".into();
+        wire.statement.languages = vec![];
+        wire.seq = MAX_SEQ;
+        assert_eq!(
+            signing_payload(&wire).unwrap(),
+            signing_payload_via_value(&wire).unwrap()
+        );
+        wire.statement.exact_size = MAX_SEQ + 1;
+        assert!(matches!(
+            signing_payload(&wire),
+            Err(ManifestError::NumberTooLarge { .. })
+        ));
+        assert!(matches!(
+            signing_payload_via_value(&wire),
+            Err(ManifestError::NumberTooLarge { .. })
+        ));
+    }
+
+    /// The typed writer sorts members by UTF-16 code units as RFC 8785 says, also for maps whose
+    /// keys sort differently by bytes (U+FF61 after U+1F600 in bytes, before it in UTF-16).
+    #[test]
+    fn typed_jcs_sorts_map_keys_by_utf16_like_the_value_path() {
+        let v: Value = serde_json::json!({
+            "\u{1F600}": 1, "\u{FF61}": [true, null, "x"], "a": {"b": -3, "B": "\u{1}"}
+        });
+        let (mut typed, mut oracle) = (Vec::new(), Vec::new());
+        jcs::write(&v, None, &mut typed).unwrap();
+        jcs(&v, &mut oracle).unwrap();
+        assert_eq!(typed, oracle);
+        let mut skipped = Vec::new();
+        jcs::write(&v, Some("a"), &mut skipped).unwrap();
+        assert!(!String::from_utf8(skipped).unwrap().contains("\"b\""));
+    }
+
+    proptest::proptest! {
+        /// Any strings in a manifest's text members: the typed payload is the `Value` path's.
+        #[test]
+        fn typed_payload_matches_the_value_path(
+            title in ".{0,40}",
+            name in "\\PC{0,20}",
+            paragraphs in proptest::collection::vec(".{0,60}", 0..4),
+            size in 0u64..(1 << 60),
+        ) {
+            let key = SecretKey::generate("A").unwrap();
+            let mut wire = sample(&key, "Text.\n").wire().clone();
+            wire.statement.title = title;
+            wire.statement.file_name = name;
+            wire.canonical.paragraphs = paragraphs;
+            wire.statement.exact_size = size;
+            let typed = signing_payload(&wire);
+            let oracle = signing_payload_via_value(&wire);
+            match (typed, oracle) {
+                (Ok(a), Ok(b)) => proptest::prop_assert_eq!(a, b),
+                (Err(a), Err(b)) => proptest::prop_assert_eq!(a.kind(), b.kind()),
+                (a, b) => proptest::prop_assert!(false, "{:?} vs {:?}", a.is_ok(), b.is_ok()),
+            }
+        }
     }
 
     proptest::proptest! {

@@ -35,19 +35,33 @@ struct HashOutput {
 pub fn run(args: Args) -> anyhow::Result<u8> {
     let name = args.file.display().to_string();
     let bytes = input::read_bytes(&args.file)?;
-    let decoded = match args.as_kind.as_deref() {
-        None => input::decode(&bytes, &name)?,
-        Some("auto") => input::read_copy(&bytes, &name, None)?.decoded,
-        Some(kind) => {
-            let kind = kind.parse().map_err(anyhow::Error::msg)?;
-            input::read_copy(&bytes, &name, Some(kind))?.decoded
-        }
-    };
-    let summary = canon::summarize(&decoded.text);
+    // The exact digest on a second thread while this one decodes and canonicalizes: both only read
+    // the bytes, and the text borrows them when they are UTF-8 (no copy of the input).
+    let (exact, encoding, summary) = std::thread::scope(|scope| {
+        let exact = scope.spawn(|| Digest::of(&bytes));
+        let (encoding, summary) = match args.as_kind.as_deref() {
+            None => {
+                let decoded = input::decode_ref(&bytes, &name)?;
+                (decoded.encoding, canon::summarize(&decoded.text))
+            }
+            Some(kind) => {
+                let kind = match kind {
+                    "auto" => None,
+                    kind => Some(kind.parse().map_err(anyhow::Error::msg)?),
+                };
+                let decoded = input::read_copy(&bytes, &name, kind)?.decoded;
+                (decoded.encoding, canon::summarize(&decoded.text))
+            }
+        };
+        let exact = exact
+            .join()
+            .map_err(|_| anyhow::anyhow!("hashing the input failed"))?;
+        anyhow::Ok((exact, encoding, summary))
+    })?;
     let out = HashOutput {
         file: name,
-        encoding: decoded.encoding.to_string(),
-        exact_digest: Digest::of(&bytes).to_string(),
+        encoding: encoding.to_string(),
+        exact_digest: exact.to_string(),
         canonical_digest: summary.digest.to_string(),
         canonicalization: CANON_VERSION,
         paragraphs: summary.paragraph_count,

@@ -9,7 +9,9 @@ use encoding_rs::{
     UTF_8, WINDOWS_1252,
 };
 
-use super::{html, mime, Decoded, Extracted, InputError, InputKind};
+use std::borrow::Cow;
+
+use super::{html, mime, Decoded, DecodedRef, Extracted, InputError, InputKind};
 
 /// SPEC §1 step 1: the UTF-32 little-endian byte order mark (checked before UTF-16LE's, its prefix).
 const UTF32LE_BOM: &[u8] = &[0xFF, 0xFE, 0x00, 0x00];
@@ -81,23 +83,31 @@ impl Failure {
 
 /// SPEC §1: detect the encoding of a received copy and decode it strictly.
 pub(super) fn decode(bytes: &[u8]) -> Result<Decoded, Failure> {
+    decode_ref(bytes).map(DecodedRef::into_owned)
+}
+
+/// [`decode`], borrowing the text from `bytes` when they are UTF-8 without a byte order mark (the
+/// usual case): no copy of the input.
+pub(super) fn decode_ref(bytes: &[u8]) -> Result<DecodedRef<'_>, Failure> {
     // Step 1: a byte order mark decides.
     if let Some(result) = decode_with_bom(bytes) {
-        return result;
+        return result.map(DecodedRef::from);
     }
-    // Step 2: UTF-16 without a BOM.
-    if let Some(decoded) = decode_utf16_without_bom(bytes) {
-        return Ok(decoded);
-    }
-    // Step 3: any other input with a NUL byte is binary.
-    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+    // Steps 2 and 3 only concern inputs with a NUL byte: UTF-16 without a BOM has at least one
+    // (in the high byte of every Latin character), and binary input is input with one.
+    if let Some(offset) = memchr::memchr(0, bytes) {
+        // Step 2: UTF-16 without a BOM.
+        if let Some(decoded) = decode_utf16_without_bom(bytes) {
+            return Ok(decoded.into());
+        }
+        // Step 3: any other input with a NUL byte is binary.
         return Err(Failure::Binary { offset });
     }
     // Step 4: UTF-8, or UTF-8 cut off in the middle of a character.
-    match std::str::from_utf8(bytes) {
+    match from_utf8(bytes) {
         Ok(text) => {
-            return Ok(Decoded {
-                text: text.to_owned(),
+            return Ok(DecodedRef {
+                text: Cow::Borrowed(text),
                 encoding: UTF_8.name(),
                 bom: false,
             })
@@ -111,7 +121,15 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Decoded, Failure> {
         Err(_) => {}
     }
     // Step 5: a legacy encoding.
-    decode_legacy(bytes)
+    decode_legacy(bytes).map(DecodedRef::from)
+}
+
+/// UTF-8 validation: SIMD-accelerated (simdutf8) for valid input, std's for the error's details.
+fn from_utf8(bytes: &[u8]) -> Result<&str, std::str::Utf8Error> {
+    match simdutf8::basic::from_utf8(bytes) {
+        Ok(text) => Ok(text),
+        Err(_) => std::str::from_utf8(bytes),
+    }
 }
 
 /// SPEC §1.1: find a received copy's kind (unless `forced` says it), decode it and extract its
@@ -147,7 +165,7 @@ pub(super) fn decode_copy(bytes: &[u8], forced: Option<InputKind>) -> Result<Ext
             // Decoded text never contains U+0000 (SPEC §1); a base64 body can hold one. The
             // offset is that of a NUL byte in the input, if it has one, else 0.
             if text.contains('\0') {
-                let offset = body.iter().position(|&b| b == 0).unwrap_or(0);
+                let offset = memchr::memchr(0, body).unwrap_or(0);
                 return Err(Failure::Binary { offset });
             }
             Ok(Extracted {
@@ -202,7 +220,7 @@ fn decode_html(bytes: &[u8]) -> Result<Decoded, Failure> {
     if let Some(decoded) = decode_utf16_without_bom(bytes) {
         return Ok(decoded);
     }
-    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+    if let Some(offset) = memchr::memchr(0, bytes) {
         return Err(Failure::Binary { offset });
     }
     if std::str::from_utf8(bytes).is_ok() {
@@ -227,8 +245,8 @@ pub(super) fn decode_utf8(bytes: &[u8]) -> Result<Decoded, Failure> {
     let bom = bytes.starts_with(UTF8_BOM);
     let bom_len = if bom { UTF8_BOM.len() } else { 0 };
     let body = &bytes[bom_len..];
-    if let Ok(text) = std::str::from_utf8(body) {
-        if !text.contains('\0') {
+    if let Ok(text) = from_utf8(body) {
+        if memchr::memchr(0, body).is_none() {
             return Ok(Decoded {
                 text: text.to_owned(),
                 encoding: UTF_8.name(),
@@ -304,7 +322,7 @@ fn nul_offset(encoding: &'static Encoding, body: &[u8]) -> Option<usize> {
             .position(|unit| unit == [0, 0])
             .map(|index| 2 * index)
     } else {
-        body.iter().position(|&b| b == 0)
+        memchr::memchr(0, body)
     }
 }
 
@@ -424,7 +442,7 @@ fn decode_strict(encoding: &'static Encoding, body: &[u8], base: usize) -> Resul
         offset: base + offset,
     };
     if encoding == UTF_8 {
-        return std::str::from_utf8(body)
+        return from_utf8(body)
             .map(str::to_owned)
             .map_err(|error| malformed_at(error.valid_up_to()));
     }

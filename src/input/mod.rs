@@ -48,6 +48,39 @@ pub struct Decoded {
     pub bom: bool,
 }
 
+/// A decoded input that borrows its text from the input's bytes when they are already UTF-8
+/// without a byte order mark ([`decode_ref`]): the same as [`Decoded`], without copying the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodedRef<'a> {
+    /// The text, without any byte order mark. It never contains U+0000.
+    pub text: std::borrow::Cow<'a, str>,
+    /// As [`Decoded::encoding`].
+    pub encoding: &'static str,
+    /// Whether the input began with a byte order mark.
+    pub bom: bool,
+}
+
+impl DecodedRef<'_> {
+    /// The owned form.
+    pub fn into_owned(self) -> Decoded {
+        Decoded {
+            text: self.text.into_owned(),
+            encoding: self.encoding,
+            bom: self.bom,
+        }
+    }
+}
+
+impl From<Decoded> for DecodedRef<'_> {
+    fn from(d: Decoded) -> Self {
+        DecodedRef {
+            text: std::borrow::Cow::Owned(d.text),
+            encoding: d.encoding,
+            bom: d.bom,
+        }
+    }
+}
+
 impl Decoded {
     /// Canonicalize the text, recording in its layout how it was decoded (encoding, and a byte
     /// order mark the decoder removed), so layouts of differently encoded copies can be compared.
@@ -364,6 +397,12 @@ fn read_limited(reader: impl Read, name: &str, size_hint: u64) -> Result<Vec<u8>
 /// decoded text never contains U+0000 ([`InputError::Binary`]).
 pub fn decode(bytes: &[u8], name: &str) -> Result<Decoded, InputError> {
     detect::decode(bytes).map_err(|failure| failure.into_error(name))
+}
+
+/// [`decode`] without copying the input: the text borrows `bytes` when they are UTF-8 without a
+/// byte order mark, and is decoded into a new string otherwise. The same rule and errors.
+pub fn decode_ref<'a>(bytes: &'a [u8], name: &str) -> Result<DecodedRef<'a>, InputError> {
+    detect::decode_ref(bytes).map_err(|failure| failure.into_error(name))
 }
 
 /// Decode a statement to be signed: UTF-8 only. A UTF-8 BOM is allowed, stripped and reported.
