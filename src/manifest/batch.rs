@@ -52,12 +52,13 @@ pub struct BatchItem<'a> {
 }
 
 /// Whether each signature verifies, exactly as `key.verify_strict(message, signature)` would say
-/// (up to a 2⁻¹²⁸ chance per chunk; see the module docs). Runs on the calling thread.
+/// (up to about q·2⁻¹²⁸ for an adversary who makes q tries, hash outputs taken as random; see the
+/// module docs). Runs on the calling thread.
 pub fn verify_strict_batch(items: &[BatchItem<'_>]) -> Vec<bool> {
     let mut valid = vec![false; items.len()];
     // Signatures that pass the pre-checks, with their decompressed R and s.
     let mut batch: Vec<Batched> = Vec::with_capacity(items.len());
-    let mut keys: Vec<Key> = Vec::new();
+    let mut keys = Keys::default();
     for (i, item) in items.iter().enumerate() {
         match batchable(i, item, &mut keys) {
             Some(b) => batch.push(b),
@@ -66,7 +67,7 @@ pub fn verify_strict_batch(items: &[BatchItem<'_>]) -> Vec<bool> {
     }
     let passed = !batch.is_empty() && {
         let seed = transcript(items, &batch);
-        rs_torsion_free(&seed, &batch) && equation_holds(&seed, &batch, &keys)
+        rs_torsion_free(&seed, &batch) && equation_holds(&seed, &batch, &keys.list)
     };
     for b in &batch {
         valid[b.index] = passed || strict(&items[b.index]);
@@ -82,26 +83,35 @@ struct Batched {
     s: Scalar,
     /// k = SHA-512(R ‖ A ‖ M) mod ℓ.
     k: Scalar,
+    /// SHA-512(R ‖ A ‖ M) in full, for the transcript (binding R, A and M by SHA-512's collision
+    /// resistance, not by that of its reduction mod ℓ).
+    hash: [u8; 64],
     /// Its key's place in the list of distinct keys.
     key: usize,
 }
 
+/// The distinct keys of a batch, with an index by their bytes.
+#[derive(Default)]
+struct Keys {
+    list: Vec<Key>,
+    index: std::collections::HashMap<[u8; 32], usize>,
+}
+
 /// A distinct key of the batch.
 struct Key {
-    bytes: [u8; 32],
     point: EdwardsPoint,
     /// Not of small order, and in the prime-order subgroup.
     usable: bool,
 }
 
-/// SHA-512 of the label and every k and s of the batch: k covers R, A and M, so no signature of
-/// the batch can change without changing the weights and subsets drawn from it.
+/// SHA-512 of the label and, for every signature of the batch, SHA-512(R ‖ A ‖ M) and s: no
+/// signature of the batch can change without changing the weights and subsets drawn from it.
 fn transcript(items: &[BatchItem<'_>], batch: &[Batched]) -> [u8; 64] {
     let mut h = Sha512::new();
     h.update(TRANSCRIPT_LABEL);
     h.update((batch.len() as u64).to_le_bytes());
     for b in batch {
-        h.update(b.k.as_bytes());
+        h.update(b.hash);
         h.update(&items[b.index].signature.to_bytes()[32..]);
     }
     h.finalize().into()
@@ -148,7 +158,7 @@ fn strict(item: &BatchItem<'_>) -> bool {
 }
 
 /// The pre-checks of one signature (module docs); what the batch needs of it when it passes them.
-fn batchable(index: usize, item: &BatchItem<'_>, keys: &mut Vec<Key>) -> Option<Batched> {
+fn batchable(index: usize, item: &BatchItem<'_>, keys: &mut Keys) -> Option<Batched> {
     let bytes = item.signature.to_bytes();
     let s_bytes: [u8; 32] = bytes[32..].try_into().ok()?;
     let s = Option::<Scalar>::from(Scalar::from_canonical_bytes(s_bytes))?;
@@ -161,31 +171,34 @@ fn batchable(index: usize, item: &BatchItem<'_>, keys: &mut Vec<Key>) -> Option<
         return None;
     }
     let key_bytes = item.key.to_bytes();
-    let key = match keys.iter().position(|k| k.bytes == key_bytes) {
-        Some(at) => at,
+    // A map, not a scan: a hostile archive may sign with a fresh key per signature.
+    let key = match keys.index.get(&key_bytes) {
+        Some(&at) => at,
         None => {
             let point = item.key.to_edwards();
-            keys.push(Key {
-                bytes: key_bytes,
+            keys.list.push(Key {
                 point,
                 usable: !point.is_small_order() && point.is_torsion_free(),
             });
-            keys.len() - 1
+            keys.index.insert(key_bytes, keys.list.len() - 1);
+            keys.list.len() - 1
         }
     };
-    if !keys[key].usable {
+    if !keys.list[key].usable {
         return None;
     }
     let mut h = Sha512::new();
     h.update(r_bytes);
     h.update(key_bytes);
     h.update(item.message);
-    let k = Scalar::from_bytes_mod_order_wide(&h.finalize().into());
+    let hash: [u8; 64] = h.finalize().into();
+    let k = Scalar::from_bytes_mod_order_wide(&hash);
     Some(Batched {
         index,
         r,
         s,
         k,
+        hash,
         key,
     })
 }
