@@ -35,23 +35,8 @@ pub fn write_new(path: &Path, contents: &[u8], mode: u32) -> Result<(), WriteErr
     if path.exists() {
         return Err(WriteError::Exists { path: shown });
     }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".attest-tmp-")
-        .tempfile_in(dir)
-        .map_err(io)?;
-    tmp.write_all(contents).map_err(io)?;
-    tmp.as_file().sync_all().map_err(io)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode)).map_err(io)?;
-    }
-    #[cfg(not(unix))]
-    let _ = mode;
+    let dir = parent_dir(path);
+    let tmp = staged(dir, contents, mode).map_err(io)?;
     tmp.persist_noclobber(path).map_err(|e| {
         if e.error.kind() == std::io::ErrorKind::AlreadyExists {
             WriteError::Exists {
@@ -66,11 +51,45 @@ pub fn write_new(path: &Path, contents: &[u8], mode: u32) -> Result<(), WriteErr
     })?;
     // Make the new directory entry durable too, so a crash cannot lose a manifest just reported
     // as written.
+    sync_dir(dir);
+    Ok(())
+}
+
+/// The directory a file at `path` is written in (`.` for a bare name).
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// A complete temporary file in `dir` holding `contents`, flushed to disk, with permissions
+/// `mode` (created 0600, so a secret is never readable by others even briefly): ready to be
+/// linked or renamed into place.
+fn staged(dir: &Path, contents: &[u8], mode: u32) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".attest-tmp-")
+        .tempfile_in(dir)?;
+    tmp.write_all(contents)?;
+    tmp.as_file().sync_all()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode))?;
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    Ok(tmp)
+}
+
+/// Flush a directory's entries to disk (best effort; Unix only).
+fn sync_dir(dir: &Path) {
     #[cfg(unix)]
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();
     }
-    Ok(())
+    #[cfg(not(unix))]
+    let _ = dir;
 }
 
 /// Unix permissions of every directory attest creates (archive folders, the state directory, a
@@ -113,31 +132,36 @@ pub(crate) fn write_replace_hooked(
         path: shown.clone(),
         cause,
     };
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    let dir = parent_dir(path);
     create_dirs(dir).map_err(io)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".attest-tmp-")
-        .tempfile_in(dir)
-        .map_err(io)?;
-    tmp.write_all(contents).map_err(io)?;
-    tmp.as_file().sync_all().map_err(io)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode)).map_err(io)?;
-    }
-    #[cfg(not(unix))]
-    let _ = mode;
+    let tmp = staged(dir, contents, mode).map_err(io)?;
     before_rename(tmp.path()).map_err(io)?;
     tmp.persist(path).map_err(|e| io(e.error))?;
-    #[cfg(unix)]
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
+    sync_dir(dir);
     Ok(())
+}
+
+/// A per-user directory of attest's, never a relative path (which would make the current
+/// directory's content count as the user's): `$OVERRIDE` when set and not empty, else
+/// `$XDG_VAR/<under_xdg…>` when that variable is an absolute path, else `$HOME/<under_home…>` when
+/// HOME is absolute; None when none applies.
+pub fn user_dir(
+    env: impl Fn(&str) -> Option<std::ffi::OsString>,
+    override_var: &str,
+    xdg_var: &str,
+    under_xdg: &[&str],
+    under_home: &[&str],
+) -> Option<std::path::PathBuf> {
+    use std::path::PathBuf;
+    let set = |name: &str| env(name).filter(|v| !v.is_empty());
+    if let Some(dir) = set(override_var) {
+        return Some(PathBuf::from(dir));
+    }
+    let absolute = |name: &str| set(name).map(PathBuf::from).filter(|p| p.is_absolute());
+    if let Some(base) = absolute(xdg_var) {
+        return Some(under_xdg.iter().fold(base, |p, c| p.join(c)));
+    }
+    absolute("HOME").map(|home| under_home.iter().fold(home, |p, c| p.join(c)))
 }
 
 /// A path as report text, distinct for distinct paths: valid UTF-8 is kept as it is, except that

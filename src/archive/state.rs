@@ -57,20 +57,14 @@ pub enum StateError {
 /// `$XDG_STATE_HOME/attest` if that is an absolute path, else `$HOME/.local/state/attest` (HOME
 /// absolute). `env` reads a variable (`std::env::var_os` in a program).
 pub fn user_state_dir(env: impl Fn(&str) -> Option<OsString>) -> Result<PathBuf, StateError> {
-    let set = |name: &str| env(name).filter(|v| !v.is_empty());
-    if let Some(dir) = set(STATE_DIR_ENV) {
-        return Ok(PathBuf::from(dir));
-    }
-    if let Some(state) = set("XDG_STATE_HOME").map(PathBuf::from) {
-        if state.is_absolute() {
-            return Ok(state.join("attest"));
-        }
-    }
-    let home = set("HOME")
-        .map(PathBuf::from)
-        .filter(|h| h.is_absolute())
-        .ok_or(StateError::NoLocation)?;
-    Ok(home.join(".local").join("state").join("attest"))
+    crate::fsutil::user_dir(
+        env,
+        STATE_DIR_ENV,
+        "XDG_STATE_HOME",
+        &["attest"],
+        &[".local", "state", "attest"],
+    )
+    .ok_or(StateError::NoLocation)
 }
 
 /// Read a state file: `None` when it does not exist.

@@ -135,7 +135,8 @@ impl Separators {
 /// The token characters of a canonical text, the positions where it shows whitespace (a space or
 /// a paragraph break), in order, and the positions of its paragraph breaks.
 pub fn shown_gaps(canonical_text: &str) -> (u64, Vec<u64>) {
-    let shape = Shape::of(canonical_text);
+    // Audit checks every manifest's separators with this: no column table.
+    let shape = Shape::of(canonical_text, false);
     (shape.tokens, shape.shown)
 }
 
@@ -145,12 +146,13 @@ struct Shape {
     tokens: u64,
     shown: Vec<u64>,
     paragraphs: Vec<u64>,
-    /// `columns[i]`: columns of the text before token character `i` (a shown space is one column).
+    /// `columns[i]`: columns of the text before token character `i` (a shown space is one column);
+    /// only `[0, total]` unless asked for.
     columns: Vec<u64>,
 }
 
 impl Shape {
-    fn of(canonical_text: &str) -> Shape {
+    fn of(canonical_text: &str, with_columns: bool) -> Shape {
         let mut shape = Shape {
             tokens: 0,
             shown: Vec::new(),
@@ -170,7 +172,7 @@ impl Shape {
                     shape.paragraphs.push(shape.tokens);
                 }
             } else if is_starter(c) {
-                if shape.tokens > 0 {
+                if shape.tokens > 0 && with_columns {
                     shape.columns.push(width);
                 }
                 shape.tokens += 1;
@@ -201,7 +203,7 @@ pub fn mismatches(
     statement: &Separators,
     copy: &[Gap],
 ) -> Vec<(u64, Mismatch)> {
-    let shape = Shape::of(statement_text);
+    let shape = Shape::of(statement_text, true);
     // A weak gap (NEL, VT, FF, a hair space) separates nothing a reader sees.
     let copy_gap = |p: u64| {
         copy.binary_search_by_key(&p, |g| g.pos)

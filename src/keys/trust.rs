@@ -36,21 +36,16 @@ pub const TRUST_STORE_ENV: &str = "ATTEST_KEYS";
 pub fn user_trust_store_dir(
     env: impl Fn(&str) -> Option<std::ffi::OsString>,
 ) -> Result<PathBuf, KeyError> {
-    let set = |name: &str| env(name).filter(|v| !v.is_empty());
-    if let Some(dir) = set(TRUST_STORE_ENV) {
-        return Ok(PathBuf::from(dir));
-    }
-    if let Some(config) = set("XDG_CONFIG_HOME").map(PathBuf::from) {
-        if config.is_absolute() {
-            return Ok(config.join("attest").join("keys"));
-        }
-    }
-    // A relative HOME would make the current directory's `.config` the trust store.
-    let home = set("HOME")
-        .map(PathBuf::from)
-        .filter(|h| h.is_absolute())
-        .ok_or(KeyError::NoTrustStoreLocation)?;
-    Ok(home.join(".config").join("attest").join("keys"))
+    // A relative HOME or XDG_CONFIG_HOME would make the current directory's `.config` the trust
+    // store: `user_dir` never returns a relative path.
+    crate::fsutil::user_dir(
+        env,
+        TRUST_STORE_ENV,
+        "XDG_CONFIG_HOME",
+        &["attest", "keys"],
+        &[".config", "attest", "keys"],
+    )
+    .ok_or(KeyError::NoTrustStoreLocation)
 }
 
 impl TrustStore {

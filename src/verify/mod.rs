@@ -590,38 +590,20 @@ fn sharpen_by_dumper_reading(
     }
     let chat = &dumped.reading.chat;
     if !chat.is_empty() {
-        const SHOWN: usize = 6;
-        let mut listed: Vec<String> = chat
-            .iter()
-            .take(SHOWN)
-            .map(|c| format!("line {}: {:?}", c.line, c.text))
-            .collect();
-        if chat.len() > SHOWN {
-            listed.push(format!("and {} more", chat.len() - SHOWN));
-        }
         notes.push(Warning {
             kind: WarningKind::ChatArtefacts,
             message: format!(
                 "lines a messaging app adds were set apart from the text before comparing (forwarded-from lines, senders' names with times, placeholders): {}",
-                listed.join("; ")
+                listed_lines(chat.iter().map(|c| (c.line, c.text.as_str())), chat.len())
             ),
         });
     }
     if !furniture.is_empty() {
-        const SHOWN: usize = 6;
-        let mut listed: Vec<String> = furniture
-            .iter()
-            .take(SHOWN)
-            .map(|f| format!("line {}: {:?}", f.line, f.text))
-            .collect();
-        if furniture.len() > SHOWN {
-            listed.push(format!("and {} more", furniture.len() - SHOWN));
-        }
         notes.push(Warning {
             kind: WarningKind::PageFurniture,
             message: format!(
                 "page furniture between the copy's pages was left out before comparing (running headers and footers, page numbers): {}",
-                listed.join("; ")
+                listed_lines(furniture.iter().map(|f| (f.line, f.text.as_str())), furniture.len())
             ),
         });
         if !alternative
@@ -930,6 +912,19 @@ fn verify_reading(
     }
     add_archive_warnings(&mut report, archive_problems);
     report
+}
+
+/// `line N: "text"` for the first few of `count` lines a reading set apart, then how many more.
+fn listed_lines<'a>(lines: impl Iterator<Item = (usize, &'a str)>, count: usize) -> String {
+    const SHOWN: usize = 6;
+    let mut listed: Vec<String> = lines
+        .take(SHOWN)
+        .map(|(line, text)| format!("line {line}: {text:?}"))
+        .collect();
+    if count > SHOWN {
+        listed.push(format!("and {} more", count - SHOWN));
+    }
+    listed.join("; ")
 }
 
 /// The report's changes: the first [`MAX_LISTED_CHANGES`], and a warning counting the rest.
