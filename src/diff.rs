@@ -200,8 +200,11 @@ pub fn shingles(units: &[Unit<'_>]) -> HashSet<u64> {
     units.windows(3).map(shingle_hash).collect()
 }
 
+/// SipHash-1-3 with zero keys over each unit's bytes and a 0xFF terminator (the way `str` feeds a
+/// hasher). The archive index stores these values (docs/SPEC.md §5.4), so the function is fixed:
+/// std's `DefaultHasher` computes the same today but may change between Rust releases.
 fn shingle_hash(items: &[Unit<'_>]) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut h = siphasher::sip::SipHasher13::new_with_keys(0, 0);
     for unit in items {
         unit.text.hash(&mut h);
     }

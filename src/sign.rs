@@ -135,6 +135,12 @@ pub enum SignWarning {
         /// Why, for people.
         detail: String,
     },
+    /// The new manifest was written, but the archive's index could not be updated (it is only
+    /// stale: look-ups read what it lacks).
+    IndexNotUpdated {
+        /// Why, for people.
+        detail: String,
+    },
     /// A file in the archive was left out of the search for the chain head.
     SkippedArchiveFile {
         /// The file.
@@ -173,6 +179,11 @@ impl fmt::Display for SignWarning {
             SignWarning::StateNotRecorded { detail } => write!(
                 f,
                 "the manifest was written, but this key's last position was not recorded: {detail}"
+            ),
+            SignWarning::IndexNotUpdated { detail } => write!(
+                f,
+                "the manifest was written, but the archive's index was not updated ({detail}); \
+                 look-ups still find it, more slowly: run `attest index rebuild`"
             ),
         }
     }
@@ -485,8 +496,16 @@ pub fn sign_joint(
     let statement = prepare(request)?;
     check_cosigner_keys(key, cosigners)?;
     match &request.destination {
-        Destination::Archive => ArchiveSigner::open_with(archive, trust, options)?
-            .sign_prepared(key, &statement, cosigners),
+        Destination::Archive => {
+            let mut signer = ArchiveSigner::open_with(archive, trust, options)?;
+            let mut signed = signer.sign_prepared(key, &statement, cosigners)?;
+            if let Err(e) = signer.flush_index() {
+                signed.warnings.push(SignWarning::IndexNotUpdated {
+                    detail: archive::with_causes(&e),
+                });
+            }
+            Ok(signed)
+        }
         other => {
             let exists = std::fs::symlink_metadata(archive).is_ok();
             if !exists && !options.new_archive {
@@ -799,7 +818,20 @@ pub struct ArchiveSigner<'t> {
     options: SignOptions,
     chains: HashMap<KeyId, Chain>,
     durable: bool,
+    /// Manifests written and not yet recorded in the archive's index.
+    written: Vec<PathBuf>,
+    /// Whether every chain scan found a usable index (else the index is rebuilt).
+    had_index: bool,
+    update_index: bool,
     _lock: ArchiveLock,
+}
+
+impl Drop for ArchiveSigner<'_> {
+    /// Record what was written in the index, if [`ArchiveSigner::flush_index`] was not called.
+    /// An index left behind is only stale, never wrong: it is checked at each use.
+    fn drop(&mut self) {
+        let _ = self.flush_index();
+    }
 }
 
 impl<'t> ArchiveSigner<'t> {
@@ -828,6 +860,9 @@ impl<'t> ArchiveSigner<'t> {
             options: options.clone(),
             chains: HashMap::new(),
             durable: true,
+            written: Vec::new(),
+            had_index: true,
+            update_index: true,
             _lock: lock,
         })
     }
@@ -838,6 +873,26 @@ impl<'t> ArchiveSigner<'t> {
     /// written, or leave them empty. Never turn it off for a real archive.
     pub fn set_durable(&mut self, durable: bool) {
         self.durable = durable;
+    }
+
+    /// Whether the archive's index (docs/SPEC.md §5.4) is kept up to date (the default): the
+    /// manifests written are recorded when the signer is flushed or dropped, and an archive
+    /// without a usable index gets one. Turn it off for throwaway archives built in bulk; the
+    /// index, if any, is then only stale (it is checked at each use), and `attest index rebuild`
+    /// brings it up to date.
+    pub fn set_index_updates(&mut self, on: bool) {
+        self.update_index = on;
+    }
+
+    /// Record the manifests written so far in the archive's index (see
+    /// [`ArchiveSigner::set_index_updates`]). The manifests themselves are written whatever
+    /// this returns.
+    pub fn flush_index(&mut self) -> Result<(), archive::index::IndexError> {
+        if !self.update_index || self.written.is_empty() {
+            return Ok(());
+        }
+        let written = std::mem::take(&mut self.written);
+        archive::index::record_written(&self.root, &written, self.had_index)
     }
 
     /// Sign a statement into the archive, as [`sign`] does with [`Destination::Archive`] (the
@@ -880,6 +935,8 @@ impl<'t> ArchiveSigner<'t> {
             write_manifest_unsynced(&path, &manifest)?;
         }
         chain.advance(&manifest, &path, statement.exact);
+        self.had_index &= chain.indexed;
+        self.written.push(path.clone());
         let mut warnings = chain.take_warnings();
         warnings.extend(remember(&self.options, key, &manifest));
         // Another key of the same issuer (after a key change) may count this manifest in its
@@ -912,6 +969,8 @@ struct Chain {
     fork: Option<(u64, Vec<PathBuf>)>,
     /// Where a valid revocation ends the signing key, if one does.
     revoked: Option<RevocationPoint>,
+    /// Whether the scan found a usable index.
+    indexed: bool,
     /// Warnings not yet handed to the caller.
     warnings: Vec<SignWarning>,
 }
@@ -964,23 +1023,29 @@ impl Chain {
     ) -> Result<Chain, SignError> {
         let mut warnings = Vec::new();
         let mut unseen: Vec<(PathBuf, String)> = Vec::new();
+        // The archive's index, when it has a usable one, spares reading the manifests unchanged
+        // since it was made; the listing and the headers are the same either way.
+        let present = must_exist || root.exists();
+        let index = present
+            .then(|| DirArchive::new(root).index().ok())
+            .flatten();
         let Listing {
             files,
             problems,
             ignored,
-        } = if must_exist || root.exists() {
-            DirArchive::new(root)
+        } = match &index {
+            Some(view) => view.listing(),
+            None if present => DirArchive::without_index(root)
                 .list()
-                .map_err(SignError::ArchiveUnreadable)?
-        } else {
-            Listing::default()
+                .map_err(SignError::ArchiveUnreadable)?,
+            None => Listing::default(),
         };
         let own = key.key_id.to_string();
         // Which folders below the root hold the issuer's manifests, and which hold only others':
         // something unreadable in a folder of other issuers alone cannot hide this chain.
         let folders: std::sync::Mutex<HashMap<std::ffi::OsString, (bool, bool)>> =
             Default::default();
-        let (ours, skipped) = head::read_headers(&files, |h| {
+        let keep = |h: &Header| {
             // The issuer's own manifests, and joint manifests that name it as a co-signer.
             let mine = h.issuer == key.issuer || h.cosigners.iter().any(|c| c.issuer == key.issuer);
             if let Some(first) = first_component(root, &h.path) {
@@ -991,7 +1056,11 @@ impl Chain {
                 }
             }
             mine
-        });
+        };
+        let (ours, skipped) = match &index {
+            Some(view) => view.read_headers(&files, keep),
+            None => head::read_headers(&files, keep),
+        };
         let folders = folders.into_inner().unwrap_or_default();
         let slug = std::ffi::OsString::from(archive::issuer_folder(&key.issuer));
         // Whether an entry could hold (or be) one of the issuer's manifests.
@@ -1097,6 +1166,7 @@ impl Chain {
             candidates,
             fork,
             revoked: revocation_point(key, trust, root),
+            indexed: index.is_some(),
             warnings,
         })
     }

@@ -15,7 +15,8 @@ use crate::digest::Digest;
 use crate::manifest::{Manifest, ManifestError};
 
 pub(crate) mod head;
-pub(crate) mod lock;
+pub mod index;
+pub mod lock;
 pub mod state;
 
 /// Largest manifest file read: 4 MiB (`docs/SPEC.md` §5.1). A manifest holds one statement's
@@ -273,6 +274,24 @@ pub trait Archive: Sync {
     fn key_record_files(&self) -> Vec<PathBuf> {
         Vec::new()
     }
+    /// The listing with the archive's index, when it has one ([`Catalog`]). By default, the
+    /// listing alone.
+    fn catalog(&self) -> Result<Catalog, ArchiveError> {
+        Ok(Catalog {
+            listing: self.list()?,
+            index: None,
+        })
+    }
+}
+
+/// An archive's listing, with its index when it has a usable one (look-ups then read only what
+/// changed since the index was made: [`index`]).
+#[derive(Debug, Default)]
+pub struct Catalog {
+    /// The listing, the same with or without the index.
+    pub listing: Listing,
+    /// The index, checked against the file system.
+    pub index: Option<index::View>,
 }
 
 /// The extensions of key record files (`*.revocation`, `*.key-change`): not manifests.
@@ -288,12 +307,37 @@ pub fn is_key_record_file(path: &Path) -> bool {
 #[derive(Debug, Clone)]
 pub struct DirArchive {
     root: PathBuf,
+    use_index: bool,
 }
 
 impl DirArchive {
     /// The archive at `root`.
     pub fn new(root: impl Into<PathBuf>) -> DirArchive {
-        DirArchive { root: root.into() }
+        DirArchive {
+            root: root.into(),
+            use_index: true,
+        }
+    }
+
+    /// The archive at `root`, read without its index (`verify --no-index`): every look-up reads
+    /// every manifest.
+    pub fn without_index(root: impl Into<PathBuf>) -> DirArchive {
+        DirArchive {
+            root: root.into(),
+            use_index: false,
+        }
+    }
+
+    /// The archive's index checked against the file system, or why there is none to use.
+    pub fn index(&self) -> Result<index::View, index::Unused> {
+        if !self.use_index {
+            return Err(index::Unused::Missing);
+        }
+        index::View::open(&self.root)
+    }
+
+    fn index_view(&self) -> Option<index::View> {
+        self.index().ok()
     }
 
     /// Its directory.
@@ -313,91 +357,25 @@ impl Archive for DirArchive {
     /// outside the archive) and are reported instead, as is every directory that cannot be read and
     /// every file larger than [`MAX_MANIFEST_BYTES`] (by its size, without reading it). Everything
     /// else is listed as ignored, with why: hidden directories (such as `.git`, not entered), attest's
-    /// temporary files, and files that are not manifests. attest's own empty lock file is the one
-    /// entry passed over without a word.
+    /// temporary files, and files that are not manifests. attest's own empty lock file and its index
+    /// directory are the entries passed over without a word.
+    ///
+    /// When the archive has a usable index (`attest index rebuild`, [`index`]), the listing comes
+    /// from it: only directories and files whose status changed since are read again, and the result
+    /// is the same as a full walk's.
     fn list(&self) -> Result<Listing, ArchiveError> {
-        let unreadable = |cause| ArchiveError::Unreadable {
+        std::fs::read_dir(&self.root).map_err(|cause| ArchiveError::Unreadable {
             path: self.name(),
             cause,
-        };
-        std::fs::read_dir(&self.root).map_err(unreadable)?;
-        let mut listing = Listing::default();
-        let mut walk = walkdir::WalkDir::new(&self.root)
-            .follow_links(false)
-            .into_iter();
-        while let Some(item) = walk.next() {
-            let entry = match item {
-                Ok(entry) => entry,
-                Err(err) => {
-                    let path = err.path().unwrap_or(&self.root).to_path_buf();
-                    let cause = err.into_io_error().unwrap_or_else(|| {
-                        std::io::Error::other("the directory tree loops back on itself")
-                    });
-                    listing.problems.push(LoadProblem {
-                        path,
-                        problem: FileProblem::Unreadable { cause },
-                    });
-                    continue;
-                }
-            };
-            if entry.depth() == 0 {
-                continue;
-            }
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let hidden = name.starts_with('.');
-            let kind = entry.file_type();
-            let ignore = |listing: &mut Listing, path: PathBuf, reason| {
-                listing.ignored.push(Ignored { path, reason })
-            };
-            // Every link is reported, not only links named like manifests: a linked directory
-            // would otherwise hide its manifests in silence.
-            if kind.is_symlink() {
-                listing.problems.push(LoadProblem {
-                    path: entry.into_path(),
-                    problem: FileProblem::SymbolicLink,
-                });
-            } else if kind.is_dir() {
-                if hidden {
-                    walk.skip_current_dir();
-                    ignore(
-                        &mut listing,
-                        entry.into_path(),
-                        IgnoreReason::HiddenDirectory,
-                    );
-                }
-            } else if !kind.is_file() {
-                ignore(&mut listing, entry.into_path(), IgnoreReason::NotAFile);
-            } else if name.starts_with(TEMPORARY_PREFIX) {
-                ignore(&mut listing, entry.into_path(), IgnoreReason::AttestFile);
-            } else if is_key_record_file(entry.path()) {
-                ignore(&mut listing, entry.into_path(), IgnoreReason::KeyRecord);
-            } else {
-                let size = entry.metadata().map(|m| m.len()).ok();
-                if name == lock::LOCK_FILE_NAME && size == Some(0) {
-                    continue;
-                }
-                let is_json = json_named(entry.path());
-                match size {
-                    Some(size) if size > MAX_MANIFEST_BYTES => {
-                        if is_json {
-                            listing.problems.push(LoadProblem {
-                                path: entry.into_path(),
-                                problem: FileProblem::TooLarge { size },
-                            });
-                        } else {
-                            ignore(&mut listing, entry.into_path(), IgnoreReason::NotAManifest);
-                        }
-                    }
-                    _ if is_json => listing.files.push(entry.into_path()),
-                    _ => match sniff(entry.path()) {
-                        Sniffed::Manifest => listing.files.push(entry.into_path()),
-                        _ => ignore(&mut listing, entry.into_path(), IgnoreReason::NotAManifest),
-                    },
-                }
-            }
+        })?;
+        if let Some(view) = self.index_view() {
+            return Ok(view.listing());
         }
-        listing.files.sort();
-        listing.ignored.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut listing = Listing::default();
+        for walked in walk(&self.root, &self.root, true, false).entries {
+            listing.push(walked.path, walked.placement);
+        }
+        listing.sort();
         Ok(listing)
     }
 
@@ -410,6 +388,23 @@ impl Archive for DirArchive {
 
     fn statement_beside(&self, manifest: &Path, file_name: &str) -> Option<PathBuf> {
         manifest.parent().map(|dir| dir.join(file_name))
+    }
+
+    fn catalog(&self) -> Result<Catalog, ArchiveError> {
+        std::fs::read_dir(&self.root).map_err(|cause| ArchiveError::Unreadable {
+            path: self.name(),
+            cause,
+        })?;
+        match self.index_view() {
+            Some(view) => Ok(Catalog {
+                listing: view.listing(),
+                index: Some(view),
+            }),
+            None => Ok(Catalog {
+                listing: self.list()?,
+                index: None,
+            }),
+        }
     }
 
     fn layout_root(&self) -> Option<&Path> {
@@ -429,6 +424,174 @@ impl Archive for DirArchive {
             .collect();
         files.sort();
         files
+    }
+}
+
+/// Where the listing puts one entry of the archive (see [`DirArchive`]'s `list`).
+#[derive(Debug)]
+pub(crate) enum Placement {
+    /// A manifest file, or a file that may be one.
+    File,
+    /// An entry that cannot be used.
+    Problem(FileProblem),
+    /// An entry that is not a manifest.
+    Ignored(IgnoreReason),
+    /// An entry passed over without a word (attest's own empty lock file).
+    Passed,
+}
+
+/// One classified entry of a walk, with its status when asked for.
+#[derive(Debug)]
+pub(crate) struct Walked {
+    /// The entry.
+    pub path: PathBuf,
+    /// Where the listing puts it.
+    pub placement: Placement,
+    /// Its `lstat` status (only when the walk was asked for it, and it could be had).
+    pub meta: Option<std::fs::Metadata>,
+}
+
+/// What a walk found: the classified entries, and the directories it entered (with their status
+/// when asked for). A directory that could not be read is both entered and a problem.
+#[derive(Debug, Default)]
+pub(crate) struct Walk {
+    /// The entries, in walk order.
+    pub entries: Vec<Walked>,
+    /// The directories entered below the start (the start itself included), in walk order.
+    pub dirs: Vec<(PathBuf, Option<std::fs::Metadata>)>,
+}
+
+/// The name of the index directory below an archive's root ([`index`]).
+pub const INDEX_DIR_NAME: &str = ".attest-index";
+
+impl Listing {
+    fn push(&mut self, path: PathBuf, placement: Placement) {
+        match placement {
+            Placement::File => self.files.push(path),
+            Placement::Problem(problem) => self.problems.push(LoadProblem { path, problem }),
+            Placement::Ignored(reason) => self.ignored.push(Ignored { path, reason }),
+            Placement::Passed => {}
+        }
+    }
+
+    /// Sort every list by path, so that two walks of the same tree list the same.
+    fn sort(&mut self) {
+        self.files.sort();
+        self.problems.sort_by(|a, b| a.path.cmp(&b.path));
+        self.ignored.sort_by(|a, b| a.path.cmp(&b.path));
+    }
+}
+
+/// Walk the archive at `root` from `start` (the root, or a directory below it): every entry below
+/// `start` (only its direct entries unless `recursive`; the directories among them are then listed
+/// as entered but not walked), classified as the listing classifies it. `with_meta` asks for every
+/// entry's and directory's `lstat` status, which the index records. Links are never followed.
+pub(crate) fn walk(root: &Path, start: &Path, recursive: bool, with_meta: bool) -> Walk {
+    let mut out = Walk::default();
+    let mut walker = walkdir::WalkDir::new(start).follow_links(false);
+    if !recursive {
+        walker = walker.max_depth(1);
+    }
+    let mut walker = walker.into_iter();
+    while let Some(item) = walker.next() {
+        let entry = match item {
+            Ok(entry) => entry,
+            Err(err) => {
+                let path = err.path().unwrap_or(start).to_path_buf();
+                let cause = err.into_io_error().unwrap_or_else(|| {
+                    std::io::Error::other("the directory tree loops back on itself")
+                });
+                out.entries.push(Walked {
+                    path,
+                    placement: Placement::Problem(FileProblem::Unreadable { cause }),
+                    meta: None,
+                });
+                continue;
+            }
+        };
+        let kind = entry.file_type();
+        let meta = || {
+            if with_meta {
+                entry.metadata().ok()
+            } else {
+                None
+            }
+        };
+        if entry.depth() == 0 {
+            let meta = meta();
+            out.dirs.push((entry.into_path(), meta));
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let hidden = name.starts_with('.');
+        let at_root = entry.path().parent() == Some(root);
+        let placement = if kind.is_symlink() {
+            // Every link is reported, not only links named like manifests: a linked directory
+            // would otherwise hide its manifests in silence.
+            Some(Placement::Problem(FileProblem::SymbolicLink))
+        } else if kind.is_dir() {
+            if at_root && name == INDEX_DIR_NAME {
+                walker.skip_current_dir();
+                None
+            } else if hidden {
+                walker.skip_current_dir();
+                Some(Placement::Ignored(IgnoreReason::HiddenDirectory))
+            } else {
+                out.dirs.push((entry.path().to_path_buf(), meta()));
+                None
+            }
+        } else if !kind.is_file() {
+            Some(Placement::Ignored(IgnoreReason::NotAFile))
+        } else if name.starts_with(TEMPORARY_PREFIX) {
+            Some(Placement::Ignored(IgnoreReason::AttestFile))
+        } else if is_key_record_file(entry.path()) {
+            Some(Placement::Ignored(IgnoreReason::KeyRecord))
+        } else {
+            let status = entry.metadata().ok();
+            let size = status.as_ref().map(std::fs::Metadata::len);
+            {
+                let placement = if name == lock::LOCK_FILE_NAME && size == Some(0) {
+                    Placement::Passed
+                } else {
+                    place_file(entry.path(), size)
+                };
+                out.entries.push(Walked {
+                    path: entry.into_path(),
+                    placement,
+                    meta: status.filter(|_| with_meta),
+                });
+                continue;
+            }
+        };
+        if let Some(placement) = placement {
+            let meta = meta();
+            out.entries.push(Walked {
+                path: entry.into_path(),
+                placement,
+                meta,
+            });
+        }
+    }
+    out
+}
+
+/// Where the listing puts a regular file of `size` bytes (None: unknown): a manifest named
+/// `*.json`, a file too large to be one, or another file whose content says whether it is one.
+pub(crate) fn place_file(path: &Path, size: Option<u64>) -> Placement {
+    let is_json = json_named(path);
+    match size {
+        Some(size) if size > MAX_MANIFEST_BYTES => {
+            if is_json {
+                Placement::Problem(FileProblem::TooLarge { size })
+            } else {
+                Placement::Ignored(IgnoreReason::NotAManifest)
+            }
+        }
+        _ if is_json => Placement::File,
+        _ => match sniff(path) {
+            Sniffed::Manifest => Placement::File,
+            _ => Placement::Ignored(IgnoreReason::NotAManifest),
+        },
     }
 }
 
@@ -563,13 +726,6 @@ pub(crate) fn read_entries(
     (entries, problems)
 }
 
-/// Parse the few fields a light scan needs, from a JSON object only (serde's derived readers would
-/// also take an array for a struct; [`Manifest::parse`] refuses that, and so do the scans).
-fn light<T: serde::de::DeserializeOwned>(archive: &dyn Archive, path: &Path) -> Option<T> {
-    let bytes = archive.read(path).ok()?;
-    crate::wire::from_slice(&bytes).ok()
-}
-
 /// Just the digests of a manifest, read without checking anything else.
 #[derive(serde::Deserialize)]
 struct DigestsOnly {
@@ -587,24 +743,41 @@ struct CanonicalDigest {
     digest: String,
 }
 
-/// The manifests among `files` whose exact digest is `exact` or whose canonical digest is one of
-/// `canonical`, found by a light parallel scan that reads only the digests (matches must then be
-/// read and checked in full). Lets `verify` answer for an authentic copy without parsing the whole
-/// archive.
+/// `statement.exact_digest` and `canonical.digest` of manifest bytes, as the digest scan reads
+/// them (as written, unchecked).
+pub(crate) fn light_digests(bytes: &[u8]) -> Option<(String, String)> {
+    let d: DigestsOnly = crate::wire::from_slice(bytes).ok()?;
+    Some((d.statement.exact_digest, d.canonical.digest))
+}
+
+/// The manifests among the catalog's files whose exact digest is `exact` or whose canonical digest
+/// is one of `canonical`, found by a light parallel scan that reads only the digests (matches must
+/// then be read and checked in full), or from the index for the files it holds unchanged. Lets
+/// `verify` answer for an authentic copy without parsing the whole archive.
 pub(crate) fn find_by_digest(
     archive: &dyn Archive,
-    files: &[PathBuf],
+    catalog: &Catalog,
     exact: &Digest,
     canonical: &[Digest],
 ) -> Vec<PathBuf> {
-    let exact = exact.to_string();
-    let canonical: Vec<String> = canonical.iter().map(Digest::to_string).collect();
-    files
+    let exact_text = exact.to_string();
+    let canonical_text: Vec<String> = canonical.iter().map(Digest::to_string).collect();
+    catalog
+        .listing
+        .files
         .par_iter()
         .filter(|path| {
-            light::<DigestsOnly>(archive, path).is_some_and(|d| {
-                d.statement.exact_digest == exact || canonical.contains(&d.canonical.digest)
-            })
+            if let Some(hints) = catalog.index.as_ref().and_then(|v| v.hints(path)) {
+                return hints
+                    .digests
+                    .as_ref()
+                    .is_some_and(|(x, c)| x.is(exact) || canonical.iter().any(|d| c.is(d)));
+            }
+            archive
+                .read(path)
+                .ok()
+                .and_then(|bytes| light_digests(&bytes))
+                .is_some_and(|(x, c)| x == exact_text || canonical_text.contains(&c))
         })
         .cloned()
         .collect()
@@ -629,6 +802,41 @@ struct CanonicalParagraphs {
     paragraphs: Vec<String>,
 }
 
+/// The issuer, signing key ids, canonical digest and paragraphs of a manifest, as the similarity
+/// scan reads them (unchecked).
+pub(crate) struct LightParagraphs {
+    /// `issuer`.
+    pub issuer: String,
+    /// The `key_id` of each signature.
+    pub key_ids: Vec<String>,
+    /// `canonical.digest`, as written.
+    pub digest: String,
+    paragraphs: Vec<String>,
+}
+
+impl LightParagraphs {
+    /// The shingles of the paragraphs ([`crate::diff::shingles`]), sorted.
+    pub fn shingles(&self) -> Vec<u64> {
+        let text = self.paragraphs.join("\n\n");
+        let mut out: Vec<u64> = crate::diff::shingles(&crate::diff::units(&text))
+            .into_iter()
+            .collect();
+        out.sort_unstable();
+        out
+    }
+}
+
+/// [`LightParagraphs`] of manifest bytes.
+pub(crate) fn light_paragraphs(bytes: &[u8]) -> Option<LightParagraphs> {
+    let m: ParagraphsOnly = crate::wire::from_slice(bytes).ok()?;
+    Some(LightParagraphs {
+        issuer: m.issuer,
+        key_ids: m.signatures.into_iter().map(|s| s.key_id).collect(),
+        digest: m.canonical.digest,
+        paragraphs: m.canonical.paragraphs,
+    })
+}
+
 /// A manifest file found by a light scan, with the canonical digest it claims (unchecked).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Similar {
@@ -638,29 +846,49 @@ pub(crate) struct Similar {
     pub digest: String,
 }
 
-/// The manifests among `files` that share phrases with `copy_text` (by
+/// The manifests among the catalog's files that share phrases with `copy_text` (by
 /// [`crate::diff::similarity`]), found by a light parallel scan that reads only issuers, key ids
-/// and paragraphs, most similar first: those that name a key `trusted(issuer, key_id)` accepts, and
-/// the others. Naming a trusted key proves nothing (the signature is not checked here), so `verify`
-/// reads the first list in full until enough of them verify; ranking the two kinds apart means no
-/// number of untrusted look-alikes can crowd a trusted statement out.
+/// and paragraphs (or from the index's shingle lists, for the files it holds unchanged), most
+/// similar first: those that name a key `trusted(issuer, key_id)` accepts, and the others. Naming a
+/// trusted key proves nothing (the signature is not checked here), so `verify` reads the first list
+/// in full until enough of them verify; ranking the two kinds apart means no number of untrusted
+/// look-alikes can crowd a trusted statement out.
 pub(crate) fn most_similar(
     archive: &dyn Archive,
-    files: &[PathBuf],
+    catalog: &Catalog,
     copy_text: &str,
     trusted: impl Fn(&str, &str) -> bool + Sync,
 ) -> (Vec<Similar>, Vec<Similar>) {
     let copy_shingles = crate::diff::shingles(&crate::diff::units(copy_text));
-    let scored: Vec<(bool, usize, Similar)> = files
+    // The shared-shingle counts of the indexed files; a damaged bucket has every file read.
+    let index = catalog.index.as_ref().and_then(|view| {
+        let wanted: Vec<u64> = copy_shingles.iter().copied().collect();
+        let counts = view.shared_shingles(&view.positions(), &wanted).ok()?;
+        Some((view, counts))
+    });
+    let scored: Vec<(bool, usize, Similar)> = catalog
+        .listing
+        .files
         .par_iter()
         .filter_map(|path| {
-            let m: ParagraphsOnly = light(archive, path)?;
-            let shared =
-                crate::diff::similarity(&m.canonical.paragraphs.join("\n\n"), &copy_shingles);
-            let names_trusted = m.signatures.iter().any(|s| trusted(&m.issuer, &s.key_id));
+            if let Some((view, counts)) = &index {
+                if let Some(hints) = view.hints(path) {
+                    let m = hints.similar.as_ref()?;
+                    let shared = counts.get(path.as_os_str()).copied().unwrap_or(0);
+                    let names_trusted = m.key_ids.iter().any(|k| trusted(&m.issuer, k));
+                    let found = Similar {
+                        path: path.clone(),
+                        digest: m.canonical_digest.text(),
+                    };
+                    return (shared > 0).then_some((names_trusted, shared, found));
+                }
+            }
+            let m = light_paragraphs(&archive.read(path).ok()?)?;
+            let shared = crate::diff::similarity(&m.paragraphs.join("\n\n"), &copy_shingles);
+            let names_trusted = m.key_ids.iter().any(|k| trusted(&m.issuer, k));
             let found = Similar {
                 path: path.clone(),
-                digest: m.canonical.digest,
+                digest: m.digest,
             };
             (shared > 0).then_some((names_trusted, shared, found))
         })

@@ -5,6 +5,7 @@ mod completions;
 mod cosign;
 mod diagnostics;
 mod hash;
+mod index;
 mod key;
 mod key_records;
 mod keygen;
@@ -60,6 +61,9 @@ enum Command {
     Verify(verify::Args),
     /// Check every manifest in an archive, and each issuer's chain.
     Audit(audit::Args),
+    /// Keep an archive's index, which makes look-ups in a large archive fast.
+    #[command(subcommand)]
+    Index(index::Command),
     /// Work with key files.
     #[command(subcommand)]
     Key(key_records::Command),
@@ -85,6 +89,7 @@ pub fn main() -> ExitCode {
         Command::Hash(args) => hash::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Audit(args) => audit::run(args),
+        Command::Index(cmd) => index::run(cmd),
         Command::Key(cmd) => key_records::run(cmd),
         Command::Trust(cmd) => trust::run(cmd),
         Command::Completions(args) => completions::run(args, Cli::command()),

@@ -36,6 +36,10 @@ pub struct Args {
     /// Print nothing: the exit code alone tells the verdict (0 authentic, 1 not, 2 error).
     #[arg(short, long)]
     quiet: bool,
+    /// Read every manifest of the archive instead of using its index (`attest index rebuild`).
+    /// The verdict is the same either way; this only makes the look-up slower.
+    #[arg(long)]
+    no_index: bool,
     /// Read the copy as this kind instead of finding its kind from its content.
     #[arg(long = "as", value_name = "KIND", value_parser = ["text", "html", "email"])]
     as_kind: Option<String>,
@@ -84,7 +88,12 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         }
         None => {
             let dir = args.archive.unwrap_or_else(|| PathBuf::from("manifests"));
-            verify::verify(&copy, &DirArchive::new(dir), &trust, &options)?
+            let archive = if args.no_index {
+                DirArchive::without_index(dir)
+            } else {
+                DirArchive::new(dir)
+            };
+            verify::verify(&copy, &archive, &trust, &options)?
         }
     };
     if args.json {

@@ -42,8 +42,8 @@ pub fn verify(
     trust: &TrustStore,
     options: &Options,
 ) -> Result<VerifyReport, ArchiveError> {
-    let listing = archive.list()?;
-    if listing.files.is_empty() && listing.problems.is_empty() {
+    let mut catalog = archive.catalog()?;
+    if catalog.listing.files.is_empty() && catalog.listing.problems.is_empty() {
         // Fail closed, as audit does: an empty archive is more likely a wrong path than a sign
         // that nothing was ever signed.
         return Err(ArchiveError::Empty {
@@ -53,10 +53,9 @@ pub fn verify(
     // The trust store with the archive's and the store's key records (revocations, key changes).
     let (trust, _) = Trust::load(trust, Some(archive));
     let trust = &trust;
-    let files = &listing.files;
     let paths = archive::find_by_digest(
         archive,
-        files,
+        &catalog,
         &copy.exact_digest(),
         &copy.canonical_digests(),
     );
@@ -64,7 +63,7 @@ pub fn verify(
     let (mut entries, mut problems) = archive::read_entries(archive, paths);
     // Files the listing skipped (such as those over the manifest size limit) are warned about
     // whatever the verdict.
-    problems.extend(listing.problems);
+    problems.extend(std::mem::take(&mut catalog.listing.problems));
     if !entries.is_empty() {
         let report = verify_against_with(copy, &entries, &problems, trust, options);
         if report.verdict.is_authentic() {
@@ -77,7 +76,7 @@ pub fn verify(
         .canonical_texts()
         .filter(|t| t.len() <= super::MAX_COMPARED_BYTES)
     {
-        let (claim_trusted, others) = archive::most_similar(archive, files, text, trusted);
+        let (claim_trusted, others) = archive::most_similar(archive, &catalog, text, trusted);
         // Read the statements that name a trusted key, most similar first, until
         // SIMILAR_SHORTLIST distinct texts among them really are trusted (their issuer's signature
         // verifies), then every other manifest of those texts: forgeries that only name a trusted

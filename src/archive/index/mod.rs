@@ -1,0 +1,839 @@
+//! The archive index (docs/SPEC.md §5.4): a derived copy of what the light scans of `verify` and
+//! `sign` read from every manifest, so that a look-up in a large archive reads a few files instead
+//! of all of them.
+//!
+//! The manifests stay the source of truth, and the index is only a hint:
+//!
+//! - It lives in the archive's `.attest-index/` directory: a base segment written by
+//!   `attest index rebuild` (and by `sign` now and then), and small delta segments that `sign` adds.
+//! - Every entry carries the status its file had when indexed (size, modification and change
+//!   times, inode, device); every directory too. Before use, [`View::open`] compares each with the
+//!   file system. A directory whose status changed is listed again; a file whose status changed is
+//!   not taken from the index but read, as without an index. The change time cannot be set by
+//!   users, so even a file rewritten in place with its old size and time shows as changed.
+//! - Every section is checked against its SHA-256. A damaged, truncated or foreign index (made for
+//!   another directory: a copied archive) is not used at all.
+//! - Whatever a look-up finds through it is read and checked in full before use, as always.
+//!
+//! So the index can make a look-up slower, never change its result: with or without it, the
+//! listing, the digest matches and the similarity counts are the same.
+
+pub(crate) mod format;
+
+use std::collections::{BTreeMap, HashMap};
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use self::format::{
+    Content, DigestText, Entry, HeaderFailure, HeaderHint, Hints, Recorded, Segment, SimilarHint,
+    Stamp,
+};
+use super::head::{self, Header, HeaderError, SkipReason, Skipped};
+use super::{FileProblem, IgnoreReason, Listing, Placement, INDEX_DIR_NAME};
+
+/// The name of the base segment in the index directory.
+pub const BASE_NAME: &str = "base.idx";
+/// The prefix of delta segments' names.
+pub const DELTA_PREFIX: &str = "delta-";
+/// How many delta segments `sign` lets pile up before it rewrites the base.
+pub const MAX_DELTAS: usize = 16;
+
+/// Why the index could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    /// The archive directory cannot be read.
+    #[error("cannot read the archive {path}: {source}")]
+    Archive {
+        /// The archive.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The index directory or a segment could not be written.
+    #[error("cannot write the index {path}; check that the archive directory is writable")]
+    Write {
+        /// The file or directory.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Why an archive's index is not used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unused {
+    /// The archive has no index (`attest index rebuild` makes one).
+    Missing,
+    /// The index is damaged, truncated, of another version, or made for another directory.
+    Unusable(String),
+}
+
+/// How much of the index held, for `attest index status` and the benchmarks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Freshness {
+    /// Entries taken from the index.
+    pub indexed: usize,
+    /// Entries read again because they are new or changed since they were indexed.
+    pub changed: usize,
+    /// Directories listed again because their content changed.
+    pub dirs_relisted: usize,
+    /// Index segments read.
+    pub segments: usize,
+}
+
+/// Where one listing entry comes from.
+#[derive(Debug)]
+enum Slot {
+    /// The index, unchanged since: segment and entry number.
+    Indexed(usize, u32),
+    /// The file system, now (new or changed).
+    Walked(Placement),
+}
+
+/// An archive's index, checked against the file system: the archive's listing, and the indexed
+/// fields of every file unchanged since it was indexed.
+#[derive(Debug)]
+pub struct View {
+    segments: Vec<Segment>,
+    /// By path (as bytes: hashing a `Path` walks its components).
+    slots: HashMap<OsString, Slot>,
+    /// Which entry of each segment is current (a later segment may index a file again).
+    current: Vec<Vec<bool>>,
+    freshness: Freshness,
+}
+
+fn index_dir(root: &Path) -> PathBuf {
+    root.join(INDEX_DIR_NAME)
+}
+
+fn lstat_stamp(path: &Path) -> Option<Stamp> {
+    std::fs::symlink_metadata(path).ok().map(|m| Stamp::of(&m))
+}
+
+fn root_id(root: &Path) -> Option<(u64, u64)> {
+    lstat_stamp(root).map(|s| (s.dev, s.ino))
+}
+
+/// The segments of the index at `root`: the base first, then the deltas in the order written.
+fn segment_files(root: &Path) -> Result<Vec<PathBuf>, Unused> {
+    let dir = index_dir(root);
+    match std::fs::symlink_metadata(&dir) {
+        Err(_) => return Err(Unused::Missing),
+        Ok(m) if !m.is_dir() => {
+            return Err(Unused::Unusable(
+                "its .attest-index is not a directory".into(),
+            ))
+        }
+        Ok(_) => {}
+    }
+    let base = dir.join(BASE_NAME);
+    if std::fs::symlink_metadata(&base).is_err() {
+        return Err(Unused::Missing);
+    }
+    let mut deltas: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map_err(|e| Unused::Unusable(format!("cannot read it: {e}")))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(DELTA_PREFIX) && n.ends_with(".idx"))
+        })
+        .collect();
+    deltas.sort();
+    let mut out = vec![base];
+    out.extend(deltas);
+    Ok(out)
+}
+
+fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+/// A copy of a placement (an unreadable entry's error keeps its kind and message).
+fn copy_placement(p: &Placement) -> Placement {
+    match p {
+        Placement::File => Placement::File,
+        Placement::Passed => Placement::Passed,
+        Placement::Ignored(r) => Placement::Ignored(*r),
+        Placement::Problem(problem) => Placement::Problem(match problem {
+            FileProblem::Unreadable { cause } => FileProblem::Unreadable {
+                cause: std::io::Error::new(cause.kind(), cause.to_string()),
+            },
+            FileProblem::SymbolicLink => FileProblem::SymbolicLink,
+            FileProblem::TooLarge { size } => FileProblem::TooLarge { size: *size },
+            FileProblem::NotInArchive => FileProblem::NotInArchive,
+            FileProblem::Malformed(_) => FileProblem::Unreadable {
+                cause: std::io::Error::other(problem.to_string()),
+            },
+        }),
+    }
+}
+
+const IGNORE_CODES: [IgnoreReason; 7] = [
+    IgnoreReason::HiddenDirectory,
+    IgnoreReason::AttestFile,
+    IgnoreReason::NotAFile,
+    IgnoreReason::NotAManifest,
+    IgnoreReason::OtherFormat,
+    IgnoreReason::Statement,
+    IgnoreReason::KeyRecord,
+];
+
+/// The recorded code of an entry the listing passes over (attest's empty lock file).
+const PASSED: u8 = 255;
+
+fn ignore_code(r: IgnoreReason) -> u8 {
+    IGNORE_CODES.iter().position(|x| *x == r).unwrap_or(0) as u8
+}
+
+fn recorded_placement(r: &Recorded) -> Option<Placement> {
+    Some(match r {
+        Recorded::Ignored(PASSED) => Placement::Passed,
+        Recorded::File(_) => Placement::File,
+        Recorded::SymbolicLink => Placement::Problem(FileProblem::SymbolicLink),
+        Recorded::TooLarge(size) => Placement::Problem(FileProblem::TooLarge { size: *size }),
+        Recorded::Ignored(code) => Placement::Ignored(*IGNORE_CODES.get(*code as usize)?),
+    })
+}
+
+impl View {
+    /// Open the index of the archive at `root` and check it against the file system.
+    pub fn open(root: &Path) -> Result<View, Unused> {
+        let files = segment_files(root)?;
+        let here = root_id(root).ok_or(Unused::Missing)?;
+        let segments: Vec<Segment> = files
+            .par_iter()
+            .map(|f| {
+                Segment::open(f).map_err(|e| {
+                    Unused::Unusable(format!("{}: {}", crate::fsutil::path_text(f), e.0))
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        if segments.iter().any(|s| s.root != here) {
+            return Err(Unused::Unusable(
+                "it was made for another directory (a copied archive); run `attest index rebuild`"
+                    .into(),
+            ));
+        }
+        let mut view = View {
+            current: segments
+                .iter()
+                .map(|s| vec![false; s.entries.len()])
+                .collect(),
+            segments,
+            slots: HashMap::new(),
+            freshness: Freshness::default(),
+        };
+        view.freshness.segments = view.segments.len();
+        view.refresh(root);
+        Ok(view)
+    }
+
+    fn refresh(&mut self, root: &Path) {
+        // The latest record of each entry, by relative path.
+        let mut latest: HashMap<&Path, (usize, u32)> = HashMap::new();
+        for (s, seg) in self.segments.iter().enumerate() {
+            for (i, e) in seg.entries.iter().enumerate() {
+                latest.insert(e.path.as_path(), (s, i as u32));
+            }
+        }
+        let dirs: HashMap<&Path, Stamp> = self.segments[0]
+            .dirs
+            .iter()
+            .map(|(p, s)| (p.as_path(), *s))
+            .collect();
+        let fresh_dirs: HashMap<&Path, bool> = dirs
+            .par_iter()
+            .map(|(rel, stamp)| {
+                let fresh = stamp.kind == 2 && lstat_stamp(&root.join(rel)) == Some(*stamp);
+                (*rel, fresh)
+            })
+            .collect();
+        let mut entries_of: HashMap<&Path, Vec<&Path>> = HashMap::new();
+        for rel in latest.keys() {
+            let parent = rel.parent().unwrap_or(Path::new(""));
+            entries_of.entry(parent).or_default().push(rel);
+        }
+        let mut children: HashMap<&Path, Vec<&Path>> = HashMap::new();
+        for rel in dirs.keys() {
+            if let Some(parent) = rel.parent() {
+                children.entry(parent).or_default().push(rel);
+            }
+        }
+        // Recorded entries to compare with the file system, and directories to walk whole (new).
+        let mut to_check: Vec<PathBuf> = Vec::new();
+        let mut walk_whole: Vec<PathBuf> = Vec::new();
+        let mut stack: Vec<PathBuf> = Vec::new();
+        if dirs.contains_key(Path::new("")) {
+            stack.push(PathBuf::new());
+        } else {
+            walk_whole.push(root.to_path_buf());
+        }
+        let mut relisted = 0;
+        while let Some(dir) = stack.pop() {
+            if fresh_dirs.get(dir.as_path()).copied().unwrap_or(false) {
+                for rel in entries_of.get(dir.as_path()).into_iter().flatten() {
+                    to_check.push(rel.to_path_buf());
+                }
+                for c in children.get(dir.as_path()).into_iter().flatten() {
+                    stack.push(c.to_path_buf());
+                }
+                continue;
+            }
+            // Its entries changed: list it again. Entries with a record are still compared with
+            // it (a file `sign` recorded in a delta stays indexed).
+            relisted += 1;
+            let abs = root.join(&dir);
+            let walked = super::walk(root, &abs, false, false);
+            for w in walked.entries {
+                let rel = relative(root, &w.path);
+                if matches!(w.placement, Placement::File) && latest.contains_key(rel.as_path()) {
+                    to_check.push(rel);
+                } else {
+                    self.slots
+                        .insert(w.path.into_os_string(), Slot::Walked(w.placement));
+                }
+            }
+            for (sub, _) in walked.dirs.into_iter().filter(|(p, _)| *p != abs) {
+                let rel = relative(root, &sub);
+                if dirs.contains_key(rel.as_path()) {
+                    stack.push(rel);
+                } else {
+                    walk_whole.push(sub);
+                }
+            }
+        }
+        // Entries of unchanged directories (and recorded files of changed ones): unchanged
+        // themselves, or placed again.
+        let segments = &self.segments;
+        let checked: Vec<(PathBuf, Checked)> = to_check
+            .par_iter()
+            .filter_map(|rel| {
+                let (s, i) = *latest.get(rel.as_path())?;
+                let entry = &segments[s].entries[i as usize];
+                let abs = root.join(rel);
+                let outcome = match std::fs::symlink_metadata(&abs) {
+                    Ok(meta) if Stamp::of(&meta) == entry.stamp => Checked::Same(s, i),
+                    Ok(meta) => match place_again(&abs, &meta, &entry.recorded) {
+                        Some(p) => Checked::Placed(p),
+                        None => Checked::Relist,
+                    },
+                    Err(_) => Checked::Relist,
+                };
+                Some((abs, outcome))
+            })
+            .collect();
+        let mut relist_late: Vec<PathBuf> = Vec::new();
+        for (abs, outcome) in checked {
+            match outcome {
+                Checked::Same(s, i) => {
+                    self.current[s][i as usize] = true;
+                    self.slots.insert(abs.into_os_string(), Slot::Indexed(s, i));
+                }
+                Checked::Placed(p) => {
+                    self.slots.insert(abs.into_os_string(), Slot::Walked(p));
+                }
+                Checked::Relist => {
+                    self.slots.remove(abs.as_os_str());
+                    if let Some(parent) = abs.parent() {
+                        relist_late.push(parent.to_path_buf());
+                    }
+                }
+            }
+        }
+        relist_late.sort();
+        relist_late.dedup();
+        for dir in relist_late {
+            relisted += 1;
+            let walked = super::walk(root, &dir, false, false);
+            for w in walked.entries {
+                if let Some(Slot::Indexed(s, i)) = self.slots.remove(w.path.as_os_str()) {
+                    self.current[s][i as usize] = false;
+                }
+                self.slots
+                    .insert(w.path.into_os_string(), Slot::Walked(w.placement));
+            }
+            for (sub, _) in walked.dirs.into_iter().filter(|(p, _)| *p != dir) {
+                if !dirs.contains_key(relative(root, &sub).as_path()) {
+                    walk_whole.push(sub);
+                }
+            }
+        }
+        for dir in walk_whole {
+            for w in super::walk(root, &dir, true, false).entries {
+                if let Some(Slot::Indexed(s, i)) = self.slots.remove(w.path.as_os_str()) {
+                    self.current[s][i as usize] = false;
+                }
+                self.slots
+                    .insert(w.path.into_os_string(), Slot::Walked(w.placement));
+            }
+        }
+        self.freshness.dirs_relisted = relisted;
+        self.freshness.indexed = self
+            .slots
+            .values()
+            .filter(|s| matches!(s, Slot::Indexed(..)))
+            .count();
+        self.freshness.changed = self.slots.len() - self.freshness.indexed;
+    }
+
+    /// The archive's listing, as a full walk would give it.
+    pub fn listing(&self) -> Listing {
+        let mut listing = Listing::default();
+        for (path, slot) in &self.slots {
+            let path = Path::new(path);
+            let placement = match slot {
+                Slot::Indexed(s, i) => {
+                    match recorded_placement(&self.segments[*s].entries[*i as usize].recorded) {
+                        Some(p) => p,
+                        None => continue,
+                    }
+                }
+                Slot::Walked(p) => copy_placement(p),
+            };
+            listing.push(path.to_path_buf(), placement);
+        }
+        listing.sort();
+        listing
+    }
+
+    /// How much of the index held.
+    pub fn freshness(&self) -> Freshness {
+        self.freshness
+    }
+
+    /// The indexed fields of the manifest file `path`, if it is unchanged since it was indexed
+    /// and they could be read then.
+    pub fn hints(&self, path: &Path) -> Option<&Hints> {
+        match self.slots.get(path.as_os_str())? {
+            Slot::Indexed(s, i) => match &self.segments[*s].entries[*i as usize].recorded {
+                Recorded::File(Some(h)) => Some(h),
+                _ => None,
+            },
+            Slot::Walked(_) => None,
+        }
+    }
+
+    /// For every indexed manifest unchanged since, how many of `shingles` (distinct) its
+    /// paragraphs hold, by path. Only manifests with at least one are named. Fails when a bucket
+    /// the look-up needs is damaged: the caller then reads every manifest instead.
+    pub fn shared_shingles(
+        &self,
+        root_paths: &HashMap<(usize, u32), &std::ffi::OsStr>,
+        shingles: &[u64],
+    ) -> Result<HashMap<OsString, usize>, format::Corrupt> {
+        let mut counts: HashMap<(usize, u32), usize> = HashMap::new();
+        for (s, seg) in self.segments.iter().enumerate() {
+            let current = &self.current[s];
+            seg.postings(shingles, |id| {
+                if current[id as usize] {
+                    *counts.entry((s, id)).or_default() += 1;
+                }
+            })?;
+        }
+        Ok(counts
+            .into_iter()
+            .filter_map(|(at, n)| root_paths.get(&at).map(|p| (p.to_os_string(), n)))
+            .collect())
+    }
+
+    /// The index position of every file taken from the index, for [`View::shared_shingles`].
+    pub fn positions(&self) -> HashMap<(usize, u32), &std::ffi::OsStr> {
+        self.slots
+            .iter()
+            .filter_map(|(path, slot)| match slot {
+                Slot::Indexed(s, i) => Some(((*s, *i), path.as_os_str())),
+                Slot::Walked(_) => None,
+            })
+            .collect()
+    }
+
+    /// The chain headers of `files` (as [`head::read_headers`] gives them): from the index for the
+    /// files unchanged since indexed, read for the others. Keeps those `keep` accepts.
+    pub fn read_headers(
+        &self,
+        files: &[PathBuf],
+        keep: impl Fn(&Header) -> bool + Sync,
+    ) -> (Vec<Header>, Vec<Skipped>) {
+        let (indexed, unindexed): (Vec<&PathBuf>, Vec<&PathBuf>) =
+            files.iter().partition(|p| self.hints(p).is_some());
+        let unindexed: Vec<PathBuf> = unindexed.into_iter().cloned().collect();
+        let (mut headers, mut skipped) = head::read_headers(&unindexed, &keep);
+        for path in indexed {
+            let Some(hints) = self.hints(path) else {
+                continue;
+            };
+            match header_of(path, hints) {
+                Ok(h) => {
+                    if keep(&h) {
+                        headers.push(h);
+                    }
+                }
+                Err(s) => skipped.push(s),
+            }
+        }
+        (headers, skipped)
+    }
+}
+
+/// The outcome of comparing a recorded entry with the file system.
+enum Checked {
+    /// Unchanged: the record holds.
+    Same(usize, u32),
+    /// Changed, and placed again.
+    Placed(Placement),
+    /// Gone or of another kind: its directory must be listed again.
+    Relist,
+}
+
+/// What the listing makes of a recorded entry whose status changed but whose kind did not: a
+/// placement that follows from its name and kind stays; a regular file is placed again by its new
+/// size and content. None when its kind changed.
+fn place_again(abs: &Path, meta: &std::fs::Metadata, was: &Recorded) -> Option<Placement> {
+    let kind = meta.file_type();
+    let by_name = |r: &IgnoreReason| {
+        matches!(
+            r,
+            IgnoreReason::AttestFile | IgnoreReason::KeyRecord | IgnoreReason::HiddenDirectory
+        )
+    };
+    let lock_name = abs
+        .file_name()
+        .is_some_and(|n| n == super::lock::LOCK_FILE_NAME);
+    match (was, recorded_placement(was)) {
+        _ if lock_name && kind.is_file() && meta.len() == 0 => Some(Placement::Passed),
+        (Recorded::SymbolicLink, _) if kind.is_symlink() => {
+            Some(Placement::Problem(FileProblem::SymbolicLink))
+        }
+        (_, Some(Placement::Ignored(r))) if by_name(&r) => {
+            let same_kind = if r == IgnoreReason::HiddenDirectory {
+                kind.is_dir()
+            } else {
+                kind.is_file()
+            };
+            same_kind.then_some(Placement::Ignored(r))
+        }
+        (Recorded::Ignored(_), Some(Placement::Ignored(IgnoreReason::NotAFile))) => {
+            (!kind.is_file() && !kind.is_dir() && !kind.is_symlink())
+                .then_some(Placement::Ignored(IgnoreReason::NotAFile))
+        }
+        (Recorded::SymbolicLink, _) => None,
+        _ if kind.is_file() => Some(super::place_file(abs, Some(meta.len()))),
+        _ => None,
+    }
+}
+
+fn skip_reason(kind: u8) -> SkipReason {
+    match kind {
+        0 => SkipReason::Unreadable,
+        1 => SkipReason::TooLarge,
+        2 => SkipReason::NotAnObject,
+        3 => SkipReason::NotAManifest,
+        4 => SkipReason::UnknownFormat,
+        _ => SkipReason::OtherFormat,
+    }
+}
+
+fn header_of(path: &Path, hints: &Hints) -> Result<Header, Skipped> {
+    match &hints.header {
+        Ok(h) => Ok(Header {
+            path: path.to_path_buf(),
+            issuer: h.issuer.clone(),
+            seq: h.seq,
+            key_ids: h.key_ids.clone(),
+            exact_digest: h.exact_digest,
+            cosigners: h
+                .cosigners
+                .iter()
+                .map(|(issuer, seq, key_id)| head::CosignerHeader {
+                    issuer: issuer.clone(),
+                    seq: *seq,
+                    key_id: key_id.clone(),
+                })
+                .collect(),
+        }),
+        Err(f) => Err(Skipped {
+            path: path.to_path_buf(),
+            reason: skip_reason(f.kind),
+            detail: f.detail.clone(),
+        }),
+    }
+}
+
+fn failure_kind(e: &HeaderError) -> u8 {
+    match e {
+        HeaderError::Read(_) => 0,
+        HeaderError::TooLarge { .. } => 1,
+        HeaderError::NotAnObject => 2,
+        HeaderError::Json(_) => 3,
+        HeaderError::UnknownFormat => 4,
+        HeaderError::OtherFormat => 5,
+    }
+}
+
+/// The indexed fields of manifest bytes (what the light scans read), and the shingles of its
+/// paragraphs, sorted.
+pub(crate) fn hints_of(bytes: &[u8], path: &Path) -> (Hints, Vec<u64>) {
+    let digests = super::light_digests(bytes)
+        .map(|(x, c)| (DigestText::from_text(&x), DigestText::from_text(&c)));
+    let mut shingles = Vec::new();
+    let similar = super::light_paragraphs(bytes).map(|p| {
+        shingles = p.shingles();
+        SimilarHint {
+            issuer: p.issuer,
+            key_ids: p.key_ids,
+            canonical_digest: DigestText::from_text(&p.digest),
+        }
+    });
+    let header = match head::parse_header(bytes, path) {
+        Ok(h) => Ok(HeaderHint {
+            issuer: h.issuer,
+            seq: h.seq,
+            key_ids: h.key_ids,
+            exact_digest: h.exact_digest,
+            cosigners: h
+                .cosigners
+                .into_iter()
+                .map(|c| (c.issuer, c.seq, c.key_id))
+                .collect(),
+        }),
+        Err(e) => Err(HeaderFailure {
+            kind: failure_kind(&e),
+            detail: head::error_chain(&e),
+        }),
+    };
+    (
+        Hints {
+            digests,
+            similar,
+            header,
+        },
+        shingles,
+    )
+}
+
+/// Read one regular file and index it: its status from the open file, so that a change after
+/// this read shows. None when it cannot be read (it is then read at each look-up).
+fn index_file(path: &Path) -> Option<(Stamp, Hints, Vec<u64>)> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path).ok()?;
+    let meta = file.metadata().ok()?;
+    if !meta.is_file() || meta.len() > super::MAX_MANIFEST_BYTES {
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    file.take(super::MAX_MANIFEST_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    if bytes.len() as u64 != meta.len() {
+        return None;
+    }
+    let (hints, shingles) = hints_of(&bytes, path);
+    Some((Stamp::of(&meta), hints, shingles))
+}
+
+/// Walk the archive at `root` and index it whole.
+fn build(root: &Path) -> Result<Content, IndexError> {
+    let root_meta = std::fs::symlink_metadata(root).map_err(|source| IndexError::Archive {
+        path: root.to_path_buf(),
+        source,
+    })?;
+    let root_stamp = Stamp::of(&root_meta);
+    let walked = super::walk(root, root, true, true);
+    let mut dirs: BTreeMap<PathBuf, Stamp> = walked
+        .dirs
+        .iter()
+        .map(|(p, m)| {
+            // A directory whose status could not be had is never taken as unchanged.
+            let stamp = m.as_ref().map(Stamp::of).unwrap_or_default();
+            (relative(root, p), stamp)
+        })
+        .collect();
+    let mut never_fresh: Vec<PathBuf> = Vec::new();
+    let mut plain: Vec<(PathBuf, Stamp, Placement)> = Vec::new();
+    let mut files: Vec<(PathBuf, Stamp)> = Vec::new();
+    for w in walked.entries {
+        let rel = relative(root, &w.path);
+        match (w.meta, w.placement) {
+            (Some(meta), Placement::File) => files.push((rel, Stamp::of(&meta))),
+            (Some(meta), placement) => plain.push((rel, Stamp::of(&meta), placement)),
+            // Something the walk could not read: where it lies is listed again at every use.
+            (None, _) => never_fresh.push(if dirs.contains_key(&rel) {
+                rel
+            } else {
+                rel.parent().map(Path::to_path_buf).unwrap_or_default()
+            }),
+        }
+    }
+    for rel in never_fresh {
+        dirs.insert(rel, Stamp::default());
+    }
+    let mut content = Content {
+        root: (root_stamp.dev, root_stamp.ino),
+        dirs: dirs.into_iter().collect(),
+        ..Content::default()
+    };
+    for (rel, stamp, placement) in plain {
+        let recorded = match placement {
+            Placement::Problem(FileProblem::SymbolicLink) => Recorded::SymbolicLink,
+            Placement::Problem(FileProblem::TooLarge { size }) => Recorded::TooLarge(size),
+            Placement::Ignored(r) => Recorded::Ignored(ignore_code(r)),
+            Placement::Passed => Recorded::Ignored(PASSED),
+            // Other problems are not kept: their directory is listed again at each use.
+            Placement::Problem(_) | Placement::File => continue,
+        };
+        content.entries.push(Entry {
+            path: rel,
+            stamp,
+            recorded,
+        });
+        content.shingles.push(Vec::new());
+    }
+    let read: Vec<(Entry, Vec<u64>)> = files
+        .into_par_iter()
+        .map(|(rel, stamp)| match index_file(&root.join(&rel)) {
+            Some((stamp, hints, shingles)) => (
+                Entry {
+                    path: rel,
+                    stamp,
+                    recorded: Recorded::File(Some(hints)),
+                },
+                shingles,
+            ),
+            None => (
+                Entry {
+                    path: rel,
+                    stamp,
+                    recorded: Recorded::File(None),
+                },
+                Vec::new(),
+            ),
+        })
+        .collect();
+    for (entry, shingles) in read {
+        content.entries.push(entry);
+        content.shingles.push(shingles);
+    }
+    Ok(content)
+}
+
+/// What `attest index rebuild` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Rebuilt {
+    /// Manifest files indexed (files that may be manifests).
+    pub files: usize,
+    /// Of those, the ones whose fields could not be read (they are read at each look-up).
+    pub unread: usize,
+    /// Directories recorded.
+    pub dirs: usize,
+    /// The size of the index written, in bytes.
+    pub bytes: u64,
+}
+
+/// Index the archive at `root` whole, replacing its index. The caller holds the archive lock
+/// ([`super::lock::ArchiveLock`]), so that no signer adds a delta meanwhile.
+pub fn rebuild(root: &Path) -> Result<Rebuilt, IndexError> {
+    let dir = index_dir(root);
+    let write_err = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| IndexError::Write { path, source }
+    };
+    if let Ok(m) = std::fs::symlink_metadata(&dir) {
+        if !m.is_dir() {
+            return Err(IndexError::Write {
+                path: dir,
+                source: std::io::Error::other(
+                    "it is not a directory; remove it and run `attest index rebuild` again",
+                ),
+            });
+        }
+    }
+    // Made before the walk, so that the archive directory's recorded status includes it.
+    crate::fsutil::create_dirs(&dir).map_err(write_err(&dir))?;
+    let content = build(root)?;
+    let bytes = format::encode(&content);
+    let base = dir.join(BASE_NAME);
+    crate::fsutil::write_replace(&base, &bytes, 0o644).map_err(|e| IndexError::Write {
+        path: base.clone(),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    // The base now holds everything the deltas held.
+    if let Ok(Ok(listing)) = std::fs::read_dir(&dir).map(|r| r.collect::<Result<Vec<_>, _>>()) {
+        for e in listing {
+            let name = e.file_name();
+            if name.to_string_lossy().starts_with(DELTA_PREFIX) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+    let files = content
+        .entries
+        .iter()
+        .filter(|e| matches!(e.recorded, Recorded::File(_)))
+        .count();
+    let unread = content
+        .entries
+        .iter()
+        .filter(|e| matches!(e.recorded, Recorded::File(None)))
+        .count();
+    Ok(Rebuilt {
+        files,
+        unread,
+        dirs: content.dirs.len(),
+        bytes: bytes.len() as u64,
+    })
+}
+
+/// Record the manifests `sign` has just written at `paths` in the index of the archive at
+/// `root`, as one delta segment. The base is rewritten instead when the archive had no usable
+/// index (`had_index` false: none, or a damaged or foreign one), when [`MAX_DELTAS`] deltas have
+/// piled up, or when many manifests were written at once. The caller holds the archive lock. A
+/// delta records only the files: their directories' changed status still has them listed again
+/// at each use until the base is rewritten, so nothing written meanwhile by other means goes
+/// unseen.
+pub fn record_written(root: &Path, paths: &[PathBuf], had_index: bool) -> Result<(), IndexError> {
+    if paths.is_empty() {
+        return Ok(());
+    }
+    let segments = segment_files(root).map_or(0, |f| f.len());
+    if !had_index || segments == 0 || segments > MAX_DELTAS || paths.len() > 1024 {
+        return rebuild(root).map(|_| ());
+    }
+    let Some(here) = root_id(root) else {
+        return Ok(());
+    };
+    let mut content = Content {
+        root: here,
+        ..Content::default()
+    };
+    for path in paths {
+        let (stamp, recorded, shingles) = match index_file(path) {
+            Some((stamp, hints, shingles)) => (stamp, Recorded::File(Some(hints)), shingles),
+            // Unreadable right after it was written: it is read at each use.
+            None => continue,
+        };
+        content.entries.push(Entry {
+            path: relative(root, path),
+            stamp,
+            recorded,
+        });
+        content.shingles.push(shingles);
+    }
+    let bytes = format::encode(&content);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let delta = index_dir(root).join(format!(
+        "{DELTA_PREFIX}{nanos:024}-{}.idx",
+        std::process::id()
+    ));
+    crate::fsutil::write_new(&delta, &bytes, 0o644).map_err(|e| IndexError::Write {
+        path: delta.clone(),
+        source: std::io::Error::other(e.to_string()),
+    })
+}
