@@ -32,6 +32,8 @@ pub const SHINGLE_HASH_VERSION: u32 = 1;
 pub const BUCKETS: usize = 256;
 const SECTIONS: usize = 3;
 const SLOT: usize = 8 + 8 + 32;
+/// The encoded size of a [`Stamp`].
+const STAMP_LEN: usize = 1 + 8 + 12 + 12 + 8 + 8;
 /// The header's size in bytes.
 pub const HEADER_LEN: usize = 16 + 4 + 8 + 8 + (SECTIONS + BUCKETS) * SLOT + 32;
 
@@ -705,14 +707,14 @@ impl Segment {
         d.done()?;
         let dirs_bytes = section(1, "directories")?;
         let mut d = Dec::new(&dirs_bytes);
-        let n = d.count(4 + 57)?;
+        let n = d.count(4 + STAMP_LEN)?;
         let dirs = (0..n)
             .map(|_| Ok((path_from(d.bytes()?)?, d.stamp()?)))
             .collect::<Result<Vec<_>, Corrupt>>()?;
         d.done()?;
         let entries_bytes = section(2, "entries")?;
         let mut d = Dec::new(&entries_bytes);
-        let n = d.count(4 + 57 + 1)?;
+        let n = d.count(4 + STAMP_LEN + 1)?;
         let entries = (0..n)
             .map(|_| get_entry(&mut d, &strings))
             .collect::<Result<Vec<_>, _>>()?;

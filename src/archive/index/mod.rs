@@ -286,13 +286,13 @@ impl View {
                 continue;
             }
             // Its entries changed: list it again. Entries with a record are still compared with
-            // it (a file `sign` recorded in a delta stays indexed).
+            // their record (a file `sign` recorded in a delta stays indexed).
             relisted += 1;
             let abs = root.join(&dir);
             let walked = super::walk(root, &abs, false, false);
             for w in walked.entries {
                 let rel = relative(root, &w.path);
-                if matches!(w.placement, Placement::File) && latest.contains_key(rel.as_path()) {
+                if latest.contains_key(rel.as_path()) {
                     to_check.push(rel);
                 } else {
                     self.slots
@@ -305,6 +305,19 @@ impl View {
                     stack.push(rel);
                 } else {
                     walk_whole.push(sub);
+                }
+            }
+        }
+        // Directories new since the index was made: walked whole. Entries with a record (a file
+        // `sign` recorded in a delta, in a folder it made) are still compared with it.
+        for dir in walk_whole {
+            for w in super::walk(root, &dir, true, false).entries {
+                let rel = relative(root, &w.path);
+                if latest.contains_key(rel.as_path()) {
+                    to_check.push(rel);
+                } else {
+                    self.slots
+                        .insert(w.path.into_os_string(), Slot::Walked(w.placement));
                 }
             }
         }
@@ -348,24 +361,21 @@ impl View {
         }
         relist_late.sort();
         relist_late.dedup();
+        // An entry gone or of another kind in an unchanged directory (a race with a writer):
+        // the directory is listed again, and any directory new in it walked whole.
         for dir in relist_late {
             relisted += 1;
             let walked = super::walk(root, &dir, false, false);
-            for w in walked.entries {
-                if let Some(Slot::Indexed(s, i)) = self.slots.remove(w.path.as_os_str()) {
-                    self.current[s][i as usize] = false;
-                }
-                self.slots
-                    .insert(w.path.into_os_string(), Slot::Walked(w.placement));
-            }
-            for (sub, _) in walked.dirs.into_iter().filter(|(p, _)| *p != dir) {
-                if !dirs.contains_key(relative(root, &sub).as_path()) {
-                    walk_whole.push(sub);
-                }
-            }
-        }
-        for dir in walk_whole {
-            for w in super::walk(root, &dir, true, false).entries {
+            let new_dirs: Vec<PathBuf> = walked
+                .dirs
+                .into_iter()
+                .map(|(p, _)| p)
+                .filter(|p| *p != dir && !dirs.contains_key(relative(root, p).as_path()))
+                .collect();
+            let whole = new_dirs
+                .iter()
+                .flat_map(|d| super::walk(root, d, true, false).entries);
+            for w in walked.entries.into_iter().chain(whole) {
                 if let Some(Slot::Indexed(s, i)) = self.slots.remove(w.path.as_os_str()) {
                     self.current[s][i as usize] = false;
                 }
@@ -379,7 +389,11 @@ impl View {
             .values()
             .filter(|s| matches!(s, Slot::Indexed(..)))
             .count();
-        self.freshness.changed = self.slots.len() - self.freshness.indexed;
+        self.freshness.changed = self
+            .slots
+            .values()
+            .filter(|s| matches!(s, Slot::Walked(p) if !matches!(p, Placement::Passed)))
+            .count();
     }
 
     /// The archive's listing, as a full walk would give it.
