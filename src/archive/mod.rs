@@ -280,6 +280,7 @@ pub trait Archive: Sync {
         Ok(Catalog {
             listing: self.list()?,
             index: None,
+            key_records: None,
         })
     }
 }
@@ -292,6 +293,32 @@ pub struct Catalog {
     pub listing: Listing,
     /// The index, checked against the file system.
     pub index: Option<index::View>,
+    /// The key record files ([`Archive::key_record_files`]), when the listing already found them
+    /// (a directory archive's walk meets them): spares a second walk.
+    pub key_records: Option<Vec<PathBuf>>,
+}
+
+impl Catalog {
+    /// A directory archive's catalog: its key record files are the listing's, less hidden ones
+    /// (which [`Archive::key_record_files`] passes over).
+    fn of_directory(listing: Listing, index: Option<index::View>) -> Catalog {
+        let key_records = listing
+            .ignored
+            .iter()
+            .filter(|i| i.reason == IgnoreReason::KeyRecord)
+            .filter(|i| {
+                !i.path
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+            })
+            .map(|i| i.path.clone())
+            .collect();
+        Catalog {
+            listing,
+            index,
+            key_records: Some(key_records),
+        }
+    }
 }
 
 /// The extensions of key record files (`*.revocation`, `*.key-change`): not manifests.
@@ -396,14 +423,11 @@ impl Archive for DirArchive {
             cause,
         })?;
         match self.index_view() {
-            Some(view) => Ok(Catalog {
-                listing: view.listing(),
-                index: Some(view),
-            }),
-            None => Ok(Catalog {
-                listing: self.list()?,
-                index: None,
-            }),
+            Some(view) => Ok(Catalog::of_directory(view.listing(), Some(view))),
+            None => Ok(Catalog::of_directory(
+                DirArchive::without_index(&self.root).list()?,
+                None,
+            )),
         }
     }
 
