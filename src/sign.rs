@@ -1029,6 +1029,10 @@ impl Chain {
         let index = present
             .then(|| DirArchive::new(root).index().ok())
             .flatten();
+        let positions = index
+            .as_ref()
+            .map(archive::index::View::file_positions)
+            .unwrap_or_default();
         let Listing {
             files,
             problems,
@@ -1058,7 +1062,7 @@ impl Chain {
             mine
         };
         let (ours, skipped) = match &index {
-            Some(view) => view.read_headers(&files, keep),
+            Some(view) => view.read_headers(&files, &positions, keep),
             None => head::read_headers(&files, keep),
         };
         let folders = folders.into_inner().unwrap_or_default();

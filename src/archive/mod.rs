@@ -281,6 +281,7 @@ pub trait Archive: Sync {
             listing: self.list()?,
             index: None,
             key_records: None,
+            positions: Vec::new(),
         })
     }
 }
@@ -296,9 +297,17 @@ pub struct Catalog {
     /// The key record files ([`Archive::key_record_files`]), when the listing already found them
     /// (a directory archive's walk meets them): spares a second walk.
     pub key_records: Option<Vec<PathBuf>>,
+    /// For each of `listing.files`, where the index holds its fields (with `index`).
+    positions: Vec<Option<index::Position>>,
 }
 
 impl Catalog {
+    /// The index and where it holds the fields of file number `k` of the listing.
+    fn indexed(&self, k: usize) -> Option<(&index::View, index::Position)> {
+        let view = self.index.as_ref()?;
+        Some((view, self.positions.get(k).copied().flatten()?))
+    }
+
     /// A directory archive's catalog: its key record files are the listing's, less hidden ones
     /// (which [`Archive::key_record_files`] passes over).
     fn of_directory(listing: Listing, index: Option<index::View>) -> Catalog {
@@ -313,10 +322,15 @@ impl Catalog {
             })
             .map(|i| i.path.clone())
             .collect();
+        let positions = index
+            .as_ref()
+            .map(index::View::file_positions)
+            .unwrap_or_default();
         Catalog {
             listing,
             index,
             key_records: Some(key_records),
+            positions,
         }
     }
 }
@@ -790,11 +804,11 @@ pub(crate) fn find_by_digest(
         .listing
         .files
         .par_iter()
-        .filter(|path| {
-            if let Some(hints) = catalog.index.as_ref().and_then(|v| v.hints(path)) {
-                return hints
-                    .digests
-                    .as_ref()
+        .enumerate()
+        .filter(|(k, path)| {
+            if let Some((view, at)) = catalog.indexed(*k) {
+                return view
+                    .digests_at(at)
                     .is_some_and(|(x, c)| x.is(exact) || canonical.iter().any(|d| c.is(d)));
             }
             archive
@@ -803,7 +817,7 @@ pub(crate) fn find_by_digest(
                 .and_then(|bytes| light_digests(&bytes))
                 .is_some_and(|(x, c)| x == exact_text || canonical_text.contains(&c))
         })
-        .cloned()
+        .map(|(_, path)| path.clone())
         .collect()
 }
 
@@ -887,18 +901,21 @@ pub(crate) fn most_similar(
     // The shared-shingle counts of the indexed files; a damaged bucket has every file read.
     let index = catalog.index.as_ref().and_then(|view| {
         let wanted: Vec<u64> = copy_shingles.iter().copied().collect();
-        let counts = view.shared_shingles(&view.positions(), &wanted).ok()?;
-        Some((view, counts))
+        view.shared_shingles(&wanted).ok()
     });
     let scored: Vec<(bool, usize, Similar)> = catalog
         .listing
         .files
         .par_iter()
-        .filter_map(|path| {
-            if let Some((view, counts)) = &index {
-                if let Some(hints) = view.hints(path) {
+        .enumerate()
+        .filter_map(|(k, path)| {
+            if let (Some(counts), Some((view, at))) = (&index, catalog.indexed(k)) {
+                let shared = counts.get(&at).copied().unwrap_or(0);
+                if shared == 0 {
+                    return None;
+                }
+                if let Some(hints) = view.hints_at(at) {
                     let m = hints.similar.as_ref()?;
-                    let shared = counts.get(path.as_os_str()).copied().unwrap_or(0);
                     let names_trusted = m.key_ids.iter().any(|k| trusted(&m.issuer, k));
                     let found = Similar {
                         path: path.clone(),

@@ -52,7 +52,10 @@ pub fn verify(
     }
     // The trust store with the archive's and the store's key records (revocations, key changes),
     // found by the listing when it could (no second walk of a large archive).
-    let records = catalog.key_records.take().map(|records| WithRecords { archive, records });
+    let records = catalog
+        .key_records
+        .take()
+        .map(|records| WithRecords { archive, records });
     let with_records: &dyn Archive = match &records {
         Some(r) => r,
         None => archive,

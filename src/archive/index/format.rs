@@ -7,7 +7,7 @@
 //!         · 256 × (u64 offset, u64 length, SHA-256) for the shingle buckets · SHA-256 of all the above
 //! strings u32 count · count × bytes                       (issuers and key ids, named by number)
 //! dirs    u32 count · count × (bytes path, stamp)          (relative to the archive)
-//! entries u32 count · count × entry                        (see `Entry` below)
+//! entries u32 count · count × entry, in path order (bytes path, u32 directory, stamp, tag, fields)
 //! bucket  u32 keys · keys × u64 (sorted) · (keys + 1) × u32 offsets · u32 entry numbers
 //! ```
 //!
@@ -205,11 +205,16 @@ pub enum Recorded {
     Ignored(u8),
 }
 
+/// The directory number of an entry whose directory the segment does not record.
+pub const NO_DIR: u32 = u32::MAX;
+
 /// One entry of the archive listing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     /// The path relative to the archive.
     pub path: PathBuf,
+    /// The number of its directory among the segment's directories, or [`NO_DIR`].
+    pub dir: u32,
     /// Its status when indexed.
     pub stamp: Stamp,
     /// Where the listing put it.
@@ -407,6 +412,7 @@ fn get_digest_text(d: &mut Dec<'_>) -> Result<DigestText, Corrupt> {
 
 fn put_entry(e: &mut Enc, s: &mut Strings, entry: &Entry) {
     e.bytes(&path_bytes(&entry.path));
+    e.u32(entry.dir);
     e.stamp(&entry.stamp);
     match &entry.recorded {
         Recorded::File(None) => e.u8(0),
@@ -467,77 +473,172 @@ fn put_entry(e: &mut Enc, s: &mut Strings, entry: &Entry) {
     }
 }
 
-fn get_entry(d: &mut Dec<'_>, strings: &[String]) -> Result<Entry, Corrupt> {
+/// What a decoded entry records, without its manifest fields (read on demand).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordedMeta {
+    /// A manifest file; whether its fields were read.
+    File(bool),
+    /// A symbolic link.
+    SymbolicLink,
+    /// A file too large to be a manifest.
+    TooLarge(u64),
+    /// Not a manifest (see [`Recorded::Ignored`]).
+    Ignored(u8),
+}
+
+/// One decoded entry: its path, stamp and placement; its manifest fields stay encoded in the
+/// segment until asked for.
+#[derive(Debug, Clone)]
+pub struct EntryMeta {
+    /// The path relative to the archive.
+    pub path: PathBuf,
+    /// The number of its directory among the base's directories, or [`NO_DIR`].
+    pub dir: u32,
+    /// Its status when indexed.
+    pub stamp: Stamp,
+    /// Where the listing put it.
+    pub recorded: RecordedMeta,
+    /// Where its manifest fields start in the entries section.
+    hints_at: usize,
+}
+
+fn check_string(d: &mut Dec<'_>, strings: usize) -> Result<(), Corrupt> {
+    if d.u32()? as usize >= strings {
+        return Err(corrupt("a string number is out of range"));
+    }
+    Ok(())
+}
+
+fn skip_digest_text(d: &mut Dec<'_>) -> Result<(), Corrupt> {
+    match d.u8()? {
+        0 => d.take(32).map(|_| ()),
+        1 => d.bytes().map(|_| ()),
+        _ => Err(corrupt("an unknown digest tag")),
+    }
+}
+
+/// Check one entry's manifest fields and step past them, without building anything.
+fn skip_hints(d: &mut Dec<'_>, strings: usize) -> Result<(), Corrupt> {
+    match d.u8()? {
+        0 => {}
+        1 => {
+            skip_digest_text(d)?;
+            skip_digest_text(d)?;
+        }
+        _ => return Err(corrupt("an unknown digests tag")),
+    }
+    match d.u8()? {
+        0 => {}
+        1 => {
+            check_string(d, strings)?;
+            for _ in 0..d.count(4)? {
+                check_string(d, strings)?;
+            }
+            skip_digest_text(d)?;
+        }
+        _ => return Err(corrupt("an unknown similarity tag")),
+    }
+    match d.u8()? {
+        0 => {
+            check_string(d, strings)?;
+            d.u64()?;
+            for _ in 0..d.count(4)? {
+                check_string(d, strings)?;
+            }
+            d.take(32)?;
+            for _ in 0..d.count(16)? {
+                check_string(d, strings)?;
+                d.u64()?;
+                check_string(d, strings)?;
+            }
+        }
+        1..=6 => {
+            String::from_utf8(d.bytes()?.to_vec()).map_err(|_| corrupt("a text is not UTF-8"))?;
+        }
+        _ => return Err(corrupt("an unknown header tag")),
+    }
+    Ok(())
+}
+
+fn get_entry_meta(d: &mut Dec<'_>, strings: usize) -> Result<EntryMeta, Corrupt> {
+    let path = path_from(d.bytes()?)?;
+    let dir = d.u32()?;
+    let stamp = d.stamp()?;
+    let mut hints_at = 0;
+    let recorded = match d.u8()? {
+        0 => RecordedMeta::File(false),
+        1 => {
+            hints_at = d.pos;
+            skip_hints(d, strings)?;
+            RecordedMeta::File(true)
+        }
+        2 => RecordedMeta::SymbolicLink,
+        3 => RecordedMeta::TooLarge(d.u64()?),
+        4 => RecordedMeta::Ignored(d.u8()?),
+        _ => return Err(corrupt("an unknown entry tag")),
+    };
+    Ok(EntryMeta {
+        path,
+        dir,
+        stamp,
+        recorded,
+        hints_at,
+    })
+}
+
+/// The manifest fields of an entry, decoded (the entry was checked when the segment was opened).
+fn get_hints(d: &mut Dec<'_>, strings: &[String]) -> Result<Hints, Corrupt> {
     let string = |id: u32| {
         strings
             .get(id as usize)
             .cloned()
             .ok_or_else(|| corrupt("a string number is out of range"))
     };
-    let path = path_from(d.bytes()?)?;
-    let stamp = d.stamp()?;
-    let recorded = match d.u8()? {
-        0 => Recorded::File(None),
-        1 => {
-            let digests = match d.u8()? {
-                0 => None,
-                1 => Some((get_digest_text(d)?, get_digest_text(d)?)),
-                _ => return Err(corrupt("an unknown digests tag")),
-            };
-            let similar = match d.u8()? {
-                0 => None,
-                1 => {
-                    let issuer = string(d.u32()?)?;
-                    let n = d.count(4)?;
-                    let key_ids = (0..n).map(|_| string(d.u32()?)).collect::<Result<_, _>>()?;
-                    Some(SimilarHint {
-                        issuer,
-                        key_ids,
-                        canonical_digest: get_digest_text(d)?,
-                    })
-                }
-                _ => return Err(corrupt("an unknown similarity tag")),
-            };
-            let header = match d.u8()? {
-                0 => {
-                    let issuer = string(d.u32()?)?;
-                    let seq = d.u64()?;
-                    let n = d.count(4)?;
-                    let key_ids = (0..n).map(|_| string(d.u32()?)).collect::<Result<_, _>>()?;
-                    let exact_digest = get_digest(d)?;
-                    let n = d.count(16)?;
-                    let cosigners = (0..n)
-                        .map(|_| Ok((string(d.u32()?)?, d.u64()?, string(d.u32()?)?)))
-                        .collect::<Result<_, Corrupt>>()?;
-                    Ok(HeaderHint {
-                        issuer,
-                        seq,
-                        key_ids,
-                        exact_digest,
-                        cosigners,
-                    })
-                }
-                k @ 1..=6 => Err(HeaderFailure {
-                    kind: k - 1,
-                    detail: d.text()?,
-                }),
-                _ => return Err(corrupt("an unknown header tag")),
-            };
-            Recorded::File(Some(Hints {
-                digests,
-                similar,
-                header,
-            }))
-        }
-        2 => Recorded::SymbolicLink,
-        3 => Recorded::TooLarge(d.u64()?),
-        4 => Recorded::Ignored(d.u8()?),
-        _ => return Err(corrupt("an unknown entry tag")),
+    let digests = match d.u8()? {
+        0 => None,
+        _ => Some((get_digest_text(d)?, get_digest_text(d)?)),
     };
-    Ok(Entry {
-        path,
-        stamp,
-        recorded,
+    let similar = match d.u8()? {
+        0 => None,
+        _ => {
+            let issuer = string(d.u32()?)?;
+            let n = d.count(4)?;
+            let key_ids = (0..n).map(|_| string(d.u32()?)).collect::<Result<_, _>>()?;
+            Some(SimilarHint {
+                issuer,
+                key_ids,
+                canonical_digest: get_digest_text(d)?,
+            })
+        }
+    };
+    let header = match d.u8()? {
+        0 => {
+            let issuer = string(d.u32()?)?;
+            let seq = d.u64()?;
+            let n = d.count(4)?;
+            let key_ids = (0..n).map(|_| string(d.u32()?)).collect::<Result<_, _>>()?;
+            let exact_digest = get_digest(d)?;
+            let n = d.count(16)?;
+            let cosigners = (0..n)
+                .map(|_| Ok((string(d.u32()?)?, d.u64()?, string(d.u32()?)?)))
+                .collect::<Result<_, Corrupt>>()?;
+            Ok(HeaderHint {
+                issuer,
+                seq,
+                key_ids,
+                exact_digest,
+                cosigners,
+            })
+        }
+        k => Err(HeaderFailure {
+            kind: k - 1,
+            detail: d.text()?,
+        }),
+    };
+    Ok(Hints {
+        digests,
+        similar,
+        header,
     })
 }
 
@@ -629,8 +730,10 @@ pub struct Segment {
     pub root: (u64, u64),
     /// The directories.
     pub dirs: Vec<(PathBuf, Stamp)>,
-    /// The entries.
-    pub entries: Vec<Entry>,
+    /// The entries (their manifest fields are read with [`Segment::hints`]).
+    pub entries: Vec<EntryMeta>,
+    entries_bytes: Vec<u8>,
+    strings: Vec<String>,
     buckets: Vec<(u64, u64, [u8; 32])>,
 }
 
@@ -714,19 +817,60 @@ impl Segment {
         d.done()?;
         let entries_bytes = section(2, "entries")?;
         let mut d = Dec::new(&entries_bytes);
-        let n = d.count(4 + STAMP_LEN + 1)?;
+        let n = d.count(4 + 4 + STAMP_LEN + 1)?;
         let entries = (0..n)
-            .map(|_| get_entry(&mut d, &strings))
+            .map(|_| get_entry_meta(&mut d, strings.len()))
             .collect::<Result<Vec<_>, _>>()?;
         d.done()?;
+        // The listing is made in path order from the entries as stored: a segment whose
+        // directories or entries are out of order, or name a directory it lacks, is refused.
+        if !dirs.windows(2).all(|w| w[0].0 < w[1].0)
+            || !entries.windows(2).all(|w| w[0].path < w[1].path)
+        {
+            return Err(corrupt("its entries are not in path order"));
+        }
+        if entries
+            .iter()
+            .any(|e| e.dir != NO_DIR && e.dir as usize >= dirs.len())
+        {
+            return Err(corrupt("an entry names a directory that is not there"));
+        }
         Ok(Segment {
             file,
             file_len,
             root,
             dirs,
             entries,
+            entries_bytes,
+            strings,
             buckets: slots.split_off(SECTIONS),
         })
+    }
+
+    /// The manifest fields of entry `i`, if they were read when it was indexed.
+    pub fn hints(&self, i: usize) -> Option<Hints> {
+        let e = self.entries.get(i)?;
+        if e.recorded != RecordedMeta::File(true) {
+            return None;
+        }
+        let mut d = Dec::new(&self.entries_bytes);
+        d.pos = e.hints_at;
+        get_hints(&mut d, &self.strings).ok()
+    }
+
+    /// Only `statement.exact_digest` and `canonical.digest` of entry `i` (see [`Hints::digests`]),
+    /// without building the rest: the digest look-up reads them for every file.
+    pub fn digests(&self, i: usize) -> Option<(DigestText, DigestText)> {
+        let e = self.entries.get(i)?;
+        if e.recorded != RecordedMeta::File(true) {
+            return None;
+        }
+        let mut d = Dec::new(&self.entries_bytes);
+        d.pos = e.hints_at;
+        match d.u8().ok()? {
+            0 => None,
+            _ => Some((get_digest_text(&mut d).ok()?, get_digest_text(&mut d).ok()?)),
+        }
     }
 
     /// For each of `shingles` (distinct) found in this segment, call `found` with the number of

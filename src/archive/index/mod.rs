@@ -21,14 +21,13 @@
 pub(crate) mod format;
 
 use std::collections::{BTreeMap, HashMap};
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use self::format::{
-    Content, DigestText, Entry, HeaderFailure, HeaderHint, Hints, Recorded, Segment, SimilarHint,
-    Stamp,
+    Content, DigestText, Entry, HeaderFailure, HeaderHint, Hints, Recorded, RecordedMeta, Segment,
+    SimilarHint, Stamp, NO_DIR,
 };
 use super::head::{self, Header, HeaderError, SkipReason, Skipped};
 use super::{FileProblem, IgnoreReason, Listing, Placement, INDEX_DIR_NAME};
@@ -99,8 +98,8 @@ enum Slot {
 #[derive(Debug)]
 pub struct View {
     segments: Vec<Segment>,
-    /// By path (as bytes: hashing a `Path` walks its components).
-    slots: HashMap<OsString, Slot>,
+    /// Every entry of the listing, in path order, and where it comes from.
+    slots: Vec<(PathBuf, Slot)>,
     /// Which entry of each segment is current (a later segment may index a file again).
     current: Vec<Vec<bool>>,
     freshness: Freshness,
@@ -191,13 +190,13 @@ fn ignore_code(r: IgnoreReason) -> u8 {
     IGNORE_CODES.iter().position(|x| *x == r).unwrap_or(0) as u8
 }
 
-fn recorded_placement(r: &Recorded) -> Option<Placement> {
+fn recorded_placement(r: &RecordedMeta) -> Option<Placement> {
     Some(match r {
-        Recorded::Ignored(PASSED) => Placement::Passed,
-        Recorded::File(_) => Placement::File,
-        Recorded::SymbolicLink => Placement::Problem(FileProblem::SymbolicLink),
-        Recorded::TooLarge(size) => Placement::Problem(FileProblem::TooLarge { size: *size }),
-        Recorded::Ignored(code) => Placement::Ignored(*IGNORE_CODES.get(*code as usize)?),
+        RecordedMeta::Ignored(PASSED) => Placement::Passed,
+        RecordedMeta::File(_) => Placement::File,
+        RecordedMeta::SymbolicLink => Placement::Problem(FileProblem::SymbolicLink),
+        RecordedMeta::TooLarge(size) => Placement::Problem(FileProblem::TooLarge { size: *size }),
+        RecordedMeta::Ignored(code) => Placement::Ignored(*IGNORE_CODES.get(*code as usize)?),
     })
 }
 
@@ -226,7 +225,7 @@ impl View {
                 .map(|s| vec![false; s.entries.len()])
                 .collect(),
             segments,
-            slots: HashMap::new(),
+            slots: Vec::new(),
             freshness: Freshness::default(),
         };
         view.freshness.segments = view.segments.len();
@@ -235,172 +234,219 @@ impl View {
     }
 
     fn refresh(&mut self, root: &Path) {
-        // The latest record of each entry, by relative path.
-        let mut latest: HashMap<&Path, (usize, u32)> = HashMap::new();
-        for (s, seg) in self.segments.iter().enumerate() {
-            for (i, e) in seg.entries.iter().enumerate() {
-                latest.insert(e.path.as_path(), (s, i as u32));
+        let segments = &self.segments;
+        let base = &segments[0];
+        // Delta entries replace the base's entry of the same path (found by binary search: the
+        // base is in path order).
+        let mut replaced = vec![false; base.entries.len()];
+        for seg in &segments[1..] {
+            for e in &seg.entries {
+                if let Ok(i) = base.entries.binary_search_by(|b| b.path.cmp(&e.path)) {
+                    replaced[i] = true;
+                }
             }
         }
-        let dirs: HashMap<&Path, Stamp> = self.segments[0]
+        let dir_index: HashMap<&Path, usize> = base
             .dirs
             .iter()
-            .map(|(p, s)| (p.as_path(), *s))
+            .enumerate()
+            .map(|(i, (p, _))| (p.as_path(), i))
             .collect();
-        let fresh_dirs: HashMap<&Path, bool> = dirs
+        let fresh: Vec<bool> = base
+            .dirs
             .par_iter()
-            .map(|(rel, stamp)| {
-                let fresh = stamp.kind == 2 && lstat_stamp(&root.join(rel)) == Some(*stamp);
-                (*rel, fresh)
-            })
+            .map(|(rel, stamp)| stamp.kind == 2 && lstat_stamp(&root.join(rel)) == Some(*stamp))
             .collect();
-        let mut entries_of: HashMap<&Path, Vec<&Path>> = HashMap::new();
-        for rel in latest.keys() {
-            let parent = rel.parent().unwrap_or(Path::new(""));
-            entries_of.entry(parent).or_default().push(rel);
-        }
-        let mut children: HashMap<&Path, Vec<&Path>> = HashMap::new();
-        for rel in dirs.keys() {
-            if let Some(parent) = rel.parent() {
-                children.entry(parent).or_default().push(rel);
-            }
-        }
-        // Recorded entries to compare with the file system, and directories to walk whole (new).
-        let mut to_check: Vec<PathBuf> = Vec::new();
+        // Which recorded directories are still where the listing would enter them: the root,
+        // and each directory whose parent is alive and, if listed again, still holds it. The
+        // directories are in path order, so a parent comes before its children.
+        let mut alive = vec![false; base.dirs.len()];
+        let mut extras: Vec<(PathBuf, Slot)> = Vec::new();
+        // Recorded entries to compare with their record: (segment, entry).
+        let mut to_check: Vec<(usize, u32)> = Vec::new();
         let mut walk_whole: Vec<PathBuf> = Vec::new();
-        let mut stack: Vec<PathBuf> = Vec::new();
-        if dirs.contains_key(Path::new("")) {
-            stack.push(PathBuf::new());
-        } else {
+        let mut entered_again: std::collections::HashSet<PathBuf> = Default::default();
+        // A path's latest record, for the entries of directories listed again.
+        let record_of = |rel: &Path| -> Option<(usize, u32)> {
+            for (s, seg) in segments.iter().enumerate().rev() {
+                if let Ok(i) = seg.entries.binary_search_by(|e| e.path.as_path().cmp(rel)) {
+                    if s > 0 || !replaced[i] {
+                        return Some((s, i as u32));
+                    }
+                }
+            }
+            None
+        };
+        let mut relisted = 0;
+        if base
+            .dirs
+            .first()
+            .is_none_or(|(p, _)| !p.as_os_str().is_empty())
+        {
             walk_whole.push(root.to_path_buf());
         }
-        let mut relisted = 0;
-        while let Some(dir) = stack.pop() {
-            if fresh_dirs.get(dir.as_path()).copied().unwrap_or(false) {
-                for rel in entries_of.get(dir.as_path()).into_iter().flatten() {
-                    to_check.push(rel.to_path_buf());
-                }
-                for c in children.get(dir.as_path()).into_iter().flatten() {
-                    stack.push(c.to_path_buf());
-                }
+        for (d, (rel, _)) in base.dirs.iter().enumerate() {
+            alive[d] = match rel.parent() {
+                None => rel.as_os_str().is_empty(),
+                Some(parent) => dir_index.get(parent).is_some_and(|&p| {
+                    alive[p] && (fresh[p] || entered_again.contains(&root.join(rel)))
+                }),
+            };
+            if !alive[d] || fresh[d] {
                 continue;
             }
             // Its entries changed: list it again. Entries with a record are still compared with
             // their record (a file `sign` recorded in a delta stays indexed).
             relisted += 1;
-            let abs = root.join(&dir);
+            let abs = root.join(rel);
             let walked = super::walk(root, &abs, false, false);
             for w in walked.entries {
-                let rel = relative(root, &w.path);
-                if latest.contains_key(rel.as_path()) {
-                    to_check.push(rel);
-                } else {
-                    self.slots
-                        .insert(w.path.into_os_string(), Slot::Walked(w.placement));
+                match record_of(&relative(root, &w.path)) {
+                    Some(at) => to_check.push(at),
+                    None => extras.push((w.path, Slot::Walked(w.placement))),
                 }
             }
             for (sub, _) in walked.dirs.into_iter().filter(|(p, _)| *p != abs) {
-                let rel = relative(root, &sub);
-                if dirs.contains_key(rel.as_path()) {
-                    stack.push(rel);
+                if dir_index.contains_key(relative(root, &sub).as_path()) {
+                    entered_again.insert(sub);
                 } else {
                     walk_whole.push(sub);
                 }
             }
         }
-        // Directories new since the index was made: walked whole. Entries with a record (a file
-        // `sign` recorded in a delta, in a folder it made) are still compared with it.
+        // Directories new since the index was made: walked whole (entries `sign` recorded in a
+        // delta, in a folder it made, are still compared with their record).
         for dir in walk_whole {
             for w in super::walk(root, &dir, true, false).entries {
-                let rel = relative(root, &w.path);
-                if latest.contains_key(rel.as_path()) {
-                    to_check.push(rel);
-                } else {
-                    self.slots
-                        .insert(w.path.into_os_string(), Slot::Walked(w.placement));
+                match record_of(&relative(root, &w.path)) {
+                    Some(at) => to_check.push(at),
+                    None => extras.push((w.path, Slot::Walked(w.placement))),
                 }
             }
         }
-        // Entries of unchanged directories (and recorded files of changed ones): unchanged
-        // themselves, or placed again.
-        let segments = &self.segments;
-        let checked: Vec<(PathBuf, Checked)> = to_check
-            .par_iter()
-            .filter_map(|rel| {
-                let (s, i) = *latest.get(rel.as_path())?;
-                let entry = &segments[s].entries[i as usize];
-                let abs = root.join(rel);
-                let outcome = match std::fs::symlink_metadata(&abs) {
-                    Ok(meta) if Stamp::of(&meta) == entry.stamp => Checked::Same(s, i),
-                    Ok(meta) => match place_again(&abs, &meta, &entry.recorded) {
-                        Some(p) => Checked::Placed(p),
-                        None => Checked::Relist,
-                    },
-                    Err(_) => Checked::Relist,
-                };
-                Some((abs, outcome))
-            })
-            .collect();
+        // The entries of unchanged directories, base first in path order.
+        let in_fresh_dir = |dir: u32, rel: &Path| -> bool {
+            let d = if dir == NO_DIR {
+                rel.parent().and_then(|p| dir_index.get(p).copied())
+            } else {
+                Some(dir as usize)
+            };
+            d.is_some_and(|d| alive[d] && fresh[d])
+        };
+        let mut from_base: Vec<(usize, u32)> = Vec::with_capacity(base.entries.len());
+        for (i, e) in base.entries.iter().enumerate() {
+            if !replaced[i] && in_fresh_dir(e.dir, &e.path) {
+                from_base.push((0, i as u32));
+            }
+        }
+        for (s, seg) in segments.iter().enumerate().skip(1) {
+            for (i, e) in seg.entries.iter().enumerate() {
+                let later = segments[s + 1..]
+                    .iter()
+                    .any(|l| l.entries.binary_search_by(|x| x.path.cmp(&e.path)).is_ok());
+                if !later && in_fresh_dir(e.dir, &e.path) {
+                    to_check.push((s, i as u32));
+                }
+            }
+        }
+        to_check.sort_unstable();
+        to_check.dedup();
+        let check = |&(s, i): &(usize, u32)| -> (PathBuf, Checked) {
+            let entry = &segments[s].entries[i as usize];
+            let abs = root.join(&entry.path);
+            let outcome = match std::fs::symlink_metadata(&abs) {
+                Ok(meta) if Stamp::of(&meta) == entry.stamp => Checked::Same(s, i),
+                Ok(meta) => match place_again(&abs, &meta, &entry.recorded) {
+                    Some(p) => Checked::Placed(p),
+                    None => Checked::Relist,
+                },
+                Err(_) => Checked::Relist,
+            };
+            (abs, outcome)
+        };
+        let base_checked: Vec<(PathBuf, Checked)> = from_base.par_iter().map(check).collect();
+        let other_checked: Vec<(PathBuf, Checked)> = to_check.par_iter().map(check).collect();
+        let mut ordered: Vec<(PathBuf, Slot)> = Vec::with_capacity(base_checked.len());
         let mut relist_late: Vec<PathBuf> = Vec::new();
-        for (abs, outcome) in checked {
-            match outcome {
-                Checked::Same(s, i) => {
-                    self.current[s][i as usize] = true;
-                    self.slots.insert(abs.into_os_string(), Slot::Indexed(s, i));
-                }
-                Checked::Placed(p) => {
-                    self.slots.insert(abs.into_os_string(), Slot::Walked(p));
-                }
+        for (is_base, (abs, outcome)) in base_checked
+            .into_iter()
+            .map(|c| (true, c))
+            .chain(other_checked.into_iter().map(|c| (false, c)))
+        {
+            let slot = match outcome {
+                Checked::Same(s, i) => Slot::Indexed(s, i),
+                Checked::Placed(p) => Slot::Walked(p),
                 Checked::Relist => {
-                    self.slots.remove(abs.as_os_str());
                     if let Some(parent) = abs.parent() {
                         relist_late.push(parent.to_path_buf());
                     }
+                    continue;
                 }
+            };
+            if is_base {
+                ordered.push((abs, slot));
+            } else {
+                extras.push((abs, slot));
             }
         }
-        relist_late.sort();
-        relist_late.dedup();
         // An entry gone or of another kind in an unchanged directory (a race with a writer):
         // the directory is listed again, and any directory new in it walked whole.
+        relist_late.sort();
+        relist_late.dedup();
         for dir in relist_late {
             relisted += 1;
+            ordered.retain(|(p, _)| p.parent() != Some(dir.as_path()));
+            extras.retain(|(p, _)| p.parent() != Some(dir.as_path()));
             let walked = super::walk(root, &dir, false, false);
             let new_dirs: Vec<PathBuf> = walked
                 .dirs
                 .into_iter()
                 .map(|(p, _)| p)
-                .filter(|p| *p != dir && !dirs.contains_key(relative(root, p).as_path()))
+                .filter(|p| *p != dir && !dir_index.contains_key(relative(root, p).as_path()))
                 .collect();
             let whole = new_dirs
                 .iter()
                 .flat_map(|d| super::walk(root, d, true, false).entries);
             for w in walked.entries.into_iter().chain(whole) {
-                if let Some(Slot::Indexed(s, i)) = self.slots.remove(w.path.as_os_str()) {
-                    self.current[s][i as usize] = false;
-                }
-                self.slots
-                    .insert(w.path.into_os_string(), Slot::Walked(w.placement));
+                extras.push((w.path, Slot::Walked(w.placement)));
+            }
+        }
+        // One listing in path order: the base's part is in order already (checked when the
+        // segment was opened); the few others are sorted and merged in.
+        extras.sort_by(|a, b| a.0.cmp(&b.0));
+        extras.dedup_by(|a, b| a.0 == b.0);
+        let mut merged: Vec<(PathBuf, Slot)> = Vec::with_capacity(ordered.len() + extras.len());
+        let mut rest = ordered.into_iter().peekable();
+        for extra in extras {
+            while let Some(next) = rest.next_if(|(p, _)| *p < extra.0) {
+                merged.push(next);
+            }
+            // The same path from both: the later look (the extra) wins.
+            let _ = rest.next_if(|(p, _)| *p == extra.0);
+            merged.push(extra);
+        }
+        merged.extend(rest);
+        for (_, slot) in &merged {
+            if let Slot::Indexed(s, i) = slot {
+                self.current[*s][*i as usize] = true;
             }
         }
         self.freshness.dirs_relisted = relisted;
-        self.freshness.indexed = self
-            .slots
-            .values()
-            .filter(|s| matches!(s, Slot::Indexed(..)))
+        self.freshness.indexed = merged
+            .iter()
+            .filter(|(_, s)| matches!(s, Slot::Indexed(..)))
             .count();
-        self.freshness.changed = self
-            .slots
-            .values()
-            .filter(|s| matches!(s, Slot::Walked(p) if !matches!(p, Placement::Passed)))
+        self.freshness.changed = merged
+            .iter()
+            .filter(|(_, s)| matches!(s, Slot::Walked(p) if !matches!(p, Placement::Passed)))
             .count();
+        self.slots = merged;
     }
 
     /// The archive's listing, as a full walk would give it.
     pub fn listing(&self) -> Listing {
         let mut listing = Listing::default();
         for (path, slot) in &self.slots {
-            let path = Path::new(path);
             let placement = match slot {
                 Slot::Indexed(s, i) => {
                     match recorded_placement(&self.segments[*s].entries[*i as usize].recorded) {
@@ -410,10 +456,27 @@ impl View {
                 }
                 Slot::Walked(p) => copy_placement(p),
             };
-            listing.push(path.to_path_buf(), placement);
+            listing.push(path.clone(), placement);
         }
         listing.sort();
         listing
+    }
+
+    /// For each file of [`View::listing`], in order, where its indexed fields are: the entry,
+    /// when the file is unchanged since it was indexed and they could be read then.
+    pub fn file_positions(&self) -> Vec<Option<Position>> {
+        self.slots
+            .iter()
+            .filter_map(|(_, slot)| match slot {
+                Slot::Indexed(s, i) => match self.segments[*s].entries[*i as usize].recorded {
+                    RecordedMeta::File(true) => Some(Some(Position(*s, *i))),
+                    RecordedMeta::File(false) => Some(None),
+                    _ => None,
+                },
+                Slot::Walked(Placement::File) => Some(None),
+                Slot::Walked(_) => None,
+            })
+            .collect()
     }
 
     /// How much of the index held.
@@ -421,79 +484,88 @@ impl View {
         self.freshness
     }
 
+    /// The indexed fields at `at`.
+    pub fn hints_at(&self, at: Position) -> Option<Hints> {
+        self.segments.get(at.0)?.hints(at.1 as usize)
+    }
+
+    /// The indexed digests at `at` ([`Hints::digests`]), read without the rest.
+    pub fn digests_at(&self, at: Position) -> Option<(DigestText, DigestText)> {
+        self.segments.get(at.0)?.digests(at.1 as usize)
+    }
+
     /// The indexed fields of the manifest file `path`, if it is unchanged since it was indexed
     /// and they could be read then.
-    pub fn hints(&self, path: &Path) -> Option<&Hints> {
-        match self.slots.get(path.as_os_str())? {
-            Slot::Indexed(s, i) => match &self.segments[*s].entries[*i as usize].recorded {
-                Recorded::File(Some(h)) => Some(h),
-                _ => None,
-            },
+    pub fn hints(&self, path: &Path) -> Option<Hints> {
+        let k = self
+            .slots
+            .binary_search_by(|(p, _)| p.as_path().cmp(path))
+            .ok()?;
+        match self.slots[k].1 {
+            Slot::Indexed(s, i) => self.hints_at(Position(s, i)),
             Slot::Walked(_) => None,
         }
     }
 
     /// For every indexed manifest unchanged since, how many of `shingles` (distinct) its
-    /// paragraphs hold, by path. Only manifests with at least one are named. Fails when a bucket
-    /// the look-up needs is damaged: the caller then reads every manifest instead.
+    /// paragraphs hold, by position. Only manifests with at least one are named. Fails when a
+    /// bucket the look-up needs is damaged: the caller then reads every manifest instead.
     pub fn shared_shingles(
         &self,
-        root_paths: &HashMap<(usize, u32), &std::ffi::OsStr>,
         shingles: &[u64],
-    ) -> Result<HashMap<OsString, usize>, format::Corrupt> {
-        let mut counts: HashMap<(usize, u32), usize> = HashMap::new();
+    ) -> Result<HashMap<Position, usize>, format::Corrupt> {
+        let mut counts: HashMap<Position, usize> = HashMap::new();
         for (s, seg) in self.segments.iter().enumerate() {
             let current = &self.current[s];
             seg.postings(shingles, |id| {
                 if current[id as usize] {
-                    *counts.entry((s, id)).or_default() += 1;
+                    *counts.entry(Position(s, id)).or_default() += 1;
                 }
             })?;
         }
-        Ok(counts
-            .into_iter()
-            .filter_map(|(at, n)| root_paths.get(&at).map(|p| (p.to_os_string(), n)))
-            .collect())
+        Ok(counts)
     }
 
-    /// The index position of every file taken from the index, for [`View::shared_shingles`].
-    pub fn positions(&self) -> HashMap<(usize, u32), &std::ffi::OsStr> {
-        self.slots
-            .iter()
-            .filter_map(|(path, slot)| match slot {
-                Slot::Indexed(s, i) => Some(((*s, *i), path.as_os_str())),
-                Slot::Walked(_) => None,
-            })
-            .collect()
-    }
-
-    /// The chain headers of `files` (as [`head::read_headers`] gives them): from the index for the
-    /// files unchanged since indexed, read for the others. Keeps those `keep` accepts.
+    /// The chain headers of `files` (as [`head::read_headers`] gives them), where `positions`
+    /// are [`View::file_positions`] for them: from the index for the files unchanged since
+    /// indexed, read for the others. Keeps those `keep` accepts.
     pub fn read_headers(
         &self,
         files: &[PathBuf],
+        positions: &[Option<Position>],
         keep: impl Fn(&Header) -> bool + Sync,
     ) -> (Vec<Header>, Vec<Skipped>) {
-        let (indexed, unindexed): (Vec<&PathBuf>, Vec<&PathBuf>) =
-            files.iter().partition(|p| self.hints(p).is_some());
-        let unindexed: Vec<PathBuf> = unindexed.into_iter().cloned().collect();
-        let (mut headers, mut skipped) = head::read_headers(&unindexed, &keep);
-        for path in indexed {
-            let Some(hints) = self.hints(path) else {
-                continue;
-            };
-            match header_of(path, hints) {
-                Ok(h) => {
-                    if keep(&h) {
-                        headers.push(h);
+        let mut unindexed: Vec<PathBuf> = Vec::new();
+        let mut headers = Vec::new();
+        let mut skipped = Vec::new();
+        for (k, path) in files.iter().enumerate() {
+            let hints = positions
+                .get(k)
+                .copied()
+                .flatten()
+                .and_then(|at| self.hints_at(at));
+            match hints {
+                Some(hints) => match header_of(path, &hints) {
+                    Ok(h) => {
+                        if keep(&h) {
+                            headers.push(h);
+                        }
                     }
-                }
-                Err(s) => skipped.push(s),
+                    Err(s) => skipped.push(s),
+                },
+                None => unindexed.push(path.clone()),
             }
         }
+        let (more, more_skipped) = head::read_headers(&unindexed, &keep);
+        headers.extend(more);
+        skipped.extend(more_skipped);
         (headers, skipped)
     }
 }
+
+/// Where an entry's indexed fields are: segment and entry number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Position(usize, u32);
 
 /// The outcome of comparing a recorded entry with the file system.
 enum Checked {
@@ -508,7 +580,7 @@ enum Checked {
 /// What the listing makes of a recorded entry whose status changed but whose kind did not: a
 /// placement that follows from its name and kind stays; a regular file is placed again by its new
 /// size and content. None when its kind changed.
-fn place_again(abs: &Path, meta: &std::fs::Metadata, was: &Recorded) -> Option<Placement> {
+fn place_again(abs: &Path, meta: &std::fs::Metadata, was: &RecordedMeta) -> Option<Placement> {
     let kind = meta.file_type();
     let by_name = |r: &IgnoreReason| {
         matches!(
@@ -521,7 +593,7 @@ fn place_again(abs: &Path, meta: &std::fs::Metadata, was: &Recorded) -> Option<P
         .is_some_and(|n| n == super::lock::LOCK_FILE_NAME);
     match (was, recorded_placement(was)) {
         _ if lock_name && kind.is_file() && meta.len() == 0 => Some(Placement::Passed),
-        (Recorded::SymbolicLink, _) if kind.is_symlink() => {
+        (RecordedMeta::SymbolicLink, _) if kind.is_symlink() => {
             Some(Placement::Problem(FileProblem::SymbolicLink))
         }
         (_, Some(Placement::Ignored(r))) if by_name(&r) => {
@@ -532,11 +604,11 @@ fn place_again(abs: &Path, meta: &std::fs::Metadata, was: &Recorded) -> Option<P
             };
             same_kind.then_some(Placement::Ignored(r))
         }
-        (Recorded::Ignored(_), Some(Placement::Ignored(IgnoreReason::NotAFile))) => {
+        (RecordedMeta::Ignored(_), Some(Placement::Ignored(IgnoreReason::NotAFile))) => {
             (!kind.is_file() && !kind.is_dir() && !kind.is_symlink())
                 .then_some(Placement::Ignored(IgnoreReason::NotAFile))
         }
-        (Recorded::SymbolicLink, _) => None,
+        (RecordedMeta::SymbolicLink, _) => None,
         _ if kind.is_file() => Some(super::place_file(abs, Some(meta.len()))),
         _ => None,
     }
@@ -687,11 +759,18 @@ fn build(root: &Path) -> Result<Content, IndexError> {
     for rel in never_fresh {
         dirs.insert(rel, Stamp::default());
     }
-    let mut content = Content {
-        root: (root_stamp.dev, root_stamp.ino),
-        dirs: dirs.into_iter().collect(),
-        ..Content::default()
+    let dirs: Vec<(PathBuf, Stamp)> = dirs.into_iter().collect();
+    let dir_of: HashMap<&Path, u32> = dirs
+        .iter()
+        .enumerate()
+        .map(|(i, (p, _))| (p.as_path(), i as u32))
+        .collect();
+    let dir_id = |rel: &Path| {
+        rel.parent()
+            .and_then(|p| dir_of.get(p).copied())
+            .unwrap_or(NO_DIR)
     };
+    let mut indexed: Vec<(Entry, Vec<u64>)> = Vec::new();
     for (rel, stamp, placement) in plain {
         let recorded = match placement {
             Placement::Problem(FileProblem::SymbolicLink) => Recorded::SymbolicLink,
@@ -701,39 +780,53 @@ fn build(root: &Path) -> Result<Content, IndexError> {
             // Other problems are not kept: their directory is listed again at each use.
             Placement::Problem(_) | Placement::File => continue,
         };
-        content.entries.push(Entry {
-            path: rel,
-            stamp,
-            recorded,
-        });
-        content.shingles.push(Vec::new());
+        let dir = dir_id(&rel);
+        indexed.push((
+            Entry {
+                path: rel,
+                dir,
+                stamp,
+                recorded,
+            },
+            Vec::new(),
+        ));
     }
     let read: Vec<(Entry, Vec<u64>)> = files
         .into_par_iter()
-        .map(|(rel, stamp)| match index_file(&root.join(&rel)) {
-            Some((stamp, hints, shingles)) => (
-                Entry {
-                    path: rel,
-                    stamp,
-                    recorded: Recorded::File(Some(hints)),
-                },
-                shingles,
-            ),
-            None => (
-                Entry {
-                    path: rel,
-                    stamp,
-                    recorded: Recorded::File(None),
-                },
-                Vec::new(),
-            ),
+        .map(|(rel, stamp)| {
+            let dir = dir_id(&rel);
+            match index_file(&root.join(&rel)) {
+                Some((stamp, hints, shingles)) => (
+                    Entry {
+                        path: rel,
+                        dir,
+                        stamp,
+                        recorded: Recorded::File(Some(hints)),
+                    },
+                    shingles,
+                ),
+                None => (
+                    Entry {
+                        path: rel,
+                        dir,
+                        stamp,
+                        recorded: Recorded::File(None),
+                    },
+                    Vec::new(),
+                ),
+            }
         })
         .collect();
-    for (entry, shingles) in read {
-        content.entries.push(entry);
-        content.shingles.push(shingles);
-    }
-    Ok(content)
+    indexed.extend(read);
+    // In path order: readers make the listing from the entries as stored.
+    indexed.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+    let (entries, shingles) = indexed.into_iter().unzip();
+    Ok(Content {
+        root: (root_stamp.dev, root_stamp.ino),
+        dirs,
+        entries,
+        shingles,
+    })
 }
 
 /// What `attest index rebuild` did.
@@ -833,11 +926,20 @@ pub fn record_written(root: &Path, paths: &[PathBuf], had_index: bool) -> Result
         };
         content.entries.push(Entry {
             path: relative(root, path),
+            dir: NO_DIR,
             stamp,
             recorded,
         });
         content.shingles.push(shingles);
     }
+    let mut pairs: Vec<(Entry, Vec<u64>)> = content
+        .entries
+        .drain(..)
+        .zip(content.shingles.drain(..))
+        .collect();
+    pairs.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+    pairs.dedup_by(|a, b| a.0.path == b.0.path);
+    (content.entries, content.shingles) = pairs.into_iter().unzip();
     let bytes = format::encode(&content);
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
