@@ -351,6 +351,21 @@ fn path_bytes(path: &Path) -> Vec<u8> {
     }
 }
 
+/// A path stored in a section, borrowed.
+fn path_ref(bytes: &[u8]) -> Result<&Path, Corrupt> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt as _;
+        Ok(Path::new(std::ffi::OsStr::from_bytes(bytes)))
+    }
+    #[cfg(not(unix))]
+    {
+        std::str::from_utf8(bytes)
+            .map(Path::new)
+            .map_err(|_| corrupt("a path is not UTF-8"))
+    }
+}
+
 fn path_from(bytes: &[u8]) -> Result<PathBuf, Corrupt> {
     #[cfg(unix)]
     {
@@ -490,8 +505,9 @@ pub enum RecordedMeta {
 /// segment until asked for.
 #[derive(Debug, Clone)]
 pub struct EntryMeta {
-    /// The path relative to the archive.
-    pub path: PathBuf,
+    /// Where its path (relative to the archive) lies in the entries section: read it with
+    /// [`Segment::path`] (no allocation per entry).
+    path: (u32, u32),
     /// The number of its directory among the base's directories, or [`NO_DIR`].
     pub dir: u32,
     /// Its status when indexed.
@@ -561,7 +577,9 @@ fn skip_hints(d: &mut Dec<'_>, strings: usize) -> Result<(), Corrupt> {
 }
 
 fn get_entry_meta(d: &mut Dec<'_>, strings: usize) -> Result<EntryMeta, Corrupt> {
-    let path = path_from(d.bytes()?)?;
+    let bytes = d.bytes()?;
+    path_ref(bytes)?;
+    let path = ((d.pos - bytes.len()) as u32, bytes.len() as u32);
     let dir = d.u32()?;
     let stamp = d.stamp()?;
     let mut hints_at = 0;
@@ -767,7 +785,33 @@ fn checked(bytes: Vec<u8>, sum: &[u8; 32], what: &str) -> Result<Vec<u8>, Corrup
     Ok(bytes)
 }
 
+fn path_in<'a>(bytes: &'a [u8], e: &EntryMeta) -> &'a Path {
+    let (at, len) = (e.path.0 as usize, e.path.1 as usize);
+    // Checked when the segment was opened.
+    path_ref(&bytes[at..at + len]).unwrap_or(Path::new(""))
+}
+
 impl Segment {
+    /// The path of entry `i`, relative to the archive.
+    pub fn path(&self, i: usize) -> &Path {
+        path_in(&self.entries_bytes, &self.entries[i])
+    }
+
+    /// The number of the entry at `rel`, if the segment has one.
+    pub fn find(&self, rel: &Path) -> Option<usize> {
+        let mut lo = 0;
+        let mut hi = self.entries.len();
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match self.path(mid).cmp(rel) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
+        }
+        None
+    }
+
     /// Open and check a segment: its header, strings, directories and entries.
     pub fn open(path: &Path) -> Result<Segment, Corrupt> {
         let file = File::open(path).map_err(|e| corrupt(format!("cannot open it: {e}")))?;
@@ -825,7 +869,9 @@ impl Segment {
         // The listing is made in path order from the entries as stored: a segment whose
         // directories or entries are out of order, or name a directory it lacks, is refused.
         if !dirs.windows(2).all(|w| w[0].0 < w[1].0)
-            || !entries.windows(2).all(|w| w[0].path < w[1].path)
+            || !(1..entries.len()).all(|i| {
+                path_in(&entries_bytes, &entries[i - 1]) < path_in(&entries_bytes, &entries[i])
+            })
         {
             return Err(corrupt("its entries are not in path order"));
         }

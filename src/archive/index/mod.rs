@@ -87,10 +87,10 @@ pub struct Freshness {
 /// Where one listing entry comes from.
 #[derive(Debug)]
 enum Slot {
-    /// The index, unchanged since: segment and entry number.
+    /// The index, unchanged since: segment and entry number (the path is the entry's).
     Indexed(usize, u32),
-    /// The file system, now (new or changed).
-    Walked(Placement),
+    /// The file system, now (new or changed): the path and its placement.
+    Walked(PathBuf, Placement),
 }
 
 /// An archive's index, checked against the file system: the archive's listing, and the indexed
@@ -98,8 +98,10 @@ enum Slot {
 #[derive(Debug)]
 pub struct View {
     segments: Vec<Segment>,
+    /// The archive directory.
+    root: PathBuf,
     /// Every entry of the listing, in path order, and where it comes from.
-    slots: Vec<(PathBuf, Slot)>,
+    slots: Vec<Slot>,
     /// Which entry of each segment is current (a later segment may index a file again).
     current: Vec<Vec<bool>>,
     freshness: Freshness,
@@ -225,6 +227,7 @@ impl View {
                 .map(|s| vec![false; s.entries.len()])
                 .collect(),
             segments,
+            root: root.to_path_buf(),
             slots: Vec::new(),
             freshness: Freshness::default(),
         };
@@ -240,9 +243,9 @@ impl View {
         // base is in path order).
         let mut replaced = vec![false; base.entries.len()];
         for seg in &segments[1..] {
-            for e in &seg.entries {
-                if let Ok(i) = base.entries.binary_search_by(|b| b.path.cmp(&e.path)) {
-                    replaced[i] = true;
+            for i in 0..seg.entries.len() {
+                if let Some(b) = base.find(seg.path(i)) {
+                    replaced[b] = true;
                 }
             }
         }
@@ -261,7 +264,7 @@ impl View {
         // and each directory whose parent is alive and, if listed again, still holds it. The
         // directories are in path order, so a parent comes before its children.
         let mut alive = vec![false; base.dirs.len()];
-        let mut extras: Vec<(PathBuf, Slot)> = Vec::new();
+        let mut extras: Vec<Slot> = Vec::new();
         // Recorded entries to compare with their record: (segment, entry).
         let mut to_check: Vec<(usize, u32)> = Vec::new();
         let mut walk_whole: Vec<PathBuf> = Vec::new();
@@ -269,7 +272,7 @@ impl View {
         // A path's latest record, for the entries of directories listed again.
         let record_of = |rel: &Path| -> Option<(usize, u32)> {
             for (s, seg) in segments.iter().enumerate().rev() {
-                if let Ok(i) = seg.entries.binary_search_by(|e| e.path.as_path().cmp(rel)) {
+                if let Some(i) = seg.find(rel) {
                     if s > 0 || !replaced[i] {
                         return Some((s, i as u32));
                     }
@@ -303,7 +306,7 @@ impl View {
             for w in walked.entries {
                 match record_of(&relative(root, &w.path)) {
                     Some(at) => to_check.push(at),
-                    None => extras.push((w.path, Slot::Walked(w.placement))),
+                    None => extras.push(Slot::Walked(w.path, w.placement)),
                 }
             }
             for (sub, _) in walked.dirs.into_iter().filter(|(p, _)| *p != abs) {
@@ -320,7 +323,7 @@ impl View {
             for w in super::walk(root, &dir, true, false).entries {
                 match record_of(&relative(root, &w.path)) {
                     Some(at) => to_check.push(at),
-                    None => extras.push((w.path, Slot::Walked(w.placement))),
+                    None => extras.push(Slot::Walked(w.path, w.placement)),
                 }
             }
         }
@@ -335,7 +338,7 @@ impl View {
         };
         let mut from_base: Vec<(usize, u32)> = Vec::with_capacity(base.entries.len());
         for (i, e) in base.entries.iter().enumerate() {
-            if !replaced[i] && in_fresh_dir(e.dir, &e.path) {
+            if !replaced[i] && in_fresh_dir(e.dir, base.path(i)) {
                 from_base.push((0, i as u32));
             }
         }
@@ -343,40 +346,39 @@ impl View {
             for (i, e) in seg.entries.iter().enumerate() {
                 let later = segments[s + 1..]
                     .iter()
-                    .any(|l| l.entries.binary_search_by(|x| x.path.cmp(&e.path)).is_ok());
-                if !later && in_fresh_dir(e.dir, &e.path) {
+                    .any(|l| l.find(seg.path(i)).is_some());
+                if !later && in_fresh_dir(e.dir, seg.path(i)) {
                     to_check.push((s, i as u32));
                 }
             }
         }
         to_check.sort_unstable();
         to_check.dedup();
-        let check = |&(s, i): &(usize, u32)| -> (PathBuf, Checked) {
+        let check = |&(s, i): &(usize, u32)| -> Checked {
             let entry = &segments[s].entries[i as usize];
-            let abs = root.join(&entry.path);
-            let outcome = match std::fs::symlink_metadata(&abs) {
+            let abs = root.join(segments[s].path(i as usize));
+            match std::fs::symlink_metadata(&abs) {
                 Ok(meta) if Stamp::of(&meta) == entry.stamp => Checked::Same(s, i),
                 Ok(meta) => match place_again(&abs, &meta, &entry.recorded) {
-                    Some(p) => Checked::Placed(p),
-                    None => Checked::Relist,
+                    Some(p) => Checked::Placed(abs, p),
+                    None => Checked::Relist(abs),
                 },
-                Err(_) => Checked::Relist,
-            };
-            (abs, outcome)
+                Err(_) => Checked::Relist(abs),
+            }
         };
-        let base_checked: Vec<(PathBuf, Checked)> = from_base.par_iter().map(check).collect();
-        let other_checked: Vec<(PathBuf, Checked)> = to_check.par_iter().map(check).collect();
-        let mut ordered: Vec<(PathBuf, Slot)> = Vec::with_capacity(base_checked.len());
+        let base_checked: Vec<Checked> = from_base.par_iter().map(check).collect();
+        let other_checked: Vec<Checked> = to_check.par_iter().map(check).collect();
+        let mut ordered: Vec<Slot> = Vec::with_capacity(base_checked.len());
         let mut relist_late: Vec<PathBuf> = Vec::new();
-        for (is_base, (abs, outcome)) in base_checked
+        for (is_base, outcome) in base_checked
             .into_iter()
             .map(|c| (true, c))
             .chain(other_checked.into_iter().map(|c| (false, c)))
         {
             let slot = match outcome {
                 Checked::Same(s, i) => Slot::Indexed(s, i),
-                Checked::Placed(p) => Slot::Walked(p),
-                Checked::Relist => {
+                Checked::Placed(abs, p) => Slot::Walked(abs, p),
+                Checked::Relist(abs) => {
                     if let Some(parent) = abs.parent() {
                         relist_late.push(parent.to_path_buf());
                     }
@@ -384,19 +386,26 @@ impl View {
                 }
             };
             if is_base {
-                ordered.push((abs, slot));
+                ordered.push(slot);
             } else {
-                extras.push((abs, slot));
+                extras.push(slot);
             }
         }
+        let rel_of = |slot: &'_ Slot| -> PathBuf {
+            match slot {
+                Slot::Indexed(s, i) => segments[*s].path(*i as usize).to_path_buf(),
+                Slot::Walked(p, _) => relative(root, p),
+            }
+        };
         // An entry gone or of another kind in an unchanged directory (a race with a writer):
         // the directory is listed again, and any directory new in it walked whole.
         relist_late.sort();
         relist_late.dedup();
         for dir in relist_late {
             relisted += 1;
-            ordered.retain(|(p, _)| p.parent() != Some(dir.as_path()));
-            extras.retain(|(p, _)| p.parent() != Some(dir.as_path()));
+            let rel_dir = relative(root, &dir);
+            ordered.retain(|slot| rel_of(slot).parent() != Some(rel_dir.as_path()));
+            extras.retain(|slot| rel_of(slot).parent() != Some(rel_dir.as_path()));
             let walked = super::walk(root, &dir, false, false);
             let new_dirs: Vec<PathBuf> = walked
                 .dirs
@@ -408,25 +417,31 @@ impl View {
                 .iter()
                 .flat_map(|d| super::walk(root, d, true, false).entries);
             for w in walked.entries.into_iter().chain(whole) {
-                extras.push((w.path, Slot::Walked(w.placement)));
+                extras.push(Slot::Walked(w.path, w.placement));
             }
         }
         // One listing in path order: the base's part is in order already (checked when the
         // segment was opened); the few others are sorted and merged in.
+        let mut extras: Vec<(PathBuf, Slot)> =
+            extras.into_iter().map(|x| (rel_of(&x), x)).collect();
         extras.sort_by(|a, b| a.0.cmp(&b.0));
         extras.dedup_by(|a, b| a.0 == b.0);
-        let mut merged: Vec<(PathBuf, Slot)> = Vec::with_capacity(ordered.len() + extras.len());
+        let mut merged: Vec<Slot> = Vec::with_capacity(ordered.len() + extras.len());
         let mut rest = ordered.into_iter().peekable();
-        for extra in extras {
-            while let Some(next) = rest.next_if(|(p, _)| *p < extra.0) {
+        let base_rel = |slot: &Slot| match slot {
+            Slot::Indexed(s, i) => segments[*s].path(*i as usize),
+            Slot::Walked(..) => Path::new(""),
+        };
+        for (rel, extra) in extras {
+            while let Some(next) = rest.next_if(|x| base_rel(x) < rel.as_path()) {
                 merged.push(next);
             }
             // The same path from both: the later look (the extra) wins.
-            let _ = rest.next_if(|(p, _)| *p == extra.0);
+            let _ = rest.next_if(|x| base_rel(x) == rel.as_path());
             merged.push(extra);
         }
         merged.extend(rest);
-        for (_, slot) in &merged {
+        for slot in &merged {
             if let Slot::Indexed(s, i) = slot {
                 self.current[*s][*i as usize] = true;
             }
@@ -434,19 +449,27 @@ impl View {
         self.freshness.dirs_relisted = relisted;
         self.freshness.indexed = merged
             .iter()
-            .filter(|(_, s)| matches!(s, Slot::Indexed(..)))
+            .filter(|s| matches!(s, Slot::Indexed(..)))
             .count();
         self.freshness.changed = merged
             .iter()
-            .filter(|(_, s)| matches!(s, Slot::Walked(p) if !matches!(p, Placement::Passed)))
+            .filter(|s| matches!(s, Slot::Walked(_, p) if !matches!(p, Placement::Passed)))
             .count();
         self.slots = merged;
+    }
+
+    /// The path of a slot.
+    fn path_of(&self, slot: &Slot) -> PathBuf {
+        match slot {
+            Slot::Indexed(s, i) => self.root.join(self.segments[*s].path(*i as usize)),
+            Slot::Walked(p, _) => p.clone(),
+        }
     }
 
     /// The archive's listing, as a full walk would give it.
     pub fn listing(&self) -> Listing {
         let mut listing = Listing::default();
-        for (path, slot) in &self.slots {
+        for slot in &self.slots {
             let placement = match slot {
                 Slot::Indexed(s, i) => {
                     match recorded_placement(&self.segments[*s].entries[*i as usize].recorded) {
@@ -454,9 +477,9 @@ impl View {
                         None => continue,
                     }
                 }
-                Slot::Walked(p) => copy_placement(p),
+                Slot::Walked(_, p) => copy_placement(p),
             };
-            listing.push(path.clone(), placement);
+            listing.push(self.path_of(slot), placement);
         }
         listing.sort();
         listing
@@ -467,14 +490,14 @@ impl View {
     pub fn file_positions(&self) -> Vec<Option<Position>> {
         self.slots
             .iter()
-            .filter_map(|(_, slot)| match slot {
+            .filter_map(|slot| match slot {
                 Slot::Indexed(s, i) => match self.segments[*s].entries[*i as usize].recorded {
                     RecordedMeta::File(true) => Some(Some(Position(*s, *i))),
                     RecordedMeta::File(false) => Some(None),
                     _ => None,
                 },
-                Slot::Walked(Placement::File) => Some(None),
-                Slot::Walked(_) => None,
+                Slot::Walked(_, Placement::File) => Some(None),
+                Slot::Walked(..) => None,
             })
             .collect()
     }
@@ -499,11 +522,11 @@ impl View {
     pub fn hints(&self, path: &Path) -> Option<Hints> {
         let k = self
             .slots
-            .binary_search_by(|(p, _)| p.as_path().cmp(path))
+            .binary_search_by(|slot| self.path_of(slot).as_path().cmp(path))
             .ok()?;
-        match self.slots[k].1 {
+        match self.slots[k] {
             Slot::Indexed(s, i) => self.hints_at(Position(s, i)),
-            Slot::Walked(_) => None,
+            Slot::Walked(..) => None,
         }
     }
 
@@ -571,10 +594,10 @@ pub struct Position(usize, u32);
 enum Checked {
     /// Unchanged: the record holds.
     Same(usize, u32),
-    /// Changed, and placed again.
-    Placed(Placement),
+    /// Changed, and placed again: the path and its placement.
+    Placed(PathBuf, Placement),
     /// Gone or of another kind: its directory must be listed again.
-    Relist,
+    Relist(PathBuf),
 }
 
 /// What the listing makes of a recorded entry whose status changed but whose kind did not: a
