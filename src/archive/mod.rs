@@ -914,15 +914,13 @@ pub(crate) fn most_similar(
                 if shared == 0 {
                     return None;
                 }
-                if let Some(hints) = view.hints_at(at) {
-                    let m = hints.similar.as_ref()?;
-                    let names_trusted = m.key_ids.iter().any(|k| trusted(&m.issuer, k));
-                    let found = Similar {
-                        path: path.clone(),
-                        digest: m.canonical_digest.text(),
-                    };
-                    return (shared > 0).then_some((names_trusted, shared, found));
-                }
+                let m = view.similar_at(at)?;
+                let names_trusted = m.key_ids.iter().any(|k| trusted(&m.issuer, k));
+                let found = Similar {
+                    path: path.clone(),
+                    digest: m.canonical_digest.text(),
+                };
+                return Some((names_trusted, shared, found));
             }
             let m = light_paragraphs(&archive.read(path).ok()?)?;
             let shared = crate::diff::similarity(&m.paragraphs.join("\n\n"), &copy_shingles);

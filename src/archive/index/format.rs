@@ -196,7 +196,7 @@ pub struct HeaderFailure {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Recorded {
     /// A manifest file (or one that may be), with its fields when they could be read.
-    File(Option<Hints>),
+    File(Option<Box<Hints>>),
     /// A symbolic link.
     SymbolicLink,
     /// A file too large to be a manifest.
@@ -919,6 +919,35 @@ impl Segment {
         }
     }
 
+    /// Only the similarity fields of entry `i` (see [`Hints::similar`]), without building the
+    /// rest: the similarity look-up reads them for every manifest sharing a phrase with a copy.
+    pub fn similar(&self, i: usize) -> Option<SimilarHint> {
+        let e = self.entries.get(i)?;
+        if e.recorded != RecordedMeta::File(true) {
+            return None;
+        }
+        let mut d = Dec::new(&self.entries_bytes);
+        d.pos = e.hints_at;
+        if d.u8().ok()? != 0 {
+            skip_digest_text(&mut d).ok()?;
+            skip_digest_text(&mut d).ok()?;
+        }
+        if d.u8().ok()? == 0 {
+            return None;
+        }
+        let string = |id: u32| self.strings.get(id as usize).cloned();
+        let issuer = string(d.u32().ok()?)?;
+        let n = d.count(4).ok()?;
+        let key_ids = (0..n)
+            .map(|_| string(d.u32().ok()?))
+            .collect::<Option<Vec<_>>>()?;
+        Some(SimilarHint {
+            issuer,
+            key_ids,
+            canonical_digest: get_digest_text(&mut d).ok()?,
+        })
+    }
+
     /// For each of `shingles` (distinct) found in this segment, call `found` with the number of
     /// every entry whose paragraphs hold it. Reads and checks only the buckets the shingles fall in.
     pub fn postings(&self, shingles: &[u64], mut found: impl FnMut(u32)) -> Result<(), Corrupt> {
@@ -942,7 +971,9 @@ impl Segment {
             let offsets: Vec<u32> = (0..=n).map(|_| d.u32()).collect::<Result<_, _>>()?;
             let ids_at = d.pos;
             let total = (bytes.len() - ids_at) / 4;
-            if (bytes.len() - ids_at) % 4 != 0 || offsets.last().copied() != Some(total as u32) {
+            if !(bytes.len() - ids_at).is_multiple_of(4)
+                || offsets.last().copied() != Some(total as u32)
+            {
                 return Err(corrupt("a shingle bucket's lists do not add up"));
             }
             for h in wanted {

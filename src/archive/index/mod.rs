@@ -512,6 +512,11 @@ impl View {
         self.segments.get(at.0)?.hints(at.1 as usize)
     }
 
+    /// The indexed similarity fields at `at` ([`Hints::similar`]), read without the rest.
+    pub fn similar_at(&self, at: Position) -> Option<SimilarHint> {
+        self.segments.get(at.0)?.similar(at.1 as usize)
+    }
+
     /// The indexed digests at `at` ([`Hints::digests`]), read without the rest.
     pub fn digests_at(&self, at: Position) -> Option<(DigestText, DigestText)> {
         self.segments.get(at.0)?.digests(at.1 as usize)
@@ -824,7 +829,7 @@ fn build(root: &Path) -> Result<Content, IndexError> {
                         path: rel,
                         dir,
                         stamp,
-                        recorded: Recorded::File(Some(hints)),
+                        recorded: Recorded::File(Some(Box::new(hints))),
                     },
                     shingles,
                 ),
@@ -943,7 +948,9 @@ pub fn record_written(root: &Path, paths: &[PathBuf], had_index: bool) -> Result
     };
     for path in paths {
         let (stamp, recorded, shingles) = match index_file(path) {
-            Some((stamp, hints, shingles)) => (stamp, Recorded::File(Some(hints)), shingles),
+            Some((stamp, hints, shingles)) => {
+                (stamp, Recorded::File(Some(Box::new(hints))), shingles)
+            }
             // Unreadable right after it was written: it is read at each use.
             None => continue,
         };
