@@ -376,16 +376,8 @@ fn a_manifest_replaced_by_a_link_is_reported_not_followed() {
     assert_same_reports(&w, "manifest replaced by a link");
 }
 
-/// `sign` records what it writes as a delta; the next look-up takes the new manifest from the
-/// index, and a damaged delta is not used (the whole index is not).
-#[test]
-fn sign_records_its_manifest_in_the_index() {
-    let w = indexed();
-    let state = w.dir.path().join("state");
-    let options = attest::sign::SignOptions {
-        state_dir: Some(state),
-        ..attest::sign::SignOptions::default()
-    };
+/// Sign LATER as LANTERN into the world's archive.
+fn sign_later(w: &World, options: &attest::sign::SignOptions) -> attest::sign::Signed {
     let request = attest::SignRequest {
         bytes: LATER.as_bytes(),
         name: "later.txt",
@@ -396,15 +388,28 @@ fn sign_records_its_manifest_in_the_index() {
         allow_suspicious: false,
         destination: attest::Destination::Archive,
     };
-    let signed = attest::sign::sign_joint(
+    attest::sign::sign_joint(
         &w.lantern,
         &request,
         &[],
         &w.root(),
         Some(&w.trust),
-        &options,
+        options,
     )
-    .unwrap();
+    .unwrap()
+}
+
+/// `sign` records what it writes as a delta; the next look-up takes the new manifest from the
+/// index, and a damaged delta is not used (the whole index is not).
+#[test]
+fn sign_records_its_manifest_in_the_index() {
+    let w = indexed();
+    let state = w.dir.path().join("state");
+    let options = attest::sign::SignOptions {
+        state_dir: Some(state),
+        ..attest::sign::SignOptions::default()
+    };
+    let signed = sign_later(&w, &options);
     assert_eq!(signed.manifest.seq(), 3);
     assert!(
         !signed
@@ -449,25 +454,7 @@ fn sign_with_a_stale_index_still_extends_the_real_head() {
         fork_from_archive: true,
         ..attest::sign::SignOptions::default()
     };
-    let request = attest::SignRequest {
-        bytes: LATER.as_bytes(),
-        name: "later.txt",
-        file_name: Some("later.txt".into()),
-        title: Some("Statement on the release".into()),
-        date: Some("2026-04-10".into()),
-        languages: Vec::new(),
-        allow_suspicious: false,
-        destination: attest::Destination::Archive,
-    };
-    let signed = attest::sign::sign_joint(
-        &w.lantern,
-        &request,
-        &[],
-        &w.root(),
-        Some(&w.trust),
-        &options,
-    )
-    .unwrap();
+    let signed = sign_later(&w, &options);
     assert_eq!(signed.manifest.seq(), 4);
     assert_eq!(signed.manifest.prev(), Some(third.digest()));
 }
