@@ -15,10 +15,10 @@
 use std::path::PathBuf;
 
 use attest::keys::{KeyId, SecretKey};
-use base64::Engine as _;
-use sha2::{Digest, Sha256};
 use attest::sign::ArchiveSigner;
 use attest::{Destination, SignRequest};
+use base64::Engine as _;
+use sha2::{Digest, Sha256};
 
 const ISSUERS: usize = 10;
 
