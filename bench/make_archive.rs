@@ -3,15 +3,22 @@
 //! unencrypted, for timing `attest sign`) and `DIR/manifests/` (N signed, chained manifests spread
 //! over ten fictional issuers). The statements are short invented letters, each different.
 //!
+//! The output is deterministic: the issuers' keys are derived from fixed seeds (SHA-256 of
+//! "attest bench issuer I"), so the same N always gives the same keys and byte-identical manifests
+//! (Ed25519 signatures are deterministic), and archives of different sizes share their keys and
+//! their first manifests. These keys are public knowledge: benchmarks only.
+//!
 //! The manifests are signed through the library's signing facade ([`attest::sign::ArchiveSigner`]),
 //! which holds the archive lock for the whole run and finds each issuer's chain head once (and, this
 //! archive being throwaway, does not flush each manifest to disk).
 
 use std::path::PathBuf;
 
-use attest::keys::SecretKey;
+use attest::keys::{KeyId, SecretKey};
 use attest::sign::ArchiveSigner;
 use attest::{Destination, SignRequest};
+use base64::Engine as _;
+use sha2::{Digest, Sha256};
 
 const ISSUERS: usize = 10;
 
@@ -27,20 +34,23 @@ fn main() {
     let dir = PathBuf::from(dir);
     std::fs::create_dir_all(dir.join("keys")).expect("create keys dir");
     std::fs::create_dir_all(dir.join("secret")).expect("create secret dir");
-    let keys: Vec<SecretKey> = (0..ISSUERS)
-        .map(|i| SecretKey::generate(&format!("Lantern Lawyers Group {i}")).expect("valid issuer"))
-        .collect();
+    let keys: Vec<SecretKey> = (0..ISSUERS).map(bench_key).collect();
     for (i, key) in keys.iter().enumerate() {
         std::fs::write(
             dir.join(format!("keys/issuer-{i}.pub")),
             key.public().to_file_string(),
         )
         .expect("write key");
-        std::fs::write(
-            dir.join(format!("secret/issuer-{i}.key")),
-            key.to_file_string(None).expect("key file"),
-        )
-        .expect("write secret key");
+        let secret = dir.join(format!("secret/issuer-{i}.key"));
+        std::fs::write(&secret, key.to_file_string(None).expect("key file"))
+            .expect("write secret key");
+        // `attest sign` refuses a secret key file others may read.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600))
+                .expect("make the secret key private");
+        }
     }
     std::fs::create_dir_all(dir.join("manifests")).expect("create the archive");
     let mut signer = ArchiveSigner::open(&dir.join("manifests"), None).expect("lock the archive");
@@ -71,4 +81,21 @@ fn main() {
         "wrote {n} manifests of {ISSUERS} issuers under {}",
         dir.display()
     );
+}
+
+/// Issuer `i`'s key, derived from a fixed seed: the secret key file of a fresh key with its seed,
+/// public key and key id replaced, read back through [`SecretKey::parse`] (which checks that they
+/// belong together).
+fn bench_key(i: usize) -> SecretKey {
+    let issuer = format!("Lantern Lawyers Group {i}");
+    let seed: [u8; 32] = Sha256::digest(format!("attest bench issuer {i}")).into();
+    let public = ed25519_dalek::SigningKey::from_bytes(&seed).verifying_key();
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let fresh = SecretKey::generate(&issuer).expect("valid issuer");
+    let mut file: serde_json::Value =
+        serde_json::from_str(&fresh.to_file_string(None).expect("key file")).expect("JSON");
+    file["secret"] = b64.encode(seed).into();
+    file["public_key"] = b64.encode(public.as_bytes()).into();
+    file["key_id"] = KeyId::of(&public).to_string().into();
+    SecretKey::parse(&file.to_string(), "(bench key)", None).expect("a valid derived key")
 }
