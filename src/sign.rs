@@ -800,6 +800,14 @@ pub fn cosign(
     crate::fsutil::write_replace(path, cosigned.to_json().as_bytes(), MANIFEST_MODE)
         .map_err(CosignError::Write)?;
     warnings.extend(remember(options, key, &cosigned));
+    // The manifest replaced in the archive, recorded in its index (still under the lock).
+    if let Some(root) = archive.filter(|root| path.starts_with(root)) {
+        if let Err(e) = archive::index::record_written(root, &[path.to_path_buf()], true) {
+            warnings.push(SignWarning::IndexNotUpdated {
+                detail: archive::with_causes(&e),
+            });
+        }
+    }
     Ok(Cosigned {
         manifest: cosigned,
         path: path.to_path_buf(),
