@@ -568,6 +568,13 @@ impl TryFrom<ManifestWire> for Manifest {
     type Error = ManifestError;
 
     fn try_from(wire: ManifestWire) -> Result<Self, Self::Error> {
+        Manifest::from_wire(wire, 4096)
+    }
+}
+
+impl Manifest {
+    /// [`Manifest::try_from`], with room for a signing payload of `payload_capacity` bytes.
+    fn from_wire(wire: ManifestWire, payload_capacity: usize) -> Result<Manifest, ManifestError> {
         if wire.format != MANIFEST_FORMAT {
             return Err(ManifestError::UnknownFormat {
                 found: shorten(&wire.format),
@@ -650,7 +657,7 @@ impl TryFrom<ManifestWire> for Manifest {
                 signature: Signature::from_bytes(&bytes),
             });
         }
-        let payload = signing_payload(&wire)?;
+        let payload = signing_payload_sized(&wire, payload_capacity)?;
         let digest = Digest::of(&payload);
         Ok(Manifest {
             wire,
@@ -674,7 +681,8 @@ impl Manifest {
                 None => ManifestError::from_json(e),
             }
         })?;
-        Manifest::try_from(wire)
+        // The payload is the file without its signatures, in compact form: shorter than the file.
+        Manifest::from_wire(wire, json.len() + 64)
     }
 
     /// The wire form.
@@ -1041,13 +1049,19 @@ fn other_format(json: &[u8]) -> Option<String> {
 
 /// The bytes that are signed: `attest/v1 manifest` || 0x00 || JCS(manifest without `signatures`).
 ///
-/// Written straight from the typed struct (`jcs::write`); [`signing_payload_via_value`] is the
+/// Written straight from the typed struct (`jcs::write_manifest`); [`signing_payload_via_value`] is the
 /// slow, obvious form the tests hold it to.
 pub fn signing_payload(wire: &ManifestWire) -> Result<Vec<u8>, ManifestError> {
-    let mut out = Vec::with_capacity(4096);
+    signing_payload_sized(wire, 4096)
+}
+
+/// [`signing_payload`] into a buffer of `capacity` bytes to start with (a parsed manifest keeps
+/// its payload: the size of its file is a close upper bound, where 4 KiB would waste most of it).
+fn signing_payload_sized(wire: &ManifestWire, capacity: usize) -> Result<Vec<u8>, ManifestError> {
+    let mut out = Vec::with_capacity(capacity);
     out.extend_from_slice(MANIFEST_SIGNING_CONTEXT.as_bytes());
     out.push(0);
-    jcs::write(wire, Some("signatures"), &mut out)?;
+    jcs::write_manifest(wire, &mut out)?;
     Ok(out)
 }
 
@@ -1349,6 +1363,45 @@ mod tests {
             signing_payload(&wire).unwrap(),
             signing_payload_via_value(&wire).unwrap()
         );
+        // A joint manifest's co-signers, a prev, and text members needing escapes.
+        wire.prev = Some(Digest::of(b"the previous manifest"));
+        wire.issuer = "Harbour \"Rights\"\n律师".into();
+        wire.cosigners = Some(vec![
+            CosignerWire {
+                issuer: "Lantern Lawyers Group".into(),
+                key_id: "1ab0b4ab920c355b".into(),
+                seq: 1,
+                prev: None,
+            },
+            CosignerWire {
+                issuer: "Tide\\Press\u{1}".into(),
+                key_id: "\"".into(),
+                seq: MAX_SEQ,
+                prev: Some(Digest::of(b"x")),
+            },
+        ]);
+        wire.statement.languages = vec!["en".into(), "zh-Hant\u{7}".into()];
+        wire.canonical.version = "v\"2".into();
+        assert_eq!(
+            signing_payload(&wire).unwrap(),
+            signing_payload_via_value(&wire).unwrap()
+        );
+        wire.cosigners = Some(vec![]);
+        assert_eq!(
+            signing_payload(&wire).unwrap(),
+            signing_payload_via_value(&wire).unwrap()
+        );
+        wire.cosigners = Some(vec![CosignerWire {
+            issuer: "A".into(),
+            key_id: "k".into(),
+            seq: MAX_SEQ + 1,
+            prev: None,
+        }]);
+        assert!(matches!(
+            signing_payload(&wire),
+            Err(ManifestError::NumberTooLarge { .. })
+        ));
+        wire.cosigners = None;
         wire.statement.exact_size = MAX_SEQ + 1;
         assert!(matches!(
             signing_payload(&wire),

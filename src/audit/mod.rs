@@ -18,7 +18,7 @@
 mod heads;
 mod statements;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -193,12 +193,22 @@ pub fn audit(
 
     // A `.json` file that did not parse is a statement file when a manifest beside it names it,
     // and not a manifest when it is JSON of another format; otherwise it is a damaged manifest.
-    let beside: BTreeSet<PathBuf> = claims
-        .iter()
-        .filter_map(|c| archive.statement_beside(&c.manifest, &c.file_name))
-        .collect();
+    // Only needed when some entry may be a statement file: most archives have none.
+    let candidates = !unparsed.is_empty()
+        || report
+            .ignored
+            .iter()
+            .any(|e| e.reason == IgnoreReason::NotAManifest);
+    let beside: HashSet<PathBuf> = if candidates {
+        claims
+            .iter()
+            .filter_map(|c| archive.statement_beside(&c.manifest, &c.file_name))
+            .collect()
+    } else {
+        HashSet::new()
+    };
     // Statement files kept beside their manifests are named as such among the ignored entries.
-    let beside_text: BTreeSet<String> = beside.iter().map(|p| path_text(p)).collect();
+    let beside_text: HashSet<String> = beside.iter().map(|p| path_text(p)).collect();
     for entry in &mut report.ignored {
         if entry.reason == IgnoreReason::NotAManifest && beside_text.contains(&entry.path) {
             entry.reason = IgnoreReason::Statement;
@@ -232,8 +242,7 @@ pub fn audit(
     heads::check_known_heads(&options.known_heads, trust, &heads, &mut report);
     warn_about_issuers(trust, &issuers_seen, &mut report);
 
-    let with_problems: std::collections::HashSet<&str> =
-        report.problems.iter().map(|p| p.path.as_str()).collect();
+    let with_problems: HashSet<&str> = report.problems.iter().map(|p| p.path.as_str()).collect();
     let valid = parsed
         .iter()
         .filter(|p| !with_problems.contains(p.as_str()))
@@ -469,14 +478,21 @@ fn check_manifest(
 ) -> bool {
     let assessment = trust.assess(m);
     // Keys the trust store already holds for the issuer this manifest claims: an unknown key
-    // claiming the same name is more likely an impostor's than a new key of the issuer.
-    let issuer_keys: Vec<String> = trust
-        .store()
-        .keys()
-        .filter(|k| k.key.issuer == m.issuer())
-        .map(|k| k.key.key_id.to_string())
-        .collect();
+    // claiming the same name is more likely an impostor's than a new key of the issuer. Listed
+    // only for an unknown key (listing sorts the whole store: not once per manifest).
+    let issuer_keys = || -> Vec<String> {
+        trust
+            .store()
+            .keys()
+            .filter(|k| k.key.issuer == m.issuer())
+            .map(|k| k.key.key_id.to_string())
+            .collect()
+    };
     for check in &assessment.checks {
+        let issuer_keys = match &check.status {
+            KeyStatus::Unknown => issuer_keys(),
+            _ => Vec::new(),
+        };
         match &check.status {
             KeyStatus::Invalid => problems.push(problem(
                 path,
