@@ -15,8 +15,9 @@ use crate::input;
 use crate::report::{AuditProblem, AuditReport, ProblemKind};
 
 /// A statement file a manifest names.
-pub(super) struct Claim {
-    pub(super) manifest: PathBuf,
+pub(super) struct Claim<'a> {
+    /// Borrowed from the archive's listing.
+    pub(super) manifest: &'a Path,
     pub(super) file_name: String,
     pub(super) exact: Digest,
     pub(super) canonical: Digest,
@@ -117,7 +118,7 @@ fn at_place(place: &Path) -> AtPlace {
 }
 
 /// `statement_mismatch` for `place` against the manifest of `claim`.
-fn mismatch(place: &Path, bytes: &[u8], claim: &Claim) -> AuditProblem {
+fn mismatch(place: &Path, bytes: &[u8], claim: &Claim<'_>) -> AuditProblem {
     let same_words = input::decode(bytes, &path_text(place))
         .map(|d| crate::canon::summarize(&d.text).digest == claim.canonical)
         .unwrap_or(false);
@@ -137,7 +138,7 @@ fn mismatch(place: &Path, bytes: &[u8], claim: &Claim) -> AuditProblem {
 /// in `--statements DIR` (where every manifest's statement is expected, found by its digest).
 pub(super) fn check_statements(
     archive: &dyn Archive,
-    claims: &[Claim],
+    claims: &[Claim<'_>],
     statements: Option<&StatementsDir>,
     report: &mut AuditReport,
 ) {
@@ -146,13 +147,13 @@ pub(super) fn check_statements(
     // others.
     // A hash map, not a sorted one: an archive of 100,000 manifests has as many places, and the
     // problems are sorted once at the end. Each place is looked at once, on every core.
-    let mut places: HashMap<PathBuf, Vec<&Claim>> = HashMap::new();
+    let mut places: HashMap<PathBuf, Vec<&Claim<'_>>> = HashMap::new();
     for c in claims {
         if let Some(place) = archive.statement_beside(&c.manifest, &c.file_name) {
             places.entry(place).or_default().push(c);
         }
     }
-    let places: Vec<(PathBuf, Vec<&Claim>)> = places.into_iter().collect();
+    let places: Vec<(PathBuf, Vec<&Claim<'_>>)> = places.into_iter().collect();
     let found: Vec<AtPlace> = places
         .par_iter()
         .map(|(place, _)| at_place(place))
