@@ -77,6 +77,7 @@ pub struct StatementWire {
     /// The statement's file name when signed (a bare name, no directories).
     pub file_name: String,
     /// SHA-256 of the exact bytes signed.
+    #[serde(deserialize_with = "digest_field")]
     pub exact_digest: Digest,
     /// Length of the exact bytes.
     pub exact_size: u64,
@@ -89,8 +90,10 @@ pub struct CanonicalWire {
     /// Always [`CANON_VERSION`].
     pub version: String,
     /// Canonical digest (SHA-256 of the canonical stream).
+    #[serde(deserialize_with = "digest_field")]
     pub digest: Digest,
     /// SHA-256 of each paragraph.
+    #[serde(deserialize_with = "digest_fields")]
     pub paragraph_digests: Vec<Digest>,
     /// The canonical paragraphs (the canonical text is these joined by a blank line).
     pub paragraphs: Vec<String>,
@@ -116,6 +119,43 @@ pub struct CosignerWire {
     /// The digest of the co-signer's previous manifest (null for seq 1). Required, even when null.
     #[serde(deserialize_with = "wire::required_nullable")]
     pub prev: Option<Digest>,
+}
+
+/// A digest, read as [`Digest`]'s own `Deserialize` reads it (the same errors), from the borrowed
+/// text when the JSON string has no escapes: no string is allocated per digest.
+fn digest_field<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Digest, D::Error> {
+    struct DigestText;
+
+    impl serde::de::Visitor<'_> for DigestText {
+        type Value = Digest;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            // What `String`'s visitor says, so that a wrong type reads as before.
+            f.write_str("a string")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Digest, E> {
+            text.parse().map_err(E::custom)
+        }
+    }
+
+    deserializer.deserialize_str(DigestText)
+}
+
+/// A list of digests, each read by [`digest_field`].
+fn digest_fields<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<Digest>, D::Error> {
+    struct Item(Digest);
+
+    impl<'de> Deserialize<'de> for Item {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            digest_field(deserializer).map(Item)
+        }
+    }
+
+    let items: Vec<Item> = Vec::deserialize(deserializer)?;
+    Ok(items.into_iter().map(|i| i.0).collect())
 }
 
 /// A list of objects (never arrays in their place), or null; required either way.

@@ -217,11 +217,18 @@ pub fn audit(
                 Some((issuer, _seq)) => {
                     report.problems.extend(result.problems);
                     parsed.push(path);
-                    issuers_seen.insert(issuer.clone());
+                    if !issuers_seen.contains(&issuer) {
+                        issuers_seen.insert(issuer.clone());
+                    }
                     // The summary counts only manifests a trusted key of their issuer signed, so
                     // an impostor's files (reported as problems) cannot inflate an issuer's chain.
                     if let Some(link) = result.link {
-                        chains.entry(issuer).or_default().push(link);
+                        match chains.get_mut(&issuer) {
+                            Some(links) => links.push(link),
+                            None => {
+                                chains.insert(issuer, vec![link]);
+                            }
+                        }
                     }
                     // A joint statement is a link of each co-signer's chain too.
                     for (cosigner, link) in result.cosigned {
@@ -796,17 +803,108 @@ mod tests {
     use crate::keys::SecretKey;
     use crate::manifest::{sign_statement, NewStatement};
 
-    /// Issue 9: signatures are checked in batches; one altered manifest among thousands of good
-    /// ones (across two batches of files) is still named, as `bad_signature`, and only it.
+    /// A chain of `count` manifests of `key`'s issuer, dated by `date(seq)`.
+    fn chain(
+        key: &SecretKey,
+        count: u64,
+        date: impl Fn(u64) -> String,
+        archive: &mut MemoryArchive,
+    ) {
+        let mut prev = None;
+        for seq in 1..=count {
+            let text = format!("Statement {seq} of the Tide Press Collective.\n");
+            let c = crate::canon::canonicalize(&text);
+            let st = NewStatement {
+                bytes: text.as_bytes(),
+                canonical: &c,
+                title: format!("Statement {seq}"),
+                date: date(seq),
+                languages: vec!["en".into()],
+                file_name: format!("statement-{seq}.txt"),
+            };
+            let m = sign_statement(key, &st, seq, prev).unwrap();
+            prev = Some(m.digest());
+            archive.insert(format!("m/{seq:06}.json"), m.to_json());
+        }
+    }
+
+    fn warnings_of(report: &AuditReport, kind: WarningKind) -> usize {
+        report.warnings.iter().filter(|w| w.kind == kind).count()
+    }
+
+    /// Issue 9: a chain whose dates go back and forth warned once per manifest (83,000 warnings
+    /// for the synthetic 100,000-manifest archive); the first few are named and the rest counted
+    /// in one more warning of the same kind, per issuer.
     #[test]
-    fn one_altered_manifest_among_thousands_is_named_by_the_batch_fallback() {
+    fn dates_going_backwards_many_times_are_named_a_few_times_then_counted() {
+        let key = SecretKey::generate("Tide Press Collective").unwrap();
+        let mut trust = TrustStore::default();
+        trust.add(key.public(), "k.pub".into()).unwrap();
+        let mut archive = MemoryArchive::new("memory");
+        // Every second manifest is dated before its predecessor: 10 backwards steps.
+        chain(
+            &key,
+            21,
+            |seq| format!("2026-0{}-01", if seq % 2 == 0 { 1 } else { 2 }),
+            &mut archive,
+        );
+        let report = audit(&archive, &trust, &Options::default(), &mut |_, _| {}).unwrap();
+        assert!(report.is_clean());
+        assert_eq!(
+            warnings_of(&report, WarningKind::DateBackwards),
+            WARNINGS_SHOWN + 1
+        );
+        // As many as are named: no summary.
+        let mut archive = MemoryArchive::new("memory");
+        chain(
+            &key,
+            2 * WARNINGS_SHOWN as u64 + 1,
+            |seq| format!("2026-0{}-01", if seq % 2 == 0 { 1 } else { 2 }),
+            &mut archive,
+        );
+        let report = audit(&archive, &trust, &Options::default(), &mut |_, _| {}).unwrap();
+        assert_eq!(
+            warnings_of(&report, WarningKind::DateBackwards),
+            WARNINGS_SHOWN
+        );
+    }
+
+    /// Many manifests by a second key claiming a trusted issuer: each is an `unknown_key` problem,
+    /// the warnings name the first few and count the rest.
+    #[test]
+    fn many_manifests_by_a_second_key_are_each_a_problem_and_warned_about_a_few_times() {
+        let trusted = SecretKey::generate("Tide Press Collective").unwrap();
+        let impostor = SecretKey::generate("Tide Press Collective").unwrap();
+        let mut trust = TrustStore::default();
+        trust.add(trusted.public(), "k.pub".into()).unwrap();
+        let mut archive = MemoryArchive::new("memory");
+        chain(&impostor, 9, |_| "2026-03-01".into(), &mut archive);
+        let report = audit(&archive, &trust, &Options::default(), &mut |_, _| {}).unwrap();
+        assert_eq!(
+            report
+                .problems
+                .iter()
+                .filter(|p| p.kind == ProblemKind::UnknownKey)
+                .count(),
+            9
+        );
+        assert_eq!(
+            warnings_of(&report, WarningKind::SecondKeyClaimsIssuer),
+            WARNINGS_SHOWN + 1
+        );
+    }
+
+    /// Issue 9: signatures are checked in batches; one altered manifest among 10,000 good ones
+    /// (across two steps of files) is still named, as `bad_signature`, and only it.
+    #[test]
+    fn one_altered_manifest_among_ten_thousand_is_named_by_the_batch_fallback() {
         let key = SecretKey::generate("Lantern Lawyers Group").unwrap();
         let mut trust = TrustStore::default();
         trust.add(key.public(), "k.pub".into()).unwrap();
         let mut archive = MemoryArchive::new("memory");
         let mut prev = None;
-        let count = 2_500;
-        let altered = 1_234;
+        let count = 10_001;
+        let altered = 9_234;
         for seq in 1..=count {
             let text = format!("Statement {seq}: release lawyer number {seq}.\n");
             let c = crate::canon::canonicalize(&text);
@@ -822,7 +920,7 @@ mod tests {
             prev = Some(m.digest());
             let mut json = m.to_json();
             if seq == altered {
-                json = json.replace("\"Statement 1234\"", "\"Statement 1234 (edited)\"");
+                json = json.replace("\"Statement 9234\"", "\"Statement 9234 (edited)\"");
             }
             archive.insert(format!("m/{seq:06}.json"), json);
         }
@@ -833,11 +931,11 @@ mod tests {
             .filter(|p| p.kind == ProblemKind::BadSignature)
             .map(|p| p.path.as_str())
             .collect();
-        assert_eq!(bad, vec!["m/001234.json"]);
+        assert_eq!(bad, vec!["m/009234.json"]);
         assert_eq!(report.manifests, count as usize);
         assert!(report
             .problems
             .iter()
-            .all(|p| p.path == "m/001234.json" || p.path == "m/001235.json"));
+            .all(|p| p.path == "m/009234.json" || p.path == "m/009235.json"));
     }
 }

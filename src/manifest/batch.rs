@@ -334,6 +334,26 @@ mod tests {
         );
     }
 
+    /// Issue 9: a batch that holds one bad signature among 10,000 good ones is found and named
+    /// (the batch fails, and the fallback names the one bad signature and no other).
+    #[test]
+    fn one_bad_signature_among_ten_thousand_good_ones_is_found_and_named() {
+        let mut v = good(10_001);
+        v[7_777].0.push(b'!');
+        let batch = verify_strict_batch(&items(&v));
+        assert_eq!(batch.len(), 10_001);
+        assert_eq!(
+            batch
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| !**b)
+                .map(|(i, _)| i)
+                .collect::<Vec<_>>(),
+            vec![7_777]
+        );
+        assert!(!strict(&items(&v)[7_777]));
+    }
+
     /// A signature whose R has an order-2 (or order-8) component verifies under a cofactored
     /// check but not `verify_strict`; batched alone or among good ones, it is still refused.
     #[test]
