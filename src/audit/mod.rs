@@ -270,7 +270,7 @@ pub fn audit(
     let beside: HashSet<PathBuf> = if candidates {
         claims
             .iter()
-            .filter_map(|c| archive.statement_beside(&c.manifest, &c.file_name))
+            .filter_map(|c| archive.statement_beside(c.manifest, &c.file_name))
             .collect()
     } else {
         HashSet::new()

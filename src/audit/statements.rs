@@ -130,7 +130,7 @@ fn mismatch(place: &Path, bytes: &[u8], claim: &Claim<'_>) -> AuditProblem {
     problem(
         place,
         ProblemKind::StatementMismatch,
-        format!("{what}; its manifest is {}", path_text(&claim.manifest)),
+        format!("{what}; its manifest is {}", path_text(claim.manifest)),
     )
 }
 
@@ -149,7 +149,7 @@ pub(super) fn check_statements(
     // problems are sorted once at the end. Each place is looked at once, on every core.
     let mut places: HashMap<PathBuf, Vec<&Claim<'_>>> = HashMap::new();
     for c in claims {
-        if let Some(place) = archive.statement_beside(&c.manifest, &c.file_name) {
+        if let Some(place) = archive.statement_beside(c.manifest, &c.file_name) {
             places.entry(place).or_default().push(c);
         }
     }
@@ -166,7 +166,7 @@ pub(super) fn check_statements(
             AtPlace::Other(what) => {
                 for c in owners {
                     report.problems.push(problem(
-                        &c.manifest,
+                        c.manifest,
                         ProblemKind::StatementMissing,
                         format!(
                             "its statement file {} is {what}, not the signed statement; restore the file from a good copy",
@@ -218,7 +218,7 @@ pub(super) fn check_statements(
                     _ => format!("no file in {} has its digest", path_text(&dir.dir)),
                 };
                 report.problems.push(problem(
-                    &c.manifest,
+                    c.manifest,
                     ProblemKind::StatementMissing,
                     format!(
                         "its statement file ({:?}) is missing from the statements directory: {what}. Restore it from a good copy",
