@@ -87,10 +87,10 @@ impl Date {
 }
 
 /// Manifests checked in parallel between two progress reports (and the most results held at once
-/// before they are folded into the report). Their signatures are checked in one batch per core,
-/// and each batch has a fixed cost (docs/SPEC.md §3.3: 128 subset checks of its Rs), so larger
-/// steps check faster; 8192 parsed manifests take about 40 MB.
-const BATCH: usize = 8192;
+/// before they are folded into the report: small ones, the parsed manifests are dropped as each
+/// chunk of [`MAX_SIGNATURE_CHUNK`] is done). Several chunks per core, so that a core that was
+/// held up does not leave the other waiting long.
+const BATCH: usize = 8 * MAX_SIGNATURE_CHUNK;
 
 /// What checking one manifest file found.
 struct FileResult<'a> {
@@ -182,20 +182,18 @@ pub fn audit(
 
     for (batch_index, batch) in files.chunks(BATCH).enumerate() {
         progress(batch_index * BATCH, files.len());
-        let mut read: Vec<Result<Manifest, Box<FileResult>>> = batch
-            .par_iter()
-            .map(|path| read_file(archive, path))
+        // Each chunk is read, its signatures checked in one batch, and its manifests checked, by
+        // one task: no core waits for the other between the three, and only the chunks being
+        // worked on hold parsed manifests.
+        let chunk = batch
+            .len()
+            .div_ceil(rayon::current_num_threads())
+            .clamp(MIN_SIGNATURE_CHUNK, MAX_SIGNATURE_CHUNK);
+        let results: Vec<Vec<FileResult>> = batch
+            .par_chunks(chunk)
+            .map(|chunk| check_chunk(archive, chunk, &records))
             .collect();
-        verify_signatures(&mut read);
-        let results: Vec<FileResult> = batch
-            .par_iter()
-            .zip(read)
-            .map(|(path, read)| match read {
-                Ok(manifest) => check_file(archive, path, &manifest, &records),
-                Err(unreadable) => *unreadable,
-            })
-            .collect();
-        for (path, result) in batch.iter().zip(results) {
+        for (path, result) in batch.iter().zip(results.into_iter().flatten()) {
             claims.extend(result.claim);
             if let Some((issuer, _)) = &result.identity {
                 for warning in result.warnings {
@@ -323,24 +321,37 @@ pub fn audit(
     Ok(report)
 }
 
-/// Check the signatures of a batch of manifests ([`crate::manifest::verify_batch`]: exactly
-/// `verify_strict`'s verdicts, docs/SPEC.md §3.3), one chunk per core. The trust decision then
-/// reads the results the manifests keep.
-fn verify_signatures(read: &mut [Result<Manifest, Box<FileResult>>]) {
+/// Read a chunk of manifest files, check their signatures in one batch
+/// ([`crate::manifest::verify_batch`]: exactly `verify_strict`'s verdicts, docs/SPEC.md §3.3), and
+/// check each manifest (the trust decision reads the results the manifests keep).
+fn check_chunk<'a>(
+    archive: &dyn Archive,
+    chunk: &'a [PathBuf],
+    records: &Trust<'_>,
+) -> Vec<FileResult<'a>> {
+    let mut read: Vec<Result<Manifest, Box<FileResult<'a>>>> =
+        chunk.iter().map(|path| read_file(archive, path)).collect();
     let mut manifests: Vec<&mut Manifest> =
         read.iter_mut().filter_map(|r| r.as_mut().ok()).collect();
-    let chunk = manifests
-        .len()
-        .div_ceil(rayon::current_num_threads())
-        .max(MIN_SIGNATURE_CHUNK);
-    manifests
-        .par_chunks_mut(chunk)
-        .for_each(crate::manifest::verify_batch);
+    crate::manifest::verify_batch(&mut manifests);
+    chunk
+        .iter()
+        .zip(read)
+        .map(|(path, read)| match read {
+            Ok(manifest) => check_file(archive, path, &manifest, records),
+            Err(unreadable) => *unreadable,
+        })
+        .collect()
 }
 
 /// Fewest manifests whose signatures are checked in one batch: each batch costs a fixed 128 point
 /// checks (docs/SPEC.md §3.3), so small ones would not pay.
 const MIN_SIGNATURE_CHUNK: usize = 256;
+
+/// Most manifests read and checked by one task: their signatures make one batch, whose fixed
+/// cost is then a small part of its 4096 signatures' (docs/SPEC.md §3.3), and the parsed
+/// manifests of a task in flight per core take about 20 MB.
+const MAX_SIGNATURE_CHUNK: usize = 4096;
 
 /// Read and parse one manifest file; what to report when that fails.
 fn read_file<'a>(archive: &dyn Archive, path: &'a Path) -> Result<Manifest, Box<FileResult<'a>>> {
