@@ -240,7 +240,7 @@ fn rs_torsion_free(seed: &[u8; 64], batch: &[Batched]) -> bool {
         for mask in 1..16usize {
             let low = mask.trailing_zeros() as usize;
             table[mask] = match rs.get(low) {
-                Some(b) => &table[mask & (mask - 1)] + &b.r,
+                Some(b) => table[mask & (mask - 1)] + b.r,
                 None => table[mask & (mask - 1)],
             };
         }
