@@ -135,11 +135,37 @@ fn digest_field<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Dig
         }
 
         fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Digest, E> {
-            text.parse().map_err(E::custom)
+            parse_digest(text).map_err(E::custom)
         }
     }
 
     deserializer.deserialize_str(DigestText)
+}
+
+/// `sha256:` and 64 lowercase hex digits, decoded in one pass; anything else goes to
+/// [`Digest`]'s own parser, which decides (and gives its error).
+fn parse_digest(text: &str) -> Result<Digest, crate::digest::ParseDigestError> {
+    fn nibble(b: u8) -> Option<u8> {
+        match b {
+            b'0'..=b'9' => Some(b - b'0'),
+            b'a'..=b'f' => Some(b - b'a' + 10),
+            _ => None,
+        }
+    }
+    let Some(hex) = text
+        .strip_prefix(crate::digest::DIGEST_PREFIX)
+        .filter(|h| h.len() == 64)
+    else {
+        return text.parse();
+    };
+    let mut out = [0u8; 32];
+    for (byte, pair) in out.iter_mut().zip(hex.as_bytes().chunks_exact(2)) {
+        match (nibble(pair[0]), nibble(pair[1])) {
+            (Some(high), Some(low)) => *byte = high << 4 | low,
+            _ => return text.parse(),
+        }
+    }
+    Ok(Digest(out))
 }
 
 /// A list of digests, each read by [`digest_field`].
@@ -1467,6 +1493,36 @@ mod tests {
         let mut skipped = Vec::new();
         jcs::write(&v, Some("a"), &mut skipped).unwrap();
         assert!(!String::from_utf8(skipped).unwrap().contains("\"b\""));
+    }
+
+    /// The one-pass digest decoder accepts and refuses exactly what `Digest`'s parser does.
+    #[test]
+    fn fast_digest_decoder_agrees_with_the_digest_parser() {
+        let good = Digest::of(b"a statement").to_string();
+        let mut cases = vec![
+            good.clone(),
+            good.to_uppercase(),
+            good.replace("sha256:", "sha512:"),
+            good[..good.len() - 1].to_string(),
+            format!("{good}0"),
+            format!("sha256:{}", "g".repeat(64)),
+            format!("sha256:{}", "0".repeat(64)),
+            format!("sha256:{}é", "0".repeat(62)),
+            String::new(),
+        ];
+        for at in [7, 8, 40, 70] {
+            let mut bad = good.clone().into_bytes();
+            bad[at] = b'F';
+            cases.push(String::from_utf8(bad).unwrap());
+        }
+        for case in cases {
+            assert_eq!(
+                parse_digest(&case).ok(),
+                case.parse::<Digest>().ok(),
+                "{case}"
+            );
+        }
+        assert_eq!(parse_digest(&good).unwrap(), Digest::of(b"a statement"));
     }
 
     proptest::proptest! {
