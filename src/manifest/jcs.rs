@@ -104,8 +104,8 @@ impl<'a> Object<'a> {
         Object {
             out,
             skip,
-            scratch: Vec::new(),
-            members: Vec::new(),
+            scratch: Vec::with_capacity(256),
+            members: Vec::with_capacity(16),
             key: None,
             variant,
         }
@@ -129,9 +129,15 @@ impl<'a> Object<'a> {
     }
 
     fn finish(mut self) -> Result<(), JcsError> {
-        // A stable sort, then the last of equal keys wins (a map holds each key once).
-        self.members
-            .sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+        // A stable sort, then the last of equal keys wins (a map holds each key once). ASCII
+        // keys (every member name of a struct here) sort alike by bytes and by UTF-16 code units.
+        self.members.sort_by(|a, b| {
+            if a.0.is_ascii() && b.0.is_ascii() {
+                a.0.as_bytes().cmp(b.0.as_bytes())
+            } else {
+                a.0.encode_utf16().cmp(b.0.encode_utf16())
+            }
+        });
         if let Some(v) = self.variant {
             self.out.push(b'{');
             string(v, self.out);
