@@ -77,6 +77,7 @@ pub struct StatementWire {
     /// The statement's file name when signed (a bare name, no directories).
     pub file_name: String,
     /// SHA-256 of the exact bytes signed.
+    #[serde(deserialize_with = "digest_field")]
     pub exact_digest: Digest,
     /// Length of the exact bytes.
     pub exact_size: u64,
@@ -89,8 +90,10 @@ pub struct CanonicalWire {
     /// Always [`CANON_VERSION`].
     pub version: String,
     /// Canonical digest (SHA-256 of the canonical stream).
+    #[serde(deserialize_with = "digest_field")]
     pub digest: Digest,
     /// SHA-256 of each paragraph.
+    #[serde(deserialize_with = "digest_fields")]
     pub paragraph_digests: Vec<Digest>,
     /// The canonical paragraphs (the canonical text is these joined by a blank line).
     pub paragraphs: Vec<String>,
@@ -116,6 +119,69 @@ pub struct CosignerWire {
     /// The digest of the co-signer's previous manifest (null for seq 1). Required, even when null.
     #[serde(deserialize_with = "wire::required_nullable")]
     pub prev: Option<Digest>,
+}
+
+/// A digest, read as [`Digest`]'s own `Deserialize` reads it (the same errors), from the borrowed
+/// text when the JSON string has no escapes: no string is allocated per digest.
+fn digest_field<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Digest, D::Error> {
+    struct DigestText;
+
+    impl serde::de::Visitor<'_> for DigestText {
+        type Value = Digest;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            // What `String`'s visitor says, so that a wrong type reads as before.
+            f.write_str("a string")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Digest, E> {
+            parse_digest(text).map_err(E::custom)
+        }
+    }
+
+    deserializer.deserialize_str(DigestText)
+}
+
+/// `sha256:` and 64 lowercase hex digits, decoded in one pass; anything else goes to
+/// [`Digest`]'s own parser, which decides (and gives its error).
+fn parse_digest(text: &str) -> Result<Digest, crate::digest::ParseDigestError> {
+    fn nibble(b: u8) -> Option<u8> {
+        match b {
+            b'0'..=b'9' => Some(b - b'0'),
+            b'a'..=b'f' => Some(b - b'a' + 10),
+            _ => None,
+        }
+    }
+    let Some(hex) = text
+        .strip_prefix(crate::digest::DIGEST_PREFIX)
+        .filter(|h| h.len() == 64)
+    else {
+        return text.parse();
+    };
+    let mut out = [0u8; 32];
+    for (byte, pair) in out.iter_mut().zip(hex.as_bytes().chunks_exact(2)) {
+        match (nibble(pair[0]), nibble(pair[1])) {
+            (Some(high), Some(low)) => *byte = high << 4 | low,
+            _ => return text.parse(),
+        }
+    }
+    Ok(Digest(out))
+}
+
+/// A list of digests, each read by [`digest_field`].
+fn digest_fields<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<Digest>, D::Error> {
+    struct Item(Digest);
+
+    impl<'de> Deserialize<'de> for Item {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            digest_field(deserializer).map(Item)
+        }
+    }
+
+    let items: Vec<Item> = Vec::deserialize(deserializer)?;
+    Ok(items.into_iter().map(|i| i.0).collect())
 }
 
 /// A list of objects (never arrays in their place), or null; required either way.
@@ -568,6 +634,13 @@ impl TryFrom<ManifestWire> for Manifest {
     type Error = ManifestError;
 
     fn try_from(wire: ManifestWire) -> Result<Self, Self::Error> {
+        Manifest::from_wire(wire, 4096)
+    }
+}
+
+impl Manifest {
+    /// [`Manifest::try_from`], with room for a signing payload of `payload_capacity` bytes.
+    fn from_wire(wire: ManifestWire, payload_capacity: usize) -> Result<Manifest, ManifestError> {
         if wire.format != MANIFEST_FORMAT {
             return Err(ManifestError::UnknownFormat {
                 found: shorten(&wire.format),
@@ -650,7 +723,7 @@ impl TryFrom<ManifestWire> for Manifest {
                 signature: Signature::from_bytes(&bytes),
             });
         }
-        let payload = signing_payload(&wire)?;
+        let payload = signing_payload_sized(&wire, payload_capacity)?;
         let digest = Digest::of(&payload);
         Ok(Manifest {
             wire,
@@ -674,7 +747,8 @@ impl Manifest {
                 None => ManifestError::from_json(e),
             }
         })?;
-        Manifest::try_from(wire)
+        // The payload is the file without its signatures, in compact form: shorter than the file.
+        Manifest::from_wire(wire, json.len() + 64)
     }
 
     /// The wire form.
@@ -1041,13 +1115,19 @@ fn other_format(json: &[u8]) -> Option<String> {
 
 /// The bytes that are signed: `attest/v1 manifest` || 0x00 || JCS(manifest without `signatures`).
 ///
-/// Written straight from the typed struct (`jcs::write`); [`signing_payload_via_value`] is the
+/// Written straight from the typed struct (`jcs::write_manifest`); [`signing_payload_via_value`] is the
 /// slow, obvious form the tests hold it to.
 pub fn signing_payload(wire: &ManifestWire) -> Result<Vec<u8>, ManifestError> {
-    let mut out = Vec::with_capacity(4096);
+    signing_payload_sized(wire, 4096)
+}
+
+/// [`signing_payload`] into a buffer of `capacity` bytes to start with (a parsed manifest keeps
+/// its payload: the size of its file is a close upper bound, where 4 KiB would waste most of it).
+fn signing_payload_sized(wire: &ManifestWire, capacity: usize) -> Result<Vec<u8>, ManifestError> {
+    let mut out = Vec::with_capacity(capacity);
     out.extend_from_slice(MANIFEST_SIGNING_CONTEXT.as_bytes());
     out.push(0);
-    jcs::write(wire, Some("signatures"), &mut out)?;
+    jcs::write_manifest(wire, &mut out)?;
     Ok(out)
 }
 
@@ -1349,6 +1429,45 @@ mod tests {
             signing_payload(&wire).unwrap(),
             signing_payload_via_value(&wire).unwrap()
         );
+        // A joint manifest's co-signers, a prev, and text members needing escapes.
+        wire.prev = Some(Digest::of(b"the previous manifest"));
+        wire.issuer = "Harbour \"Rights\"\n律师".into();
+        wire.cosigners = Some(vec![
+            CosignerWire {
+                issuer: "Lantern Lawyers Group".into(),
+                key_id: "1ab0b4ab920c355b".into(),
+                seq: 1,
+                prev: None,
+            },
+            CosignerWire {
+                issuer: "Tide\\Press\u{1}".into(),
+                key_id: "\"".into(),
+                seq: MAX_SEQ,
+                prev: Some(Digest::of(b"x")),
+            },
+        ]);
+        wire.statement.languages = vec!["en".into(), "zh-Hant\u{7}".into()];
+        wire.canonical.version = "v\"2".into();
+        assert_eq!(
+            signing_payload(&wire).unwrap(),
+            signing_payload_via_value(&wire).unwrap()
+        );
+        wire.cosigners = Some(vec![]);
+        assert_eq!(
+            signing_payload(&wire).unwrap(),
+            signing_payload_via_value(&wire).unwrap()
+        );
+        wire.cosigners = Some(vec![CosignerWire {
+            issuer: "A".into(),
+            key_id: "k".into(),
+            seq: MAX_SEQ + 1,
+            prev: None,
+        }]);
+        assert!(matches!(
+            signing_payload(&wire),
+            Err(ManifestError::NumberTooLarge { .. })
+        ));
+        wire.cosigners = None;
         wire.statement.exact_size = MAX_SEQ + 1;
         assert!(matches!(
             signing_payload(&wire),
@@ -1374,6 +1493,36 @@ mod tests {
         let mut skipped = Vec::new();
         jcs::write(&v, Some("a"), &mut skipped).unwrap();
         assert!(!String::from_utf8(skipped).unwrap().contains("\"b\""));
+    }
+
+    /// The one-pass digest decoder accepts and refuses exactly what `Digest`'s parser does.
+    #[test]
+    fn fast_digest_decoder_agrees_with_the_digest_parser() {
+        let good = Digest::of(b"a statement").to_string();
+        let mut cases = vec![
+            good.clone(),
+            good.to_uppercase(),
+            good.replace("sha256:", "sha512:"),
+            good[..good.len() - 1].to_string(),
+            format!("{good}0"),
+            format!("sha256:{}", "g".repeat(64)),
+            format!("sha256:{}", "0".repeat(64)),
+            format!("sha256:{}é", "0".repeat(62)),
+            String::new(),
+        ];
+        for at in [7, 8, 40, 70] {
+            let mut bad = good.clone().into_bytes();
+            bad[at] = b'F';
+            cases.push(String::from_utf8(bad).unwrap());
+        }
+        for case in cases {
+            assert_eq!(
+                parse_digest(&case).ok(),
+                case.parse::<Digest>().ok(),
+                "{case}"
+            );
+        }
+        assert_eq!(parse_digest(&good).unwrap(), Digest::of(b"a statement"));
     }
 
     proptest::proptest! {

@@ -18,7 +18,7 @@
 mod heads;
 mod statements;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -53,35 +53,61 @@ pub struct Options {
     pub known_heads: Vec<KnownHead>,
 }
 
+/// Per-manifest warnings of one kind named for one issuer; the rest are counted in one more
+/// warning, so that a report of a large archive stays readable (a chain whose dates go back and
+/// forth would otherwise warn once per manifest).
+pub const WARNINGS_SHOWN: usize = 3;
+
 /// A manifest that its issuer's trusted key signed, for the chain check.
-struct ChainLink {
-    path: PathBuf,
+/// Borrows its path from the archive's listing: an archive of 100,000 manifests keeps as many.
+struct ChainLink<'a> {
+    path: &'a Path,
     seq: u64,
     prev: Option<Digest>,
     digest: Digest,
-    date: String,
+    /// `YYYY-MM-DD` (checked when the manifest was parsed).
+    date: Date,
+}
+
+/// A manifest's date (always `YYYY-MM-DD`, SPEC §3.1): compared as text, kept without an
+/// allocation.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Date([u8; 10]);
+
+impl Date {
+    fn of(m: &Manifest) -> Date {
+        let date = m.wire().statement.date.as_bytes();
+        // A parsed manifest's date has ten ASCII characters; anything else cannot occur.
+        Date(date.try_into().unwrap_or([b'?'; 10]))
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or("?")
+    }
 }
 
 /// Manifests checked in parallel between two progress reports (and the most results held at once
-/// before they are folded into the report).
-const BATCH: usize = 2048;
+/// before they are folded into the report: small ones, the parsed manifests are dropped as each
+/// chunk of [`MAX_SIGNATURE_CHUNK`] is done). Several chunks per core, so that a core that was
+/// held up does not leave the other waiting long.
+const BATCH: usize = 8 * MAX_SIGNATURE_CHUNK;
 
 /// What checking one manifest file found.
-struct FileResult {
+struct FileResult<'a> {
     problems: Vec<AuditProblem>,
     /// Issuer and seq, when the file parsed.
     identity: Option<(String, u64)>,
     /// Set when the manifest's issuer validly signed it: its place in the chain.
-    link: Option<ChainLink>,
+    link: Option<ChainLink<'a>>,
     /// The statement file it names, when it parsed.
-    claim: Option<Claim>,
+    claim: Option<Claim<'a>>,
     /// When it did not parse: whether its content is JSON of another kind (then it is not a
     /// manifest at all).
     other_json: bool,
     /// Warnings about it.
     warnings: Vec<Warning>,
     /// Its places in its co-signers' chains (a joint manifest, docs/SPEC.md §3.5).
-    cosigned: Vec<(String, ChainLink)>,
+    cosigned: Vec<(String, ChainLink<'a>)>,
 }
 
 /// Audit the archive at `root`. `progress(done, total)` is called as manifests are checked.
@@ -145,39 +171,62 @@ pub fn audit(
             ),
         ));
     }
-    let mut chains: BTreeMap<String, Vec<ChainLink>> = BTreeMap::new();
-    let mut parsed: Vec<String> = Vec::with_capacity(files.len());
-    let mut claims: Vec<Claim> = Vec::new();
+    let mut chains: BTreeMap<String, Vec<ChainLink<'_>>> = BTreeMap::new();
+    let mut parsed: Vec<&Path> = Vec::with_capacity(files.len());
+    let mut claims: Vec<Claim<'_>> = Vec::with_capacity(files.len());
     let mut unparsed: Vec<(PathBuf, Vec<AuditProblem>, bool)> = Vec::new();
     let mut issuers_seen: BTreeSet<String> = BTreeSet::new();
+    // How often each kind of per-manifest warning was given for each issuer.
+    let mut repeated: HashMap<(WarningKind, String), usize> = HashMap::new();
+    let mut repeated_order: Vec<(WarningKind, String)> = Vec::new();
 
     for (batch_index, batch) in files.chunks(BATCH).enumerate() {
         progress(batch_index * BATCH, files.len());
-        let mut read: Vec<Result<Manifest, Box<FileResult>>> = batch
-            .par_iter()
-            .map(|path| read_file(archive, path))
+        // Each chunk is read, its signatures checked in one batch, and its manifests checked, by
+        // one task: no core waits for the other between the three, and only the chunks being
+        // worked on hold parsed manifests.
+        let chunk = batch
+            .len()
+            .div_ceil(rayon::current_num_threads())
+            .clamp(MIN_SIGNATURE_CHUNK, MAX_SIGNATURE_CHUNK);
+        let results: Vec<Vec<FileResult>> = batch
+            .par_chunks(chunk)
+            .map(|chunk| check_chunk(archive, chunk, &records))
             .collect();
-        verify_signatures(&mut read);
-        let results: Vec<FileResult> = batch
-            .par_iter()
-            .zip(read)
-            .map(|(path, read)| match read {
-                Ok(manifest) => check_file(archive, path, &manifest, &records),
-                Err(unreadable) => *unreadable,
-            })
-            .collect();
-        for (path, result) in batch.iter().zip(results) {
+        for (path, result) in batch.iter().zip(results.into_iter().flatten()) {
             claims.extend(result.claim);
-            report.warnings.extend(result.warnings);
+            if let Some((issuer, _)) = &result.identity {
+                for warning in result.warnings {
+                    let seen = repeated
+                        .entry((warning.kind, issuer.clone()))
+                        .or_insert_with_key(|key| {
+                            repeated_order.push(key.clone());
+                            0
+                        });
+                    *seen += 1;
+                    if *seen <= WARNINGS_SHOWN {
+                        report.warnings.push(warning);
+                    }
+                }
+            } else {
+                report.warnings.extend(result.warnings);
+            }
             match result.identity {
                 Some((issuer, _seq)) => {
                     report.problems.extend(result.problems);
-                    parsed.push(path_text(path));
-                    issuers_seen.insert(issuer.clone());
+                    parsed.push(path);
+                    if !issuers_seen.contains(&issuer) {
+                        issuers_seen.insert(issuer.clone());
+                    }
                     // The summary counts only manifests a trusted key of their issuer signed, so
                     // an impostor's files (reported as problems) cannot inflate an issuer's chain.
                     if let Some(link) = result.link {
-                        chains.entry(issuer).or_default().push(link);
+                        match chains.get_mut(&issuer) {
+                            Some(links) => links.push(link),
+                            None => {
+                                chains.insert(issuer, vec![link]);
+                            }
+                        }
                     }
                     // A joint statement is a link of each co-signer's chain too.
                     for (cosigner, link) in result.cosigned {
@@ -190,15 +239,42 @@ pub fn audit(
         }
     }
     progress(files.len(), files.len());
+    for (kind, issuer) in repeated_order {
+        let count = repeated[&(kind, issuer.clone())];
+        if count > WARNINGS_SHOWN {
+            let listed = if kind == WarningKind::SecondKeyClaimsIssuer {
+                ", and each is listed among the problems as unknown_key"
+            } else {
+                ""
+            };
+            report.warnings.push(Warning {
+                kind,
+                message: format!(
+                    "{issuer:?}: {} more manifests with this warning ({count} in all; the first {WARNINGS_SHOWN} are named above{listed})",
+                    count - WARNINGS_SHOWN
+                ),
+            });
+        }
+    }
 
     // A `.json` file that did not parse is a statement file when a manifest beside it names it,
     // and not a manifest when it is JSON of another format; otherwise it is a damaged manifest.
-    let beside: BTreeSet<PathBuf> = claims
-        .iter()
-        .filter_map(|c| archive.statement_beside(&c.manifest, &c.file_name))
-        .collect();
+    // Only needed when some entry may be a statement file: most archives have none.
+    let candidates = !unparsed.is_empty()
+        || report
+            .ignored
+            .iter()
+            .any(|e| e.reason == IgnoreReason::NotAManifest);
+    let beside: HashSet<PathBuf> = if candidates {
+        claims
+            .iter()
+            .filter_map(|c| archive.statement_beside(c.manifest, &c.file_name))
+            .collect()
+    } else {
+        HashSet::new()
+    };
     // Statement files kept beside their manifests are named as such among the ignored entries.
-    let beside_text: BTreeSet<String> = beside.iter().map(|p| path_text(p)).collect();
+    let beside_text: HashSet<String> = beside.iter().map(|p| path_text(p)).collect();
     for entry in &mut report.ignored {
         if entry.reason == IgnoreReason::NotAManifest && beside_text.contains(&entry.path) {
             entry.reason = IgnoreReason::Statement;
@@ -232,11 +308,10 @@ pub fn audit(
     heads::check_known_heads(&options.known_heads, trust, &heads, &mut report);
     warn_about_issuers(trust, &issuers_seen, &mut report);
 
-    let with_problems: std::collections::HashSet<&str> =
-        report.problems.iter().map(|p| p.path.as_str()).collect();
+    let with_problems: HashSet<&str> = report.problems.iter().map(|p| p.path.as_str()).collect();
     let valid = parsed
         .iter()
-        .filter(|p| !with_problems.contains(p.as_str()))
+        .filter(|p| !with_problems.contains(path_text(p).as_str()))
         .count();
     report.valid = valid;
     report
@@ -246,27 +321,40 @@ pub fn audit(
     Ok(report)
 }
 
-/// Check the signatures of a batch of manifests ([`crate::manifest::verify_batch`]: exactly
-/// `verify_strict`'s verdicts, docs/SPEC.md §3.3), one chunk per core. The trust decision then
-/// reads the results the manifests keep.
-fn verify_signatures(read: &mut [Result<Manifest, Box<FileResult>>]) {
+/// Read a chunk of manifest files, check their signatures in one batch
+/// ([`crate::manifest::verify_batch`]: exactly `verify_strict`'s verdicts, docs/SPEC.md §3.3), and
+/// check each manifest (the trust decision reads the results the manifests keep).
+fn check_chunk<'a>(
+    archive: &dyn Archive,
+    chunk: &'a [PathBuf],
+    records: &Trust<'_>,
+) -> Vec<FileResult<'a>> {
+    let mut read: Vec<Result<Manifest, Box<FileResult<'a>>>> =
+        chunk.iter().map(|path| read_file(archive, path)).collect();
     let mut manifests: Vec<&mut Manifest> =
         read.iter_mut().filter_map(|r| r.as_mut().ok()).collect();
-    let chunk = manifests
-        .len()
-        .div_ceil(rayon::current_num_threads())
-        .max(MIN_SIGNATURE_CHUNK);
-    manifests
-        .par_chunks_mut(chunk)
-        .for_each(crate::manifest::verify_batch);
+    crate::manifest::verify_batch(&mut manifests);
+    chunk
+        .iter()
+        .zip(read)
+        .map(|(path, read)| match read {
+            Ok(manifest) => check_file(archive, path, &manifest, records),
+            Err(unreadable) => *unreadable,
+        })
+        .collect()
 }
 
 /// Fewest manifests whose signatures are checked in one batch: each batch costs a fixed 128 point
 /// checks (docs/SPEC.md §3.3), so small ones would not pay.
 const MIN_SIGNATURE_CHUNK: usize = 256;
 
+/// Most manifests read and checked by one task: their signatures make one batch, whose fixed
+/// cost is then a small part of its 4096 signatures' (docs/SPEC.md §3.3), and the parsed
+/// manifests of a task in flight per core take about 20 MB.
+const MAX_SIGNATURE_CHUNK: usize = 4096;
+
 /// Read and parse one manifest file; what to report when that fails.
-fn read_file(archive: &dyn Archive, path: &Path) -> Result<Manifest, Box<FileResult>> {
+fn read_file<'a>(archive: &dyn Archive, path: &'a Path) -> Result<Manifest, Box<FileResult<'a>>> {
     match archive::read_entry(archive, path) {
         Ok(m) => Ok(m),
         Err(file_problem) => {
@@ -296,12 +384,12 @@ fn read_file(archive: &dyn Archive, path: &Path) -> Result<Manifest, Box<FileRes
 }
 
 /// Check one parsed manifest on its own (everything but the chain and the statement files).
-fn check_file(
+fn check_file<'a>(
     archive: &dyn Archive,
-    path: &Path,
+    path: &'a Path,
     manifest: &Manifest,
     trust: &Trust<'_>,
-) -> FileResult {
+) -> FileResult<'a> {
     let mut problems = Vec::new();
     let mut warnings = Vec::new();
     let issuer_signed = check_manifest(path, manifest, trust, &mut problems, &mut warnings);
@@ -314,14 +402,14 @@ fn check_file(
         problems,
         identity: Some((manifest.issuer().to_string(), manifest.seq())),
         link: issuer_signed.then(|| ChainLink {
-            path: path.to_path_buf(),
+            path,
             seq: manifest.seq(),
             prev: manifest.prev(),
             digest: manifest.digest(),
-            date: wire.statement.date.clone(),
+            date: Date::of(manifest),
         }),
         claim: Some(Claim {
-            manifest: path.to_path_buf(),
+            manifest: path,
             file_name: wire.statement.file_name.clone(),
             exact: wire.statement.exact_digest,
             canonical: wire.canonical.digest,
@@ -338,12 +426,12 @@ fn check_file(
 /// does not name, and the manifest's place in the chain of each co-signer whose named key validly
 /// co-signed it and stands as trusted at the named position (so that `check_chain` checks every
 /// co-signer's chain). Bad, unknown and revoked co-signatures are reported by `check_manifest`.
-fn check_cosigners(
-    path: &Path,
+fn check_cosigners<'a>(
+    path: &'a Path,
     m: &Manifest,
     trust: &Trust<'_>,
     problems: &mut Vec<AuditProblem>,
-) -> Vec<(String, ChainLink)> {
+) -> Vec<(String, ChainLink<'a>)> {
     // An ordinary manifest with one signature has no co-signature to judge (a lone signature by
     // another issuer's key is `not_signed_by_issuer`): do not verify it a second time.
     if m.cosigners().is_empty() && m.signatures().len() < 2 {
@@ -384,11 +472,11 @@ fn check_cosigners(
             (
                 c.issuer.clone(),
                 ChainLink {
-                    path: path.to_path_buf(),
+                    path,
                     seq: c.seq,
                     prev: c.prev,
                     digest: m.digest(),
-                    date: m.wire().statement.date.clone(),
+                    date: Date::of(m),
                 },
             )
         })
@@ -469,14 +557,21 @@ fn check_manifest(
 ) -> bool {
     let assessment = trust.assess(m);
     // Keys the trust store already holds for the issuer this manifest claims: an unknown key
-    // claiming the same name is more likely an impostor's than a new key of the issuer.
-    let issuer_keys: Vec<String> = trust
-        .store()
-        .keys()
-        .filter(|k| k.key.issuer == m.issuer())
-        .map(|k| k.key.key_id.to_string())
-        .collect();
+    // claiming the same name is more likely an impostor's than a new key of the issuer. Listed
+    // only for an unknown key (listing sorts the whole store: not once per manifest).
+    let issuer_keys = || -> Vec<String> {
+        trust
+            .store()
+            .keys()
+            .filter(|k| k.key.issuer == m.issuer())
+            .map(|k| k.key.key_id.to_string())
+            .collect()
+    };
     for check in &assessment.checks {
+        let issuer_keys = match &check.status {
+            KeyStatus::Unknown => issuer_keys(),
+            _ => Vec::new(),
+        };
         match &check.status {
             KeyStatus::Invalid => problems.push(problem(
                 path,
@@ -567,32 +662,33 @@ fn check_manifest(
 /// up. A manifest stored twice counts once.
 fn check_chain(
     issuer: &str,
-    mut links: Vec<ChainLink>,
+    mut links: Vec<ChainLink<'_>>,
     report: &mut AuditReport,
     heads: &mut BTreeMap<String, Vec<(u64, Digest)>>,
 ) -> IssuerSummary {
-    links.sort_by(|a, b| (a.seq, &a.path).cmp(&(b.seq, &b.path)));
+    links.sort_by(|a, b| (a.seq, a.path).cmp(&(b.seq, b.path)));
     // Identical manifests stored twice are duplicates, not forks.
-    let mut unique: Vec<ChainLink> = Vec::with_capacity(links.len());
-    let mut first_path: HashMap<Digest, PathBuf> = HashMap::new();
+    let mut unique: Vec<ChainLink<'_>> = Vec::with_capacity(links.len());
+    let mut first_path: HashMap<Digest, &Path> = HashMap::with_capacity(links.len());
     for link in links {
         if let Some(same) = first_path.get(&link.digest) {
             let message = format!("the same manifest as {}", path_text(same));
             report
                 .problems
-                .push(problem(&link.path, ProblemKind::Duplicate, message));
+                .push(problem(link.path, ProblemKind::Duplicate, message));
         } else {
-            first_path.insert(link.digest, link.path.clone());
+            first_path.insert(link.digest, link.path);
             unique.push(link);
         }
     }
-    let mut by_seq: BTreeMap<u64, Vec<&ChainLink>> = BTreeMap::new();
-    for link in &unique {
-        by_seq.entry(link.seq).or_default().push(link);
-    }
+    // The links of each seq, in seq order (`unique` is sorted by seq).
+    let by_seq: Vec<&[ChainLink<'_>]> = unique.chunk_by(|a, b| a.seq == b.seq).collect();
     let mut expected = 1;
-    let mut previous: Option<&Vec<&ChainLink>> = None;
-    for (&seq, here) in &by_seq {
+    let mut previous: Option<&[ChainLink<'_>]> = None;
+    // Manifests dated before their predecessor: the first few are named, the rest counted.
+    let mut backwards = 0usize;
+    for &here in &by_seq {
+        let seq = here[0].seq;
         if seq > expected {
             let missing = if seq - expected == 1 {
                 format!("{expected}")
@@ -600,7 +696,7 @@ fn check_chain(
                 format!("{expected} to {}", seq - 1)
             };
             report.problems.push(problem(
-                &here[0].path,
+                here[0].path,
                 ProblemKind::ChainGap,
                 format!(
                     "{issuer:?} has no manifest with seq {missing} before this one (seq {seq})"
@@ -610,7 +706,7 @@ fn check_chain(
         if here.len() > 1 {
             for link in here {
                 report.problems.push(problem(
-                    &link.path,
+                    link.path,
                     ProblemKind::ChainFork,
                     format!(
                         "{issuer:?} has {} different manifests with seq {seq}",
@@ -622,16 +718,20 @@ fn check_chain(
         if let Some(prev_links) = previous {
             // Dates are what the signer wrote (SPEC §3.1), so going backwards is a warning, not a
             // problem: a mistyped date, or a statement signed out of order.
-            let latest_before = prev_links.iter().map(|l| l.date.as_str()).max();
+            let latest_before = prev_links.iter().map(|l| l.date).max();
             for link in here {
-                if latest_before.is_some_and(|d| link.date.as_str() < d) {
+                if latest_before.is_some_and(|d| link.date < d) {
+                    backwards += 1;
+                    if backwards > WARNINGS_SHOWN {
+                        continue;
+                    }
                     report.warnings.push(Warning {
                         kind: WarningKind::DateBackwards,
                         message: format!(
                             "{}: {issuer:?}'s manifest with seq {seq} is dated {}, before its predecessor's {}",
-                            path_text(&link.path),
-                            link.date,
-                            latest_before.unwrap_or_default()
+                            path_text(link.path),
+                            link.date.as_str(),
+                            latest_before.as_ref().map_or("", Date::as_str)
                         ),
                     });
                 }
@@ -641,7 +741,7 @@ fn check_chain(
             for link in here {
                 if !prev_links.iter().any(|p| Some(p.digest) == link.prev) {
                     report.problems.push(problem(
-                        &link.path,
+                        link.path,
                         ProblemKind::ChainBroken,
                         format!("its prev does not name {issuer:?}'s manifest with seq {}: history was rewritten", seq - 1),
                     ));
@@ -651,11 +751,17 @@ fn check_chain(
         previous = Some(here);
         expected = seq + 1;
     }
-    let (latest_seq, head_links) = by_seq
-        .iter()
-        .next_back()
-        .map(|(s, l)| (*s, l.as_slice()))
-        .unwrap_or((0, &[]));
+    if backwards > WARNINGS_SHOWN {
+        report.warnings.push(Warning {
+            kind: WarningKind::DateBackwards,
+            message: format!(
+                "{issuer:?}: {} more manifests are dated before their predecessor ({backwards} of its {} manifests in all; the first {WARNINGS_SHOWN} are named above). Dates are what the signer wrote: check them with the issuer",
+                backwards - WARNINGS_SHOWN,
+                unique.len()
+            ),
+        });
+    }
+    let (latest_seq, head_links) = by_seq.last().map(|l| (l[0].seq, *l)).unwrap_or((0, &[]));
     let head_digest = match head_links {
         [one] => Some(one.digest.to_string()),
         _ => None,
@@ -708,17 +814,108 @@ mod tests {
     use crate::keys::SecretKey;
     use crate::manifest::{sign_statement, NewStatement};
 
-    /// Issue 9: signatures are checked in batches; one altered manifest among thousands of good
-    /// ones (across two batches of files) is still named, as `bad_signature`, and only it.
+    /// A chain of `count` manifests of `key`'s issuer, dated by `date(seq)`.
+    fn chain(
+        key: &SecretKey,
+        count: u64,
+        date: impl Fn(u64) -> String,
+        archive: &mut MemoryArchive,
+    ) {
+        let mut prev = None;
+        for seq in 1..=count {
+            let text = format!("Statement {seq} of the Tide Press Collective.\n");
+            let c = crate::canon::canonicalize(&text);
+            let st = NewStatement {
+                bytes: text.as_bytes(),
+                canonical: &c,
+                title: format!("Statement {seq}"),
+                date: date(seq),
+                languages: vec!["en".into()],
+                file_name: format!("statement-{seq}.txt"),
+            };
+            let m = sign_statement(key, &st, seq, prev).unwrap();
+            prev = Some(m.digest());
+            archive.insert(format!("m/{seq:06}.json"), m.to_json());
+        }
+    }
+
+    fn warnings_of(report: &AuditReport, kind: WarningKind) -> usize {
+        report.warnings.iter().filter(|w| w.kind == kind).count()
+    }
+
+    /// Issue 9: a chain whose dates go back and forth warned once per manifest (83,000 warnings
+    /// for the synthetic 100,000-manifest archive); the first few are named and the rest counted
+    /// in one more warning of the same kind, per issuer.
     #[test]
-    fn one_altered_manifest_among_thousands_is_named_by_the_batch_fallback() {
+    fn dates_going_backwards_many_times_are_named_a_few_times_then_counted() {
+        let key = SecretKey::generate("Tide Press Collective").unwrap();
+        let mut trust = TrustStore::default();
+        trust.add(key.public(), "k.pub".into()).unwrap();
+        let mut archive = MemoryArchive::new("memory");
+        // Every second manifest is dated before its predecessor: 10 backwards steps.
+        chain(
+            &key,
+            21,
+            |seq| format!("2026-0{}-01", if seq % 2 == 0 { 1 } else { 2 }),
+            &mut archive,
+        );
+        let report = audit(&archive, &trust, &Options::default(), &mut |_, _| {}).unwrap();
+        assert!(report.is_clean());
+        assert_eq!(
+            warnings_of(&report, WarningKind::DateBackwards),
+            WARNINGS_SHOWN + 1
+        );
+        // As many as are named: no summary.
+        let mut archive = MemoryArchive::new("memory");
+        chain(
+            &key,
+            2 * WARNINGS_SHOWN as u64 + 1,
+            |seq| format!("2026-0{}-01", if seq % 2 == 0 { 1 } else { 2 }),
+            &mut archive,
+        );
+        let report = audit(&archive, &trust, &Options::default(), &mut |_, _| {}).unwrap();
+        assert_eq!(
+            warnings_of(&report, WarningKind::DateBackwards),
+            WARNINGS_SHOWN
+        );
+    }
+
+    /// Many manifests by a second key claiming a trusted issuer: each is an `unknown_key` problem,
+    /// the warnings name the first few and count the rest.
+    #[test]
+    fn many_manifests_by_a_second_key_are_each_a_problem_and_warned_about_a_few_times() {
+        let trusted = SecretKey::generate("Tide Press Collective").unwrap();
+        let impostor = SecretKey::generate("Tide Press Collective").unwrap();
+        let mut trust = TrustStore::default();
+        trust.add(trusted.public(), "k.pub".into()).unwrap();
+        let mut archive = MemoryArchive::new("memory");
+        chain(&impostor, 9, |_| "2026-03-01".into(), &mut archive);
+        let report = audit(&archive, &trust, &Options::default(), &mut |_, _| {}).unwrap();
+        assert_eq!(
+            report
+                .problems
+                .iter()
+                .filter(|p| p.kind == ProblemKind::UnknownKey)
+                .count(),
+            9
+        );
+        assert_eq!(
+            warnings_of(&report, WarningKind::SecondKeyClaimsIssuer),
+            WARNINGS_SHOWN + 1
+        );
+    }
+
+    /// Issue 9: signatures are checked in batches; one altered manifest among 10,000 good ones
+    /// (across two steps of files) is still named, as `bad_signature`, and only it.
+    #[test]
+    fn one_altered_manifest_among_ten_thousand_is_named_by_the_batch_fallback() {
         let key = SecretKey::generate("Lantern Lawyers Group").unwrap();
         let mut trust = TrustStore::default();
         trust.add(key.public(), "k.pub".into()).unwrap();
         let mut archive = MemoryArchive::new("memory");
         let mut prev = None;
-        let count = 2_500;
-        let altered = 1_234;
+        let count = 10_001;
+        let altered = 9_234;
         for seq in 1..=count {
             let text = format!("Statement {seq}: release lawyer number {seq}.\n");
             let c = crate::canon::canonicalize(&text);
@@ -734,7 +931,7 @@ mod tests {
             prev = Some(m.digest());
             let mut json = m.to_json();
             if seq == altered {
-                json = json.replace("\"Statement 1234\"", "\"Statement 1234 (edited)\"");
+                json = json.replace("\"Statement 9234\"", "\"Statement 9234 (edited)\"");
             }
             archive.insert(format!("m/{seq:06}.json"), json);
         }
@@ -745,11 +942,11 @@ mod tests {
             .filter(|p| p.kind == ProblemKind::BadSignature)
             .map(|p| p.path.as_str())
             .collect();
-        assert_eq!(bad, vec!["m/001234.json"]);
+        assert_eq!(bad, vec!["m/009234.json"]);
         assert_eq!(report.manifests, count as usize);
         assert!(report
             .problems
             .iter()
-            .all(|p| p.path == "m/001234.json" || p.path == "m/001235.json"));
+            .all(|p| p.path == "m/009234.json" || p.path == "m/009235.json"));
     }
 }

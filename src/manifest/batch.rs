@@ -213,39 +213,46 @@ fn y_is_canonical(bytes: &[u8; 32]) -> bool {
 }
 
 /// Whether every R of the batch lies in the prime-order subgroup (module docs), by random subset
-/// sums taken four points at a time.
+/// sums taken four points at a time: for each group of four Rs, every subset of it is summed once
+/// and added to each round's running sum, so the 128 sums stay in cache while the Rs stream by
+/// once (not once per round).
 fn rs_torsion_free(seed: &[u8; 64], batch: &[Batched]) -> bool {
-    // Every subset of each group of four Rs, summed once.
-    let tables: Vec<[EdwardsPoint; 16]> = batch
-        .chunks(4)
-        .map(|group| {
-            let mut table = [EdwardsPoint::identity(); 16];
-            for mask in 1..16usize {
-                let low = mask.trailing_zeros() as usize;
-                table[mask] = match group.get(low) {
-                    Some(b) => table[mask & (mask - 1)] + b.r,
-                    None => table[mask & (mask - 1)],
-                };
-            }
-            table
-        })
-        .collect();
-    // One nibble per group and round.
-    (0..SUBSET_ROUNDS).all(|round| {
-        let mut sum = EdwardsPoint::identity();
-        let mut nibbles = Vec::with_capacity(tables.len() + 128);
-        for block in 0..tables.len().div_ceil(128) {
-            let counter = (round * tables.len().div_ceil(128) + block) as u64;
-            for byte in draw(seed, b"subsets", counter) {
-                nibbles.push(usize::from(byte & 0x0f));
-                nibbles.push(usize::from(byte >> 4));
+    let groups = batch.len().div_ceil(4);
+    let blocks = groups.div_ceil(128);
+    // One nibble per group and round, drawn 128 per block: `nibbles[group * ROUNDS + round]`.
+    let mut nibbles = vec![0u8; groups * SUBSET_ROUNDS];
+    for round in 0..SUBSET_ROUNDS {
+        for block in 0..blocks {
+            let counter = (round * blocks + block) as u64;
+            for (k, byte) in draw(seed, b"subsets", counter).into_iter().enumerate() {
+                for (half, nibble) in [(0, byte & 0x0f), (1, byte >> 4)] {
+                    let group = block * 128 + 2 * k + half;
+                    if group < groups {
+                        nibbles[group * SUBSET_ROUNDS + round] = nibble;
+                    }
+                }
             }
         }
-        for (table, nibble) in tables.iter().zip(nibbles) {
-            sum += table[nibble];
+    }
+    let mut sums = [EdwardsPoint::identity(); SUBSET_ROUNDS];
+    for (group, rs) in batch.chunks(4).enumerate() {
+        let mut table = [EdwardsPoint::identity(); 16];
+        for mask in 1..16usize {
+            let low = mask.trailing_zeros() as usize;
+            table[mask] = match rs.get(low) {
+                Some(b) => table[mask & (mask - 1)] + b.r,
+                None => table[mask & (mask - 1)],
+            };
         }
-        sum.is_torsion_free()
-    })
+        let picks = &nibbles[group * SUBSET_ROUNDS..(group + 1) * SUBSET_ROUNDS];
+        for (sum, &nibble) in sums.iter_mut().zip(picks) {
+            // Adding the empty subset (the identity) changes nothing.
+            if nibble != 0 {
+                *sum += &table[usize::from(nibble)];
+            }
+        }
+    }
+    sums.iter().all(EdwardsPoint::is_torsion_free)
 }
 
 #[cfg(test)]
@@ -332,6 +339,26 @@ mod tests {
                 .collect::<Vec<_>>(),
             vec![42]
         );
+    }
+
+    /// Issue 9: a batch that holds one bad signature among 10,000 good ones is found and named
+    /// (the batch fails, and the fallback names the one bad signature and no other).
+    #[test]
+    fn one_bad_signature_among_ten_thousand_good_ones_is_found_and_named() {
+        let mut v = good(10_001);
+        v[7_777].0.push(b'!');
+        let batch = verify_strict_batch(&items(&v));
+        assert_eq!(batch.len(), 10_001);
+        assert_eq!(
+            batch
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| !**b)
+                .map(|(i, _)| i)
+                .collect::<Vec<_>>(),
+            vec![7_777]
+        );
+        assert!(!strict(&items(&v)[7_777]));
     }
 
     /// A signature whose R has an order-2 (or order-8) component verifies under a cofactored

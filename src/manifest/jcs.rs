@@ -104,8 +104,8 @@ impl<'a> Object<'a> {
         Object {
             out,
             skip,
-            scratch: Vec::new(),
-            members: Vec::new(),
+            scratch: Vec::with_capacity(256),
+            members: Vec::with_capacity(16),
             key: None,
             variant,
         }
@@ -129,9 +129,15 @@ impl<'a> Object<'a> {
     }
 
     fn finish(mut self) -> Result<(), JcsError> {
-        // A stable sort, then the last of equal keys wins (a map holds each key once).
-        self.members
-            .sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+        // A stable sort, then the last of equal keys wins (a map holds each key once). ASCII
+        // keys (every member name of a struct here) sort alike by bytes and by UTF-16 code units.
+        self.members.sort_by(|a, b| {
+            if a.0.is_ascii() && b.0.is_ascii() {
+                a.0.as_bytes().cmp(b.0.as_bytes())
+            } else {
+                a.0.encode_utf16().cmp(b.0.encode_utf16())
+            }
+        });
         if let Some(v) = self.variant {
             self.out.push(b'{');
             string(v, self.out);
@@ -427,5 +433,156 @@ impl ser::SerializeMap for Object<'_> {
     }
     fn end(self) -> Result<(), JcsError> {
         self.finish()
+    }
+}
+
+/// Append JCS(`wire` without its `signatures`) to `out`: what [`write`] writes for it, member by
+/// member in JCS order (the manifest's member names are ASCII, so UTF-16 order is byte order),
+/// with no scratch buffers, sorting or intermediate strings. Every manifest audit reads goes
+/// through here. The nested layout and separators (types of the canonicalizer) go through
+/// [`write`]'s serializer, so that a member added there is written without a change here; a
+/// member added to a manifest type breaks the destructuring below, and the tests hold this writer
+/// to the `Value` path.
+pub(super) fn write_manifest(
+    wire: &super::ManifestWire,
+    out: &mut Vec<u8>,
+) -> Result<(), ManifestError> {
+    let super::ManifestWire {
+        format,
+        issuer,
+        seq,
+        prev,
+        statement,
+        canonical,
+        cosigners,
+        signatures: _,
+    } = wire;
+    let super::StatementWire {
+        title,
+        date,
+        languages,
+        file_name,
+        exact_digest,
+        exact_size,
+    } = statement;
+    let super::CanonicalWire {
+        version,
+        digest,
+        paragraph_digests,
+        paragraphs,
+        layout,
+        separators,
+    } = canonical;
+    let number = |n: u64, out: &mut Vec<u8>| {
+        integer(n.into(), out).map_err(|e| match e {
+            JcsError::Number(number) => ManifestError::NumberTooLarge { number },
+            JcsError::Other(m) => panic!("a manifest's wire form is plain JSON: {m}"),
+        })
+    };
+    out.extend_from_slice(b"{\"canonical\":{\"digest\":");
+    write_digest(digest, out);
+    out.extend_from_slice(b",\"layout\":");
+    write(layout, None, out)?;
+    out.extend_from_slice(b",\"paragraph_digests\":[");
+    for (i, d) in paragraph_digests.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_digest(d, out);
+    }
+    out.extend_from_slice(b"],\"paragraphs\":[");
+    strings(paragraphs, out);
+    out.extend_from_slice(b"],\"separators\":");
+    write(separators, None, out)?;
+    out.extend_from_slice(b",\"version\":");
+    fast_string(version, out);
+    out.extend_from_slice(b"},\"cosigners\":");
+    match cosigners {
+        None => out.extend_from_slice(b"null"),
+        Some(list) => {
+            out.push(b'[');
+            for (i, c) in list.iter().enumerate() {
+                let super::CosignerWire {
+                    issuer,
+                    key_id,
+                    seq,
+                    prev,
+                } = c;
+                if i > 0 {
+                    out.push(b',');
+                }
+                out.extend_from_slice(b"{\"issuer\":");
+                fast_string(issuer, out);
+                out.extend_from_slice(b",\"key_id\":");
+                fast_string(key_id, out);
+                out.extend_from_slice(b",\"prev\":");
+                write_prev(prev.as_ref(), out);
+                out.extend_from_slice(b",\"seq\":");
+                number(*seq, out)?;
+                out.push(b'}');
+            }
+            out.push(b']');
+        }
+    }
+    out.extend_from_slice(b",\"format\":");
+    fast_string(format, out);
+    out.extend_from_slice(b",\"issuer\":");
+    fast_string(issuer, out);
+    out.extend_from_slice(b",\"prev\":");
+    write_prev(prev.as_ref(), out);
+    out.extend_from_slice(b",\"seq\":");
+    number(*seq, out)?;
+    out.extend_from_slice(b",\"statement\":{\"date\":");
+    fast_string(date, out);
+    out.extend_from_slice(b",\"exact_digest\":");
+    write_digest(exact_digest, out);
+    out.extend_from_slice(b",\"exact_size\":");
+    number(*exact_size, out)?;
+    out.extend_from_slice(b",\"file_name\":");
+    fast_string(file_name, out);
+    out.extend_from_slice(b",\"languages\":[");
+    strings(languages, out);
+    out.extend_from_slice(b"],\"title\":");
+    fast_string(title, out);
+    out.extend_from_slice(b"}}");
+    Ok(())
+}
+
+/// A JSON string as serde_json writes it: only `"`, `\` and control characters are escaped, so a
+/// string without them is copied as it is.
+fn fast_string(s: &str, out: &mut Vec<u8>) {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.reserve(s.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else {
+        string(s, out);
+    }
+}
+
+fn strings(list: &[String], out: &mut Vec<u8>) {
+    for (i, s) in list.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        fast_string(s, out);
+    }
+}
+
+/// `"sha256:<hex>"`, as a digest serializes.
+fn write_digest(d: &crate::digest::Digest, out: &mut Vec<u8>) {
+    let mut hex = [0u8; 64];
+    hex::encode_to_slice(d.0, &mut hex).expect("64 hex digits for 32 bytes");
+    out.push(b'"');
+    out.extend_from_slice(crate::digest::DIGEST_PREFIX.as_bytes());
+    out.extend_from_slice(&hex);
+    out.push(b'"');
+}
+
+fn write_prev(prev: Option<&crate::digest::Digest>, out: &mut Vec<u8>) {
+    match prev {
+        Some(d) => write_digest(d, out),
+        None => out.extend_from_slice(b"null"),
     }
 }
