@@ -335,6 +335,55 @@ impl Catalog {
     }
 }
 
+/// An archive whose key record files its catalog already found ([`Catalog::key_records`]), so
+/// that the trust decision does not walk a large archive a second time for them.
+pub(crate) struct KnownRecords<'a> {
+    archive: &'a dyn Archive,
+    records: Option<Vec<PathBuf>>,
+}
+
+impl<'a> KnownRecords<'a> {
+    /// `archive`, with the key record files `catalog` found (taken from it).
+    pub fn of(archive: &'a dyn Archive, catalog: &mut Catalog) -> KnownRecords<'a> {
+        KnownRecords {
+            archive,
+            records: catalog.key_records.take(),
+        }
+    }
+
+    /// The archive to hand to the trust decision.
+    pub fn archive(&self) -> &dyn Archive {
+        match self.records {
+            Some(_) => self,
+            None => self.archive,
+        }
+    }
+}
+
+impl Archive for KnownRecords<'_> {
+    fn name(&self) -> String {
+        self.archive.name()
+    }
+    fn list(&self) -> Result<Listing, ArchiveError> {
+        self.archive.list()
+    }
+    fn read(&self, path: &Path) -> Result<Vec<u8>, FileProblem> {
+        self.archive.read(path)
+    }
+    fn statement_beside(&self, manifest: &Path, file_name: &str) -> Option<PathBuf> {
+        self.archive.statement_beside(manifest, file_name)
+    }
+    fn layout_root(&self) -> Option<&Path> {
+        self.archive.layout_root()
+    }
+    fn key_record_files(&self) -> Vec<PathBuf> {
+        match &self.records {
+            Some(records) => records.clone(),
+            None => self.archive.key_record_files(),
+        }
+    }
+}
+
 /// The extensions of key record files (`*.revocation`, `*.key-change`): not manifests.
 pub const KEY_RECORD_EXTENSIONS: [&str; 2] = ["revocation", "key-change"];
 

@@ -123,11 +123,14 @@ pub fn audit(
         Some(dir) => Some(StatementsDir::index(dir)?),
         None => None,
     };
+    // The listing (from the archive's index where it holds) and the key record files it met.
+    let mut catalog = archive.catalog()?;
+    let records_known = crate::archive::KnownRecords::of(archive, &mut catalog);
     let Listing {
         files,
         problems: load_problems,
         ignored,
-    } = archive.list()?;
+    } = std::mem::take(&mut catalog.listing);
     if files.is_empty() && load_problems.is_empty() {
         // Fail closed: an empty archive is more likely a wrong path than a clean archive.
         return Err(ArchiveError::Empty {
@@ -160,7 +163,7 @@ pub fn audit(
     }
     // Revocations and key changes (docs/SPEC.md §3.4), from the archive and the trust store: a
     // record that is ignored is itself a problem.
-    let (records, record_issues) = Trust::load(trust, Some(archive));
+    let (records, record_issues) = Trust::load(trust, Some(records_known.archive()));
     for issue in record_issues {
         report.problems.push(problem(
             &issue.path,

@@ -52,15 +52,8 @@ pub fn verify(
     }
     // The trust store with the archive's and the store's key records (revocations, key changes),
     // found by the listing when it could (no second walk of a large archive).
-    let records = catalog
-        .key_records
-        .take()
-        .map(|records| WithRecords { archive, records });
-    let with_records: &dyn Archive = match &records {
-        Some(r) => r,
-        None => archive,
-    };
-    let (trust, _) = Trust::load(trust, Some(with_records));
+    let records = archive::KnownRecords::of(archive, &mut catalog);
+    let (trust, _) = Trust::load(trust, Some(records.archive()));
     let trust = &trust;
     let paths = archive::find_by_digest(
         archive,
@@ -131,27 +124,6 @@ pub fn verify(
     Ok(verify_against_with(
         copy, &entries, &problems, trust, options,
     ))
-}
-
-/// An archive whose key record files are already known.
-struct WithRecords<'a> {
-    archive: &'a dyn Archive,
-    records: Vec<PathBuf>,
-}
-
-impl Archive for WithRecords<'_> {
-    fn name(&self) -> String {
-        self.archive.name()
-    }
-    fn list(&self) -> Result<archive::Listing, ArchiveError> {
-        self.archive.list()
-    }
-    fn read(&self, path: &std::path::Path) -> Result<Vec<u8>, archive::FileProblem> {
-        self.archive.read(path)
-    }
-    fn key_record_files(&self) -> Vec<PathBuf> {
-        self.records.clone()
-    }
 }
 
 /// The paths of `found` not yet `seen`, which records them.

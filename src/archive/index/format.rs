@@ -108,6 +108,29 @@ impl Stamp {
     }
 }
 
+#[cfg(unix)]
+impl Stamp {
+    /// The stamp of a `stat` result, as [`Stamp::of`] gives it for the same file.
+    #[allow(clippy::unnecessary_cast)]
+    pub fn of_stat(st: &rustix::fs::Stat) -> Stamp {
+        let t = rustix::fs::FileType::from_raw_mode(st.st_mode as _);
+        let kind = match t {
+            rustix::fs::FileType::RegularFile => 1,
+            rustix::fs::FileType::Directory => 2,
+            rustix::fs::FileType::Symlink => 3,
+            _ => 4,
+        };
+        Stamp {
+            kind,
+            size: st.st_size as u64,
+            mtime: (st.st_mtime as i64, st.st_mtime_nsec as u32),
+            ctime: (st.st_ctime as i64, st.st_ctime_nsec as u32),
+            ino: st.st_ino as u64,
+            dev: st.st_dev as u64,
+        }
+    }
+}
+
 /// A regular file whose manifest fields are indexed: what the light scans of `verify` and `sign`
 /// would read from it (docs/SPEC.md §5.4).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -995,5 +1018,59 @@ impl Segment {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The two ways of taking a stamp agree, or every indexed file would look changed.
+    #[cfg(unix)]
+    #[test]
+    fn stamp_from_stat_is_stamp_from_metadata() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.json");
+        std::fs::write(&file, b"{}").unwrap();
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&file, &link).unwrap();
+        for path in [dir.path(), file.as_path(), link.as_path()] {
+            let meta = std::fs::symlink_metadata(path).unwrap();
+            let st = rustix::fs::lstat(path).unwrap();
+            assert_eq!(Stamp::of_stat(&st), Stamp::of(&meta), "{path:?}");
+        }
+    }
+
+    /// A segment round-trips, and one whose entries are out of path order is refused.
+    #[test]
+    fn segments_round_trip_and_out_of_order_entries_are_refused() {
+        let entry = |path: &str| Entry {
+            path: PathBuf::from(path),
+            dir: NO_DIR,
+            stamp: Stamp::default(),
+            recorded: Recorded::Ignored(3),
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("s.idx");
+        let content = Content {
+            root: (1, 2),
+            dirs: vec![(PathBuf::new(), Stamp::default())],
+            entries: vec![entry("a/b.json"), entry("a-b/c.json")],
+            shingles: vec![vec![7, 1 << 60], vec![7]],
+        };
+        std::fs::write(&file, encode(&content)).unwrap();
+        let seg = Segment::open(&file).unwrap();
+        assert_eq!(seg.root, (1, 2));
+        assert_eq!(seg.path(1), Path::new("a-b/c.json"));
+        let mut found = Vec::new();
+        seg.postings(&[7, 1 << 60, 9], |id| found.push(id)).unwrap();
+        found.sort_unstable();
+        assert_eq!(found, vec![0, 0, 1]);
+        let swapped = Content {
+            entries: vec![entry("a-b/c.json"), entry("a/b.json")],
+            ..content
+        };
+        std::fs::write(&file, encode(&swapped)).unwrap();
+        assert!(Segment::open(&file).is_err());
     }
 }
