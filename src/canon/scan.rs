@@ -99,16 +99,18 @@ impl<'a, S: Sink, E: LayoutEvents, const RAW: bool> Scanner<'a, S, E, RAW> {
         self.counted_to = self.i;
 
         while self.i < n {
-            // Skip through canonical ASCII, then through CJK ideographs and punctuation, counting
-            // token characters as we go so that layout positions need no second pass.
+            // Skip through canonical ASCII, then dispatch on the byte that stopped the skip: a
+            // non-ASCII byte starts a curly quote, CJK text or another character; an ASCII one
+            // a gap. (Token characters are counted at the next event, not while skipping.)
             self.skip_ascii();
-            if self.skip_cjk_text() {
-                continue;
-            }
             if self.i >= n {
                 break;
             }
-            if self.single_space() || self.simple_gap() || self.quote() {
+            if self.bytes[self.i] >= 0x80 {
+                if self.quote() || self.skip_cjk_text() {
+                    continue;
+                }
+            } else if self.single_space() || self.simple_gap() {
                 continue;
             }
             let c = char_at(self.input, self.i);
@@ -132,9 +134,8 @@ impl<'a, S: Sink, E: LayoutEvents, const RAW: bool> Scanner<'a, S, E, RAW> {
         }
     }
 
-    /// Skip through canonical ASCII: 64 bytes at a time, then 16, then up to eight. Token
-    /// characters are not counted here but at the next event ([`Scanner::count_to`]), in one
-    /// vectorized pass over everything skipped since the last.
+    /// Skip through canonical ASCII: 64 bytes at a time, then 16, then up to eight, counting
+    /// token characters as we go so that layout positions need no second pass.
     #[inline(always)]
     fn skip_ascii(&mut self) {
         let (bytes, n) = (self.bytes, self.bytes.len());
@@ -147,27 +148,39 @@ impl<'a, S: Sink, E: LayoutEvents, const RAW: bool> Scanner<'a, S, E, RAW> {
         if bytes[i] == b' ' && (i == 0 || !is_ascii_graphic(bytes[i - 1])) {
             return;
         }
-        while i + 65 <= n && clean_ascii::<64>(&bytes[i..i + 65]) {
+        self.count_to(i);
+        let mut pos = self.pos;
+        while i + 65 <= n {
+            let Some(count) = clean_ascii::<64>(&bytes[i..i + 65]) else {
+                break;
+            };
+            pos += u64::from(count);
             i += 64;
         }
-        while i + 17 <= n && clean_ascii::<16>(&bytes[i..i + 17]) {
+        while i + 17 <= n {
+            let Some(count) = clean_ascii::<16>(&bytes[i..i + 17]) else {
+                break;
+            };
+            pos += u64::from(count);
             i += 16;
         }
         while i + 8 <= n {
             let chunk: [u8; 8] = bytes[i..i + 8].try_into().expect("eight bytes");
             let before = if i > 0 { bytes[i - 1] } else { 0 };
             let after = bytes.get(i + 8).copied().unwrap_or(0);
-            let (len, _) = ascii_prefix(u64::from_le_bytes(chunk), before, after);
+            let (len, count) = ascii_prefix(u64::from_le_bytes(chunk), before, after);
+            pos += u64::from(count);
             i += len as usize;
             if len < 8 {
                 break;
             }
         }
+        self.pos = pos;
         self.i = i;
+        self.counted_to = i;
     }
 
-    /// Skip CJK ideographs and safe punctuation; whether any were skipped. (Counted at the next
-    /// event, like ASCII.)
+    /// Skip CJK ideographs and safe punctuation; whether any were skipped.
     #[inline(always)]
     fn skip_cjk_text(&mut self) -> bool {
         let i = self.i;
@@ -178,7 +191,10 @@ impl<'a, S: Sink, E: LayoutEvents, const RAW: bool> Scanner<'a, S, E, RAW> {
         if end == i {
             return false;
         }
+        self.count_to(i);
+        self.pos += ((end - i) / 3) as u64;
         self.i = end;
+        self.counted_to = end;
         true
     }
 
