@@ -150,19 +150,12 @@ impl<'a, S: Sink, E: LayoutEvents, const RAW: bool> Scanner<'a, S, E, RAW> {
         }
         self.count_to(i);
         let mut pos = self.pos;
-        // Between quotes and CJK text, ASCII stretches are short: try 16 bytes before 64.
-        if i + 17 <= n {
-            if let Some(count) = clean_ascii::<16>(&bytes[i..i + 17]) {
-                pos += u64::from(count);
-                i += 16;
-                while i + 65 <= n {
-                    let Some(count) = clean_ascii::<64>(&bytes[i..i + 65]) else {
-                        break;
-                    };
-                    pos += u64::from(count);
-                    i += 64;
-                }
-            }
+        while i + 65 <= n {
+            let Some(count) = clean_ascii::<64>(&bytes[i..i + 65]) else {
+                break;
+            };
+            pos += u64::from(count);
+            i += 64;
         }
         while i + 17 <= n {
             let Some(count) = clean_ascii::<16>(&bytes[i..i + 17]) else {
