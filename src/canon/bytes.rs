@@ -1,4 +1,4 @@
-//! Byte-level tests on UTF-8 for the fast scanner: printable ASCII eight and 32 bytes at a time,
+//! Byte-level tests on UTF-8 for the fast scanner: printable ASCII eight, 16 and 64 bytes at a time,
 //! and the encodings of the CJK characters and curly quotes it passes through without decoding.
 //!
 //! A leaf, like [`super::classes`]: it knows bytes, not the canonical text's rules.

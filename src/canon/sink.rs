@@ -30,6 +30,7 @@ impl Sink for TextSink {
 /// between line breaks are short, so they are staged in a buffer and hashed in large blocks rather
 /// than one small update each; a short span is copied with a few fixed-size moves the compiler
 /// inlines, rather than a call to `memcpy` per span.
+#[derive(Default)]
 pub(crate) struct HashSink {
     hasher: Hasher,
     /// The staging buffer: `staged[..len]` waits to be hashed.
@@ -45,18 +46,6 @@ const HASH_STAGING_BYTES: usize = 64 * 1024;
 /// Spans at least this long skip the staging buffer when it is empty, and are copied with
 /// `memcpy` otherwise.
 const SHORT_SPAN: usize = 256;
-
-impl Default for HashSink {
-    fn default() -> Self {
-        HashSink {
-            hasher: Hasher::default(),
-            staged: Box::default(),
-            len: 0,
-            paragraph_breaks: 0,
-            any_output: false,
-        }
-    }
-}
 
 impl HashSink {
     /// The canonical digest and the number of paragraphs.
