@@ -157,26 +157,23 @@ impl Fingerprint {
     }
 
     /// A record of a position and one number. Records are frequent (every line break and quote),
-    /// so both numbers are encoded on the stack and appended at once.
+    /// so the bytes are pushed one by one into reserved space: no call to `memcpy` for a few bytes.
     #[inline]
     fn record(&mut self, pos: u64, value: u64) {
         self.any = true;
-        let mut buf = [0u8; 20];
-        let mut len = 0;
+        // Two LEB128 integers of at most ten bytes each.
+        self.records.reserve(20);
         for mut v in [pos, value] {
             loop {
                 let byte = (v & 0x7F) as u8;
                 v >>= 7;
                 if v == 0 {
-                    buf[len] = byte;
-                    len += 1;
+                    self.records.push(byte);
                     break;
                 }
-                buf[len] = byte | 0x80;
-                len += 1;
+                self.records.push(byte | 0x80);
             }
         }
-        self.records.extend_from_slice(&buf[..len]);
     }
 
     /// A record of a position and a string.

@@ -451,6 +451,83 @@ mod tests {
         }
     }
 
+    /// Pieces for [`block_boundaries_agree_with_the_reference`]: stretches the scanner skips in
+    /// blocks (ASCII with single spaces, long enough to cross 8-, 16- and 64-byte blocks and the
+    /// 256-byte staging limit; CJK text with safe punctuation) and every event that stops a skip.
+    fn skip_and_event_piece() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let events = proptest::sample::select(vec![
+            "\n",
+            "\r",
+            "\r\n",
+            "\n\n",
+            "\r\n\r\n",
+            "\u{85}",
+            "\u{2028}",
+            "\u{2029}",
+            "\u{B}",
+            "\u{C}",
+            " ",
+            "  ",
+            "\t",
+            "\u{A0}",
+            "\u{2000}",
+            "\u{202F}",
+            "\u{3000}",
+            "'",
+            "\"",
+            "\u{2018}",
+            "\u{2019}",
+            "\u{201A}",
+            "\u{201B}",
+            "\u{201C}",
+            "\u{201D}",
+            "\u{201E}",
+            "\u{201F}",
+            "\u{200B}",
+            "\u{AD}",
+            "\u{2060}",
+            "\u{FEFF}",
+            "\u{301}",
+            "\u{3099}",
+            "e\u{301}",
+            "\u{E9}",
+            "\u{7F}",
+            "\u{1}",
+            "\u{202E}",
+            "\u{1680}",
+            "\u{4DC0}",
+            "\u{3041}",
+            "\u{FF60}",
+            "\u{FF61}",
+            "\u{10000}",
+            "\u{20000}",
+        ])
+        .prop_map(str::to_string);
+        prop_oneof![
+            3 => "[a-zA-Z0-9.,!~]{1,70}",
+            3 => "([a-z]{1,9} ){1,12}[a-z]{1,5}",
+            1 => "[a-z]{200,300}",
+            1 => "([a-z]{1,9} ){30,40}",
+            2 => "[律师我们网络主席二〇。，、（）：]{1,40}",
+            4 => events,
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// The block skips (64, 16 and 8 bytes of ASCII, CJK four characters at a time), the
+        /// staging of spans and the events that stop them, at every offset: random texts of long
+        /// skippable stretches and the characters that end them, against the reference.
+        #[test]
+        fn block_boundaries_agree_with_the_reference(
+            pieces in proptest::collection::vec(skip_and_event_piece(), 0..30)
+        ) {
+            paths_agree(&pieces.concat())?;
+        }
+    }
+
     #[test]
     fn whitespace_next_to_cjk_does_not_count() {
         assert_eq!(canon("我们 要求\n立即释放"), "我们要求立即释放");

@@ -6,8 +6,8 @@
 //! not know what either does with them.
 
 use super::bytes::{
-    ascii_block, ascii_prefix, char_at, curly_quote, ends_token, is_ascii_graphic, marked_bytes,
-    skip_cjk, space_marks, starts_simple_token, HI_BITS,
+    ascii_prefix, char_at, clean_ascii, count_token_bytes, curly_quote, ends_token,
+    is_ascii_graphic, skip_cjk, starts_simple_token,
 };
 use super::classes::{
     fold_quote, is_ignorable, is_line_break, is_nfc_safe, is_starter, is_whitespace, join_between,
@@ -99,16 +99,18 @@ impl<'a, S: Sink, E: LayoutEvents, const RAW: bool> Scanner<'a, S, E, RAW> {
         self.counted_to = self.i;
 
         while self.i < n {
-            // Skip through canonical ASCII, then through CJK ideographs and punctuation, counting
-            // token characters as we go so that layout positions need no second pass.
+            // Skip through canonical ASCII, then dispatch on the byte that stopped the skip: a
+            // non-ASCII byte starts a curly quote, CJK text or another character; an ASCII one
+            // a gap. (Token characters are counted at the next event, not while skipping.)
             self.skip_ascii();
-            if self.skip_cjk_text() {
-                continue;
-            }
             if self.i >= n {
                 break;
             }
-            if self.single_space() || self.simple_gap() || self.quote() {
+            if self.bytes[self.i] >= 0x80 {
+                if self.quote() || self.skip_cjk_text() {
+                    continue;
+                }
+            } else if self.single_space() || self.simple_gap() {
                 continue;
             }
             let c = char_at(self.input, self.i);
@@ -132,45 +134,50 @@ impl<'a, S: Sink, E: LayoutEvents, const RAW: bool> Scanner<'a, S, E, RAW> {
         }
     }
 
-    /// Skip 32 bytes at a time, then up to eight, through canonical ASCII.
+    /// Skip through canonical ASCII: 64 bytes at a time, then 16, then up to eight, counting
+    /// token characters as we go so that layout positions need no second pass.
     #[inline(always)]
     fn skip_ascii(&mut self) {
         let (bytes, n) = (self.bytes, self.bytes.len());
-        // A block can only pass if it starts with a printable byte: skip the attempt at line ends.
-        let printable_here = self.i < n && (0x20..=0x7E).contains(&bytes[self.i]);
-        if !printable_here {
+        let mut i = self.i;
+        // A block can only pass if it starts with a printable byte, and a space only after a
+        // printable non-space byte: skip the attempt at line ends and runs.
+        if i >= n || !(0x20..=0x7E).contains(&bytes[i]) {
             return;
         }
-        while self.i + 32 <= n {
-            let i = self.i;
-            let block: &[u8; 32] = bytes[i..i + 32].try_into().expect("32 bytes");
-            let before = if i > 0 { bytes[i - 1] } else { 0 };
-            let after = bytes.get(i + 32).copied().unwrap_or(0);
-            let Some(count) = ascii_block(block, before, after) else {
+        if bytes[i] == b' ' && (i == 0 || !is_ascii_graphic(bytes[i - 1])) {
+            return;
+        }
+        self.count_to(i);
+        let mut pos = self.pos;
+        while i + 65 <= n {
+            let Some(count) = clean_ascii::<64>(&bytes[i..i + 65]) else {
                 break;
             };
-            self.count_to(i);
-            self.pos += u64::from(count);
-            self.i += 32;
-            self.counted_to = self.i;
+            pos += u64::from(count);
+            i += 64;
         }
-        while self.i + 8 <= n {
-            let i = self.i;
+        while i + 17 <= n {
+            let Some(count) = clean_ascii::<16>(&bytes[i..i + 17]) else {
+                break;
+            };
+            pos += u64::from(count);
+            i += 16;
+        }
+        while i + 8 <= n {
             let chunk: [u8; 8] = bytes[i..i + 8].try_into().expect("eight bytes");
             let before = if i > 0 { bytes[i - 1] } else { 0 };
             let after = bytes.get(i + 8).copied().unwrap_or(0);
             let (len, count) = ascii_prefix(u64::from_le_bytes(chunk), before, after);
-            if len == 0 {
-                break;
-            }
-            self.count_to(i);
-            self.pos += u64::from(count);
-            self.i += len as usize;
-            self.counted_to = self.i;
+            pos += u64::from(count);
+            i += len as usize;
             if len < 8 {
                 break;
             }
         }
+        self.pos = pos;
+        self.i = i;
+        self.counted_to = i;
     }
 
     /// Skip CJK ideographs and safe punctuation; whether any were skipped.
@@ -407,21 +414,7 @@ pub(crate) fn count_starters(input: &str, from: usize, to: usize, raw: bool) -> 
             .count() as u64;
     }
     // Every byte that is neither a UTF-8 continuation byte nor a space starts a token character.
-    let bytes = &input.as_bytes()[from..to];
-    let mut chunks = bytes.chunks_exact(8);
-    let mut count = 0u64;
-    for chunk in &mut chunks {
-        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-        let continuation = x & !(x << 1) & HI_BITS;
-        let spaces = space_marks(x);
-        count += 8 - u64::from(marked_bytes(continuation) + marked_bytes(spaces));
-    }
-    count
-        + chunks
-            .remainder()
-            .iter()
-            .filter(|&&b| (b as i8) >= -0x40 && b != b' ')
-            .count() as u64
+    count_token_bytes(&input.as_bytes()[from..to])
 }
 
 /// The join for a run from `start` to `end` between two token characters, the one after being one
