@@ -100,7 +100,11 @@ fn world() -> World {
     );
     // Things the listing reports or ignores.
     std::fs::write(root.join(format!("{lf}/statement-1.txt")), FIRST).unwrap();
-    std::fs::write(root.join(format!("{lf}/notes.json")), "{\"format\": \"notes\"}").unwrap();
+    std::fs::write(
+        root.join(format!("{lf}/notes.json")),
+        "{\"format\": \"notes\"}",
+    )
+    .unwrap();
     std::fs::create_dir_all(root.join(".git")).unwrap();
     std::os::unix::fs::symlink("/etc", root.join("elsewhere/linked")).unwrap();
     let mut trust = TrustStore::default();
