@@ -378,3 +378,311 @@ fn a_rewritten_manifest_and_a_new_one_in_an_earlier_folder_keep_their_own_fields
     assert_eq!(verdict(&w, FOURTH), Verdict::Exact);
     assert_eq!(verdict(&w, FIRST), Verdict::Exact);
 }
+
+/// Folders and files added, removed and renamed at several depths, in one go.
+#[test]
+fn nested_folders_added_removed_and_renamed_behind_the_index() {
+    let w = indexed();
+    write(
+        &w.at(&format!("{}/2026/april/000003.json", lantern_dir())),
+        &signed(&w.lantern, LATER, 3, Some(w.head())),
+    );
+    write(
+        &w.at("archive-of-others/a/b/c/harbour.json"),
+        &signed(&w.harbour, FOURTH, 2, Some(&w.harbour_first)),
+    );
+    std::fs::remove_file(w.at("elsewhere/000002.json")).unwrap();
+    std::fs::rename(w.at("elsewhere"), w.at("zz-moved")).unwrap();
+    std::fs::rename(
+        w.at(&format!("{}/000001.json", harbour_dir())),
+        w.at(&format!("{}/renamed.json", harbour_dir())),
+    )
+    .unwrap();
+    assert_index_used(&w);
+    assert_same_everything(&w, "nested changes");
+    assert_eq!(verdict(&w, LATER), Verdict::Exact);
+    assert_eq!(verdict(&w, FOURTH), Verdict::Exact);
+}
+
+/// An issuer's folder replaced by a file of the same name, and a manifest by a folder of the same
+/// name holding manifests.
+#[test]
+fn a_folder_replaced_by_a_file_and_a_file_by_a_folder() {
+    let w = indexed();
+    let hf = w.at(&harbour_dir());
+    std::fs::remove_dir_all(&hf).unwrap();
+    std::fs::write(&hf, w.harbour_first.to_json()).unwrap();
+    let m = w.at(&format!("{}/000002.json", lantern_dir()));
+    std::fs::remove_file(&m).unwrap();
+    write(&m.join("000002.json"), &w.chain[1]);
+    write(
+        &m.join("inner/000003.json"),
+        &signed(&w.lantern, LATER, 3, Some(w.head())),
+    );
+    assert_index_used(&w);
+    assert_same_everything(&w, "folder and file swapped kinds");
+    // And back again.
+    std::fs::remove_dir_all(&m).unwrap();
+    write(&m, &w.chain[1]);
+    std::fs::remove_file(&hf).unwrap();
+    write(&hf.join("000001.json"), &w.harbour_first);
+    assert_same_everything(&w, "swapped back");
+}
+
+/// A folder replaced by a link to where it was moved, and a link replaced by a folder.
+#[test]
+fn a_folder_replaced_by_a_link_and_a_link_by_a_folder() {
+    let w = indexed();
+    let lf = w.at(&lantern_dir());
+    let moved = w.dir.path().join("outside-lantern");
+    std::fs::rename(&lf, &moved).unwrap();
+    std::os::unix::fs::symlink(&moved, &lf).unwrap();
+    let link = w.at("elsewhere/linked");
+    std::fs::remove_file(&link).unwrap();
+    write(
+        &link.join("000003.json"),
+        &signed(&w.lantern, LATER, 3, Some(w.head())),
+    );
+    assert_index_used(&w);
+    let outcome = assert_same_sign(&w, "links");
+    assert!(outcome[0].starts_with("refused: Unseen"), "{outcome:?}");
+    assert_same_reports(&w, "links");
+}
+
+/// A hidden directory (.git, and one inside the issuer's folder) gains a manifest: it stays
+/// hidden with the index as without, and `sign` refuses the hidden folder in the issuer's own.
+#[test]
+fn hidden_directories_gaining_manifests_stay_hidden() {
+    let w = indexed();
+    write(
+        &w.at(".git/objects/000003.json"),
+        &signed(&w.lantern, LATER, 3, Some(w.head())),
+    );
+    std::fs::create_dir(w.at(&format!("{}/.drafts", lantern_dir()))).unwrap();
+    assert_index_used(&w);
+    assert_same_reports(&w, "hidden dirs");
+    let outcome = assert_same_sign(&w, "hidden dirs");
+    assert!(outcome[0].starts_with("refused: Unseen"), "{outcome:?}");
+    // Filled later, when its parent's listing no longer changes.
+    index::rebuild(&w.root()).unwrap();
+    write(
+        &w.at(&format!("{}/.drafts/000003.json", lantern_dir())),
+        &signed(&w.lantern, LATER, 3, Some(w.head())),
+    );
+    write(
+        &w.at(".git/000009.json"),
+        &signed(&w.lantern, FOURTH, 1, None),
+    );
+    assert_index_used(&w);
+    assert_same_reports(&w, "hidden dirs filled");
+    assert_same_sign(&w, "hidden dirs filled");
+}
+
+/// A `.attest-index` below the root is an ordinary hidden directory, and a file of that name
+/// holding a manifest is read by its content, with the index as without.
+#[test]
+fn an_index_directory_below_the_root_is_an_ordinary_hidden_directory() {
+    let w = indexed();
+    write(
+        &w.at("elsewhere/.attest-index/000003.json"),
+        &signed(&w.lantern, LATER, 3, Some(w.head())),
+    );
+    std::fs::write(
+        w.at(&format!("{}/.attest-index", harbour_dir())),
+        signed(&w.harbour, FOURTH, 2, Some(&w.harbour_first)).to_json(),
+    )
+    .unwrap();
+    assert_index_used(&w);
+    assert_same_everything(&w, "deeper index dirs");
+    assert_eq!(verdict(&w, FOURTH), Verdict::Exact);
+    index::rebuild(&w.root()).unwrap();
+    assert_same_everything(&w, "deeper index dirs, indexed");
+}
+
+/// A manifest renamed to a name without `.json` is still a manifest by its content; a file
+/// renamed to `.json` that is not one is listed as before.
+#[test]
+fn a_manifest_renamed_without_json_is_found_by_its_content() {
+    let w = indexed();
+    let lf = lantern_dir();
+    std::fs::rename(
+        w.at(&format!("{lf}/000002.json")),
+        w.at(&format!("{lf}/000002.txt")),
+    )
+    .unwrap();
+    std::fs::rename(
+        w.at(&format!("{lf}/statement-1.txt")),
+        w.at(&format!("{lf}/statement-1.json")),
+    )
+    .unwrap();
+    assert_index_used(&w);
+    assert_same_everything(&w, "renamed");
+    assert_eq!(verdict(&w, SECOND), Verdict::Exact);
+    // In place: a text file becomes a manifest and back, keeping its name.
+    index::rebuild(&w.root()).unwrap();
+    let notes = w.at(&format!("{lf}/notes-kept-as-text"));
+    std::fs::write(&notes, "plain notes").unwrap();
+    index::rebuild(&w.root()).unwrap();
+    std::fs::write(&notes, signed(&w.lantern, LATER, 3, Some(w.head())).to_json()).unwrap();
+    assert_index_used(&w);
+    assert_same_everything(&w, "text became a manifest");
+    assert_eq!(verdict(&w, LATER), Verdict::Exact);
+}
+
+/// A manifest that grows past MAX_MANIFEST_BYTES in place (same name, same file), and one that
+/// shrinks back below it.
+#[test]
+fn a_manifest_grown_past_the_limit_in_place_is_too_large_both_ways() {
+    let w = indexed();
+    let lf = lantern_dir();
+    let grown = w.at(&format!("{lf}/000002.json"));
+    let f = std::fs::OpenOptions::new().write(true).open(&grown).unwrap();
+    f.set_len(attest::archive::MAX_MANIFEST_BYTES + 1).unwrap();
+    drop(f);
+    // A sniffed (not .json) manifest too.
+    let sniffed = w.at(&format!("{}/kept", harbour_dir()));
+    std::fs::write(&sniffed, w.harbour_first.to_json()).unwrap();
+    index::rebuild(&w.root()).unwrap();
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&sniffed)
+        .unwrap();
+    f.set_len(attest::archive::MAX_MANIFEST_BYTES + 7).unwrap();
+    drop(f);
+    assert_index_used(&w);
+    assert_same_everything(&w, "grown");
+    // Shrunk back to the manifest it was.
+    std::fs::write(&grown, w.chain[1].to_json()).unwrap();
+    assert_same_everything(&w, "shrunk");
+    assert_eq!(verdict(&w, SECOND), Verdict::Exact);
+}
+
+/// attest's lock file, indexed as passed over, rewritten in place with a manifest's content: it
+/// is then a (hidden) manifest like any other, and back to empty it is passed over again.
+#[test]
+fn the_lock_file_rewritten_with_a_manifest_is_read_as_one() {
+    let w = indexed();
+    // Make the lock file exist, and index it.
+    sign_into(&w, &w.harbour, FOURTH);
+    index::rebuild(&w.root()).unwrap();
+    let lock = w.at(".attest-lock");
+    assert_eq!(std::fs::metadata(&lock).unwrap().len(), 0);
+    std::fs::write(&lock, signed(&w.lantern, LATER, 3, Some(w.head())).to_json()).unwrap();
+    assert_index_used(&w);
+    assert_same_reports(&w, "lock file holds a manifest");
+    assert_eq!(verdict(&w, LATER), Verdict::Exact);
+    std::fs::write(&lock, "").unwrap();
+    assert_same_reports(&w, "lock file emptied");
+    // A lock-named empty file deeper down, and one with content.
+    std::fs::write(w.at("elsewhere/.attest-lock"), "").unwrap();
+    std::fs::write(
+        w.at(&format!("{}/.attest-lock", lantern_dir())),
+        w.chain[0].to_json(),
+    )
+    .unwrap();
+    assert_same_reports(&w, "lock-named files below the root");
+}
+
+fn revocation(key: &SecretKey, last_valid: u64) -> String {
+    let r = attest::trust::Revocation::sign(key, &key.public(), last_valid, Some("seized".into()))
+        .unwrap();
+    attest::trust::KeyRecord::Revocation(r).to_json()
+}
+
+/// Key record files added, removed, rewritten and renamed after indexing: verify's trust
+/// decision takes them from the catalog's listing, so the listing must see every change.
+#[test]
+fn key_records_added_and_removed_behind_the_index_change_trust_both_ways() {
+    let w = indexed();
+    let keys = w.at(&format!("{}/keys", lantern_dir()));
+    std::fs::create_dir_all(&keys).unwrap();
+    let record = keys.join("revoke-after-1.revocation");
+    std::fs::write(&record, revocation(&w.lantern, 1)).unwrap();
+    assert_index_used(&w);
+    assert_same_everything(&w, "revocation added");
+    assert_ne!(verdict(&w, SECOND), Verdict::Exact, "the revocation is seen");
+    // Indexed, then removed.
+    index::rebuild(&w.root()).unwrap();
+    std::fs::remove_file(&record).unwrap();
+    assert_same_everything(&w, "revocation removed");
+    assert_eq!(verdict(&w, SECOND), Verdict::Exact);
+    // Indexed as something else, then rewritten in place into a revocation, and renamed.
+    let other = w.at(&format!("{}/notes.revocation", harbour_dir()));
+    std::fs::write(&other, "not yet").unwrap();
+    index::rebuild(&w.root()).unwrap();
+    std::fs::write(&other, revocation(&w.lantern, 1)).unwrap();
+    assert_same_everything(&w, "record rewritten in place");
+    index::rebuild(&w.root()).unwrap();
+    std::fs::rename(&other, w.at(&format!("{}/notes.txt", harbour_dir()))).unwrap();
+    assert_same_everything(&w, "record renamed away");
+    // A record in a hidden folder and a hidden record: ignored both ways.
+    std::fs::write(w.at(".git/r.revocation"), revocation(&w.lantern, 1)).unwrap();
+    std::fs::write(w.at("elsewhere/.r.revocation"), revocation(&w.lantern, 1)).unwrap();
+    assert_same_everything(&w, "hidden records");
+}
+
+/// A file replaced by another under the same name (rename over it: a new inode), by a hard link
+/// to another manifest, and a manifest changed through a hard link from outside the archive.
+#[test]
+fn rename_over_and_hard_links_are_seen() {
+    let w = indexed();
+    let lf = lantern_dir();
+    let target = w.at(&format!("{lf}/000002.json"));
+    let tmp = w.at(&format!("{lf}/incoming.tmp"));
+    std::fs::write(&tmp, signed(&w.lantern, LATER, 2, Some(&w.chain[0])).to_json()).unwrap();
+    std::fs::rename(&tmp, &target).unwrap();
+    assert_index_used(&w);
+    assert_same_everything(&w, "renamed over");
+    index::rebuild(&w.root()).unwrap();
+    // A hard link in another folder, then the original rewritten through a link from outside.
+    let outside = w.dir.path().join("outside.json");
+    std::fs::hard_link(w.at(&format!("{lf}/000001.json")), &outside).unwrap();
+    std::fs::hard_link(
+        w.at(&format!("{lf}/000001.json")),
+        w.at("elsewhere/linked-copy.json"),
+    )
+    .unwrap();
+    assert_same_everything(&w, "hard links added");
+    index::rebuild(&w.root()).unwrap();
+    std::fs::write(&outside, signed(&w.lantern, FOURTH, 1, None).to_json()).unwrap();
+    let f = assert_index_used(&w);
+    assert!(f.changed >= 2, "{f:?}");
+    assert_same_everything(&w, "rewritten through an outside link");
+    assert_eq!(verdict(&w, FOURTH), Verdict::Exact);
+}
+
+/// Permission changes (as root they do not stop reading, so this checks only that the index
+/// notices them and changes nothing).
+#[test]
+fn permission_changes_change_nothing() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let w = indexed();
+    let lf = w.at(&lantern_dir());
+    std::fs::set_permissions(&lf, std::fs::Permissions::from_mode(0o000)).unwrap();
+    std::fs::set_permissions(
+        w.at(&format!("{}/000001.json", harbour_dir())),
+        std::fs::Permissions::from_mode(0o000),
+    )
+    .unwrap();
+    assert_same_everything(&w, "permissions removed");
+    std::fs::set_permissions(&lf, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// A FIFO in place of a manifest (the listing must not block on it, and must say not_a_file).
+#[test]
+fn a_fifo_in_place_of_a_manifest_is_not_a_file_both_ways() {
+    let w = indexed();
+    let path = w.at(&format!("{}/000001.json", harbour_dir()));
+    std::fs::remove_file(&path).unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(&path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_index_used(&w);
+    assert_same_everything(&w, "fifo");
+    index::rebuild(&w.root()).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    write(&path, &w.harbour_first);
+    assert_same_everything(&w, "fifo replaced by the manifest again");
+}
