@@ -106,7 +106,13 @@ fn world() -> World {
     )
     .unwrap();
     std::fs::create_dir_all(root.join(".git")).unwrap();
-    std::os::unix::fs::symlink("/etc", root.join("elsewhere/linked")).unwrap();
+    // A link, in a folder of a third group (so that it hides neither group's chain from `sign`).
+    let riverside = SecretKey::generate("Riverside Tenants Committee").unwrap();
+    write(
+        &root.join("others/000001.json"),
+        &signed(&riverside, "A statement of the Riverside Tenants Committee.\n", 1, None),
+    );
+    std::os::unix::fs::symlink("/etc", root.join("others/linked")).unwrap();
     let mut trust = TrustStore::default();
     trust
         .add(lantern.public(), PathBuf::from("lantern.pub"))
@@ -437,7 +443,7 @@ fn a_folder_replaced_by_a_link_and_a_link_by_a_folder() {
     let moved = w.dir.path().join("outside-lantern");
     std::fs::rename(&lf, &moved).unwrap();
     std::os::unix::fs::symlink(&moved, &lf).unwrap();
-    let link = w.at("elsewhere/linked");
+    let link = w.at("others/linked");
     std::fs::remove_file(&link).unwrap();
     write(
         &link.join("000003.json"),
@@ -685,4 +691,326 @@ fn a_fifo_in_place_of_a_manifest_is_not_a_file_both_ways() {
     std::fs::remove_file(&path).unwrap();
     write(&path, &w.harbour_first);
     assert_same_everything(&w, "fifo replaced by the manifest again");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The index itself attacked: crafted, replayed, restored, moved.
+// ---------------------------------------------------------------------------------------------
+
+/// The byte layout of a segment's header (docs/SPEC.md §5.5): magic, shingle hash version, device
+/// and inode, then (offset, length, SHA-256) for 3 sections and 256 buckets, then the header's own
+/// SHA-256.
+const SLOTS_AT: usize = 16 + 4 + 8 + 8;
+const SLOT_LEN: usize = 8 + 8 + 32;
+const HEADER_LEN: usize = SLOTS_AT + (3 + 256) * SLOT_LEN + 32;
+
+fn slot(bytes: &[u8], i: usize) -> (usize, usize) {
+    let at = SLOTS_AT + i * SLOT_LEN;
+    let n = |k: usize| u64::from_le_bytes(bytes[k..k + 8].try_into().unwrap()) as usize;
+    (n(at), n(at + 8))
+}
+
+/// Make every checksum of a segment good again, as a careless or malicious tool would.
+fn reseal(bytes: &mut [u8]) {
+    use sha2::Digest as _;
+    for i in 0..3 + 256 {
+        let (offset, len) = slot(bytes, i);
+        let sum = sha2::Sha256::digest(&bytes[offset..offset + len]);
+        let at = SLOTS_AT + i * SLOT_LEN + 16;
+        bytes[at..at + 32].copy_from_slice(&sum);
+    }
+    let sum = sha2::Sha256::digest(&bytes[..HEADER_LEN - 32]);
+    bytes[HEADER_LEN - 32..HEADER_LEN].copy_from_slice(&sum);
+}
+
+/// Where `what` lies in the entries section of the segment at `path`.
+fn find_in_entries(bytes: &[u8], what: &[u8]) -> usize {
+    let (offset, len) = slot(bytes, 2);
+    offset
+        + bytes[offset..offset + len]
+            .windows(what.len())
+            .position(|w| w == what)
+            .unwrap_or_else(|| panic!("{:?} is not in the entries", String::from_utf8_lossy(what)))
+}
+
+/// Rewrite one entry's path in the segment at `path` (same length) and reseal it.
+fn craft_path(path: &Path, from: &str, to: &str) {
+    assert_eq!(from.len(), to.len());
+    let mut bytes = std::fs::read(path).unwrap();
+    let at = find_in_entries(&bytes, from.as_bytes());
+    bytes[at..at + to.len()].copy_from_slice(to.as_bytes());
+    reseal(&mut bytes);
+    std::fs::write(path, bytes).unwrap();
+}
+
+#[test]
+fn the_crafting_helpers_make_a_segment_the_index_accepts() {
+    let w = indexed();
+    let mut bytes = std::fs::read(base(&w.root())).unwrap();
+    // A harmless change: the shingle buckets resealed as they were.
+    reseal(&mut bytes);
+    std::fs::write(base(&w.root()), &bytes).unwrap();
+    assert_index_used(&w);
+    // A path changed in place, order kept: accepted (and the file is then not found, so read).
+    craft_path(
+        &base(&w.root()),
+        "elsewhere/000002.json",
+        "elsewhere/000003.json",
+    );
+    let f = assert_index_used(&w);
+    assert!(f.dirs_relisted >= 1, "{f:?}");
+    assert_same_everything(&w, "a path changed");
+}
+
+/// An entry whose path climbs out of the archive (`..`), resealed: a manifest outside the
+/// archive must never be listed, read or trusted.
+#[test]
+fn a_crafted_entry_climbing_out_of_the_archive_is_not_listed() {
+    let w = indexed();
+    // Outside the archive: a genuine-looking manifest the archive does not hold.
+    std::fs::write(
+        w.dir.path().join("1.jsn"),
+        signed(&w.harbour, FOURTH, 2, Some(&w.harbour_first)).to_json(),
+    )
+    .unwrap();
+    craft_path(
+        &base(&w.root()),
+        "elsewhere/000001.json",
+        "elsewhere/../../1.jsn",
+    );
+    assert_same_everything(&w, "an entry outside the archive");
+    assert_eq!(verdict(&w, FOURTH), Verdict::Unknown);
+}
+
+/// An absolute path in an entry, resealed: never listed.
+#[test]
+fn a_crafted_absolute_entry_is_not_listed() {
+    let w = indexed();
+    // `.git` is the first entry; `/etc` sorts before every relative path.
+    craft_path(&base(&w.root()), ".git", "/etc");
+    assert_same_everything(&w, "an absolute entry");
+}
+
+/// A recorded directory that climbs out of the archive, resealed: never walked.
+#[test]
+fn a_crafted_directory_outside_the_archive_is_not_walked() {
+    let w = indexed();
+    std::fs::create_dir_all(w.dir.path().join("x")).unwrap();
+    std::fs::write(
+        w.dir.path().join("x/000002.json"),
+        signed(&w.harbour, FOURTH, 2, Some(&w.harbour_first)).to_json(),
+    )
+    .unwrap();
+    // The directories section: "elsewhere" (9 bytes) becomes "../x/./.." order-wise? Keep it
+    // simple: the first recorded folder after the root is "elsewhere"; make it "../x" padded
+    // with "/." components (9 bytes: "../x/././" is not normal either).
+    let mut bytes = std::fs::read(base(&w.root())).unwrap();
+    let (offset, len) = slot(&bytes, 1);
+    let at = offset
+        + bytes[offset..offset + len]
+            .windows(9)
+            .position(|x| x == b"elsewhere")
+            .unwrap();
+    bytes[at..at + 9].copy_from_slice(b"../x/./..");
+    reseal(&mut bytes);
+    std::fs::write(base(&w.root()), bytes).unwrap();
+    // The directory's stamp no longer matches (another directory): it is listed again.
+    assert_same_everything(&w, "a directory outside the archive");
+    assert_eq!(verdict(&w, FOURTH), Verdict::Unknown);
+}
+
+/// An entry moved into a folder that does not exist (its directory number still names its old
+/// folder), resealed: no phantom unreadable folder may appear, and `sign` must not refuse.
+#[test]
+fn a_crafted_entry_in_a_missing_folder_adds_no_problem() {
+    let w = indexed();
+    craft_path(
+        &base(&w.root()),
+        "elsewhere/000002.json",
+        "elsewhere/000010/json",
+    );
+    assert_same_everything(&w, "an entry in a missing folder");
+}
+
+/// Duplicate and out-of-order entries, and an absurd count, resealed: the segment is refused.
+#[test]
+fn crafted_duplicates_disorder_and_huge_counts_are_refused() {
+    let w = indexed();
+    let good = std::fs::read(base(&w.root())).unwrap();
+    craft_path(
+        &base(&w.root()),
+        "elsewhere/000002.json",
+        "elsewhere/000001.json",
+    );
+    assert!(DirArchive::new(w.root()).index().is_err(), "duplicate");
+    assert_same_everything(&w, "duplicate entries");
+    std::fs::write(base(&w.root()), &good).unwrap();
+    craft_path(
+        &base(&w.root()),
+        "elsewhere/000001.json",
+        "elsewhere/000009.json",
+    );
+    assert!(DirArchive::new(w.root()).index().is_err(), "out of order");
+    assert_same_everything(&w, "entries out of order");
+    // The entries count set to u32::MAX.
+    let mut bytes = good.clone();
+    let (offset, _) = slot(&bytes, 2);
+    bytes[offset..offset + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+    reseal(&mut bytes);
+    std::fs::write(base(&w.root()), &bytes).unwrap();
+    assert!(DirArchive::new(w.root()).index().is_err(), "huge count");
+    assert_same_everything(&w, "huge count");
+    // A section length pointing far past the end.
+    let mut bytes = good.clone();
+    let at = SLOTS_AT + 2 * SLOT_LEN + 8;
+    bytes[at..at + 8].copy_from_slice(&u64::MAX.to_le_bytes());
+    reseal_header_only(&mut bytes);
+    std::fs::write(base(&w.root()), &bytes).unwrap();
+    assert!(DirArchive::new(w.root()).index().is_err(), "huge length");
+    assert_same_everything(&w, "huge length");
+}
+
+fn reseal_header_only(bytes: &mut [u8]) {
+    use sha2::Digest as _;
+    let sum = sha2::Sha256::digest(&bytes[..HEADER_LEN - 32]);
+    bytes[HEADER_LEN - 32..HEADER_LEN].copy_from_slice(&sum);
+}
+
+/// An entry whose directory number names another (unchanged) folder, resealed, while its own
+/// folder changed and the file is gone.
+#[test]
+fn a_crafted_directory_number_pointing_elsewhere_changes_nothing() {
+    let w = indexed();
+    let mut bytes = std::fs::read(base(&w.root())).unwrap();
+    let lf = lantern_dir();
+    let path = format!("{lf}/000002.json");
+    let at = find_in_entries(&bytes, path.as_bytes()) + path.len();
+    // Directories in path order: "", "elsewhere", harbour's, lantern's: point at "elsewhere".
+    bytes[at..at + 4].copy_from_slice(&1u32.to_le_bytes());
+    reseal(&mut bytes);
+    std::fs::write(base(&w.root()), bytes).unwrap();
+    assert_same_everything(&w, "directory number elsewhere");
+    std::fs::remove_file(w.at(&path)).unwrap();
+    assert_same_everything(&w, "directory number elsewhere, file gone");
+}
+
+/// A delta segment of another archive copied into this one's index: not used.
+#[test]
+fn a_delta_from_another_archive_is_not_used() {
+    let w = indexed();
+    let other = indexed();
+    sign_into(&other, &other.lantern, LATER);
+    let theirs = deltas(&other.root());
+    assert_eq!(theirs.len(), 1);
+    std::fs::copy(
+        &theirs[0],
+        w.root()
+            .join(".attest-index")
+            .join(theirs[0].file_name().unwrap()),
+    )
+    .unwrap();
+    assert!(DirArchive::new(w.root()).index().is_err());
+    assert_same_everything(&w, "a foreign delta");
+}
+
+/// A delta replayed after the base was rebuilt and the file it names changed or was removed.
+#[test]
+fn a_delta_replayed_after_a_rebuild_changes_nothing() {
+    let w = indexed();
+    let signed = sign_into(&w, &w.lantern, LATER);
+    let saved: Vec<(PathBuf, Vec<u8>)> = deltas(&w.root())
+        .into_iter()
+        .map(|p| {
+            let b = std::fs::read(&p).unwrap();
+            (p, b)
+        })
+        .collect();
+    assert_eq!(saved.len(), 1);
+    // The signed manifest replaced by another at the same path, then a rebuild.
+    let path = signed.path.unwrap();
+    std::fs::write(&path, signed_by_impostor_at(&w, 3).to_json()).unwrap();
+    index::rebuild(&w.root()).unwrap();
+    for (p, b) in &saved {
+        std::fs::write(p, b).unwrap();
+    }
+    assert_index_used(&w);
+    assert_same_everything(&w, "delta replayed over a changed file");
+    // Removed, rebuilt, replayed again.
+    std::fs::remove_file(&path).unwrap();
+    index::rebuild(&w.root()).unwrap();
+    for (p, b) in &saved {
+        std::fs::write(p, b).unwrap();
+    }
+    assert_index_used(&w);
+    assert_same_everything(&w, "delta replayed over a removed file");
+}
+
+fn signed_by_impostor_at(w: &World, seq: u64) -> Manifest {
+    let impostor = SecretKey::generate(LANTERN).unwrap();
+    let _ = w;
+    let mut prev = None;
+    let mut m = None;
+    for s in 1..=seq {
+        let next = signed(&impostor, &format!("Impostor's statement number {s}.\n"), s, prev.as_ref());
+        prev = Some(next.clone());
+        m = Some(next);
+    }
+    m.unwrap()
+}
+
+/// A base from an earlier rebuild restored after later signs (and their deltas removed by a
+/// later rebuild): what was signed since must still be found, and `sign` must not fork.
+#[test]
+fn an_older_base_restored_after_later_signs_changes_nothing() {
+    let w = indexed();
+    let old_base = std::fs::read(base(&w.root())).unwrap();
+    let s3 = sign_into(&w, &w.lantern, LATER);
+    assert_eq!(s3.manifest.seq(), 3);
+    index::rebuild(&w.root()).unwrap();
+    let s4 = sign_into(&w, &w.lantern, FOURTH);
+    assert_eq!(s4.manifest.seq(), 4);
+    std::fs::write(base(&w.root()), old_base).unwrap();
+    assert_index_used(&w);
+    let outcome = assert_same_sign(&w, "older base");
+    assert!(outcome[0].starts_with("seq 5 "), "{outcome:?}");
+    assert_same_reports(&w, "older base");
+    // And with every delta deleted.
+    for d in deltas(&w.root()) {
+        std::fs::remove_file(d).unwrap();
+    }
+    assert_same_everything(&w, "older base, deltas deleted");
+}
+
+/// The index directory replaced by a link to another archive's index, or to its own moved away.
+#[test]
+fn an_index_directory_that_is_a_link_is_not_used() {
+    let w = indexed();
+    let other = indexed();
+    let mine = w.root().join(".attest-index");
+    let moved = w.dir.path().join("index-moved");
+    std::fs::rename(&mine, &moved).unwrap();
+    std::os::unix::fs::symlink(&moved, &mine).unwrap();
+    assert!(DirArchive::new(w.root()).index().is_err());
+    assert_same_everything(&w, "own index through a link");
+    std::fs::remove_file(&mine).unwrap();
+    std::os::unix::fs::symlink(other.root().join(".attest-index"), &mine).unwrap();
+    assert!(DirArchive::new(w.root()).index().is_err());
+    assert_same_everything(&w, "another archive's index through a link");
+}
+
+/// Deltas deleted: what they recorded is found by listing the folders again.
+#[test]
+fn deleted_deltas_change_nothing() {
+    let w = indexed();
+    sign_into(&w, &w.lantern, LATER);
+    sign_into(&w, &w.harbour, FOURTH);
+    assert_eq!(deltas(&w.root()).len(), 2);
+    for d in deltas(&w.root()) {
+        std::fs::remove_file(d).unwrap();
+    }
+    assert_index_used(&w);
+    let outcome = assert_same_sign(&w, "deltas deleted");
+    assert!(outcome[0].starts_with("seq 4 "), "{outcome:?}");
+    assert!(outcome[1].starts_with("seq 3 "), "{outcome:?}");
+    assert_same_reports(&w, "deltas deleted");
 }
