@@ -110,7 +110,12 @@ fn world() -> World {
     let riverside = SecretKey::generate("Riverside Tenants Committee").unwrap();
     write(
         &root.join("others/000001.json"),
-        &signed(&riverside, "A statement of the Riverside Tenants Committee.\n", 1, None),
+        &signed(
+            &riverside,
+            "A statement of the Riverside Tenants Committee.\n",
+            1,
+            None,
+        ),
     );
     std::os::unix::fs::symlink("/etc", root.join("others/linked")).unwrap();
     let mut trust = TrustStore::default();
@@ -529,7 +534,11 @@ fn a_manifest_renamed_without_json_is_found_by_its_content() {
     let notes = w.at(&format!("{lf}/notes-kept-as-text"));
     std::fs::write(&notes, "plain notes").unwrap();
     index::rebuild(&w.root()).unwrap();
-    std::fs::write(&notes, signed(&w.lantern, LATER, 3, Some(w.head())).to_json()).unwrap();
+    std::fs::write(
+        &notes,
+        signed(&w.lantern, LATER, 3, Some(w.head())).to_json(),
+    )
+    .unwrap();
     assert_index_used(&w);
     assert_same_everything(&w, "text became a manifest");
     assert_eq!(verdict(&w, LATER), Verdict::Exact);
@@ -542,7 +551,10 @@ fn a_manifest_grown_past_the_limit_in_place_is_too_large_both_ways() {
     let w = indexed();
     let lf = lantern_dir();
     let grown = w.at(&format!("{lf}/000002.json"));
-    let f = std::fs::OpenOptions::new().write(true).open(&grown).unwrap();
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&grown)
+        .unwrap();
     f.set_len(attest::archive::MAX_MANIFEST_BYTES + 1).unwrap();
     drop(f);
     // A sniffed (not .json) manifest too.
@@ -573,7 +585,11 @@ fn the_lock_file_rewritten_with_a_manifest_is_read_as_one() {
     index::rebuild(&w.root()).unwrap();
     let lock = w.at(".attest-lock");
     assert_eq!(std::fs::metadata(&lock).unwrap().len(), 0);
-    std::fs::write(&lock, signed(&w.lantern, LATER, 3, Some(w.head())).to_json()).unwrap();
+    std::fs::write(
+        &lock,
+        signed(&w.lantern, LATER, 3, Some(w.head())).to_json(),
+    )
+    .unwrap();
     assert_index_used(&w);
     assert_same_reports(&w, "lock file holds a manifest");
     assert_eq!(verdict(&w, LATER), Verdict::Exact);
@@ -606,7 +622,11 @@ fn key_records_added_and_removed_behind_the_index_change_trust_both_ways() {
     std::fs::write(&record, revocation(&w.lantern, 1)).unwrap();
     assert_index_used(&w);
     assert_same_everything(&w, "revocation added");
-    assert_ne!(verdict(&w, SECOND), Verdict::Exact, "the revocation is seen");
+    assert_ne!(
+        verdict(&w, SECOND),
+        Verdict::Exact,
+        "the revocation is seen"
+    );
     // Indexed, then removed.
     index::rebuild(&w.root()).unwrap();
     std::fs::remove_file(&record).unwrap();
@@ -635,7 +655,11 @@ fn rename_over_and_hard_links_are_seen() {
     let lf = lantern_dir();
     let target = w.at(&format!("{lf}/000002.json"));
     let tmp = w.at(&format!("{lf}/incoming.tmp"));
-    std::fs::write(&tmp, signed(&w.lantern, LATER, 2, Some(&w.chain[0])).to_json()).unwrap();
+    std::fs::write(
+        &tmp,
+        signed(&w.lantern, LATER, 2, Some(&w.chain[0])).to_json(),
+    )
+    .unwrap();
     std::fs::rename(&tmp, &target).unwrap();
     assert_index_used(&w);
     assert_same_everything(&w, "renamed over");
@@ -951,7 +975,12 @@ fn signed_by_impostor_at(w: &World, seq: u64) -> Manifest {
     let mut prev = None;
     let mut m = None;
     for s in 1..=seq {
-        let next = signed(&impostor, &format!("Impostor's statement number {s}.\n"), s, prev.as_ref());
+        let next = signed(
+            &impostor,
+            &format!("Impostor's statement number {s}.\n"),
+            s,
+            prev.as_ref(),
+        );
         prev = Some(next.clone());
         m = Some(next);
     }

@@ -785,6 +785,32 @@ fn checked(bytes: Vec<u8>, sum: &[u8; 32], what: &str) -> Result<Vec<u8>, Corrup
     Ok(bytes)
 }
 
+/// Whether `path` is relative, not empty, and made of plain names only, each written once: no
+/// `.`, `..`, root, empty component or trailing separator (checked on the bytes: no allocation
+/// per entry).
+fn plain_relative(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt as _;
+        let bytes = path.as_os_str().as_bytes();
+        !bytes.is_empty()
+            && bytes
+                .split(|b| *b == b'/')
+                .all(|name| !name.is_empty() && name != b"." && name != b"..")
+    }
+    #[cfg(not(unix))]
+    {
+        let mut rebuilt = PathBuf::new();
+        for c in path.components() {
+            match c {
+                std::path::Component::Normal(n) => rebuilt.push(n),
+                _ => return false,
+            }
+        }
+        !rebuilt.as_os_str().is_empty() && rebuilt.as_os_str() == path.as_os_str()
+    }
+}
+
 fn path_in<'a>(bytes: &'a [u8], e: &EntryMeta) -> &'a Path {
     let (at, len) = (e.path.0 as usize, e.path.1 as usize);
     // Checked when the segment was opened.
@@ -875,11 +901,25 @@ impl Segment {
         {
             return Err(corrupt("its entries are not in path order"));
         }
-        if entries
+        // Every path names a place inside the archive, written one way only, and an entry's
+        // directory is its parent: a segment that names anything else (`..`, an absolute path,
+        // `a/./b`, a folder that is not the entry's) would list, walk or read outside the archive
+        // or in the wrong place, and is refused.
+        if dirs
             .iter()
-            .any(|e| e.dir != NO_DIR && e.dir as usize >= dirs.len())
+            .enumerate()
+            .any(|(i, (p, _))| !(plain_relative(p) || (i == 0 && p.as_os_str().is_empty())))
+            || (0..entries.len()).any(|i| !plain_relative(path_in(&entries_bytes, &entries[i])))
         {
-            return Err(corrupt("an entry names a directory that is not there"));
+            return Err(corrupt("a path is not a plain path inside the archive"));
+        }
+        if entries.iter().enumerate().any(|(i, e)| {
+            e.dir != NO_DIR
+                && dirs.get(e.dir as usize).is_none_or(|(d, _)| {
+                    path_in(&entries_bytes, &entries[i]).parent() != Some(d.as_path())
+                })
+        }) {
+            return Err(corrupt("an entry names a directory that is not its own"));
         }
         Ok(Segment {
             file,
