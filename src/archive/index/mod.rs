@@ -602,6 +602,10 @@ impl View {
         let (more, more_skipped) = head::read_headers(&unindexed, &keep);
         headers.extend(more);
         skipped.extend(more_skipped);
+        // In the order of `files` (path order), as without the index: `sign`'s warnings, and
+        // which manifests it names, come out in this order.
+        headers.sort_by(|a, b| a.path.cmp(&b.path));
+        skipped.sort_by(|a, b| a.path.cmp(&b.path));
         (headers, skipped)
     }
 }
