@@ -1304,3 +1304,78 @@ fn a_manifest_rewritten_within_the_clock_tick_it_was_indexed_in_is_read_again() 
         index::rebuild(&w.root()).unwrap();
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The index made a trap: files that hang or exhaust a reader.
+// ---------------------------------------------------------------------------------------------
+
+/// Run `f` on another thread; if it has not finished within a few seconds, open `fifo` for
+/// writing (which lets a reader blocked on it go on) and fail.
+fn within_seconds<T: Send + 'static>(fifo: &Path, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let handle = std::thread::spawn(f);
+    for _ in 0..100 {
+        if handle.is_finished() {
+            return handle.join().unwrap();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // Unblock the reader so that the test process does not hang, then fail.
+    let _w = std::fs::OpenOptions::new().write(true).open(fifo);
+    drop(_w);
+    let _ = handle.join();
+    panic!("reading the index blocked on {}", fifo.display());
+}
+
+fn mkfifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// A FIFO planted as the base or as a delta (or a link to one): opening it for reading would block
+/// every `verify` and `sign` for ever; without the index the archive reads fine.
+#[test]
+fn a_fifo_planted_in_the_index_does_not_hang_readers() {
+    let w = indexed();
+    let delta = w
+        .root()
+        .join(".attest-index")
+        .join(format!("{}999-1.idx", index::DELTA_PREFIX));
+    mkfifo(&delta);
+    let root = w.root();
+    let opened = within_seconds(&delta, move || DirArchive::new(root).index().is_ok());
+    assert!(!opened, "a FIFO is not an index segment");
+    assert_same_everything(&w, "fifo delta");
+    std::fs::remove_file(&delta).unwrap();
+    // The base itself, through a link.
+    let fifo = w.dir.path().join("trap");
+    mkfifo(&fifo);
+    std::fs::remove_file(base(&w.root())).unwrap();
+    std::os::unix::fs::symlink(&fifo, base(&w.root())).unwrap();
+    let root = w.root();
+    let opened = within_seconds(&fifo, move || DirArchive::new(root).index().is_ok());
+    assert!(!opened);
+}
+
+/// A sparse base of a terabyte whose header claims a section of that size: the reader must refuse
+/// it, not try to allocate and read it (which aborts the process or exhausts memory).
+#[test]
+fn a_sparse_base_claiming_a_terabyte_section_is_refused_not_allocated() {
+    let w = indexed();
+    let path = base(&w.root());
+    let mut bytes = std::fs::read(&path).unwrap();
+    let huge: u64 = 1 << 40;
+    // The entries section: claimed to run from its offset to the end of a 1 TiB file.
+    let (offset, _) = slot(&bytes, 2);
+    let at = SLOTS_AT + 2 * SLOT_LEN + 8;
+    bytes[at..at + 8].copy_from_slice(&(huge - offset as u64).to_le_bytes());
+    reseal_header_only(&mut bytes);
+    std::fs::write(&path, &bytes).unwrap();
+    let f = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+    f.set_len(huge).unwrap();
+    drop(f);
+    assert!(DirArchive::new(w.root()).index().is_err());
+    assert_same_reports(&w, "a terabyte section");
+}
