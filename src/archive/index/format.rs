@@ -759,7 +759,14 @@ fn read_at(file: &File, offset: u64, len: u64, file_len: u64) -> Result<Vec<u8>,
     if offset.checked_add(len).is_none_or(|end| end > file_len) {
         return Err(corrupt("a section lies past the end of the file"));
     }
-    let mut buf = vec![0u8; len as usize];
+    // Allocated fallibly: a sparse segment can claim a section of terabytes, which must be
+    // refused, not abort the process.
+    let mut buf = Vec::new();
+    usize::try_from(len)
+        .ok()
+        .and_then(|n| buf.try_reserve_exact(n).ok())
+        .ok_or_else(|| corrupt("a section is larger than this machine can hold"))?;
+    buf.resize(len as usize, 0);
     read_exact_at(file, &mut buf, offset).map_err(|e| corrupt(format!("cannot read it: {e}")))?;
     Ok(buf)
 }
@@ -840,11 +847,19 @@ impl Segment {
 
     /// Open and check a segment: its header, strings, directories and entries.
     pub fn open(path: &Path) -> Result<Segment, Corrupt> {
+        // Only a regular file, not through a link: opening a FIFO planted in the index
+        // directory would block every reader of the archive for ever.
+        if !std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file()) {
+            return Err(corrupt("it is not a regular file"));
+        }
         let file = File::open(path).map_err(|e| corrupt(format!("cannot open it: {e}")))?;
-        let file_len = file
+        let meta = file
             .metadata()
-            .map_err(|e| corrupt(format!("cannot read it: {e}")))?
-            .len();
+            .map_err(|e| corrupt(format!("cannot read it: {e}")))?;
+        if !meta.is_file() {
+            return Err(corrupt("it is not a regular file"));
+        }
+        let file_len = meta.len();
         let header = read_at(&file, 0, HEADER_LEN as u64, file_len)?;
         let (body, sum) = header.split_at(HEADER_LEN - 32);
         if &body[..16] != MAGIC {
