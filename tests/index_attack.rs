@@ -213,8 +213,44 @@ fn listing_text(l: &attest::archive::Listing) -> String {
     out
 }
 
+/// The index's fields for each file of its listing are that file's: the k-th position names
+/// the k-th file (a misaligned listing gives files other files' digests).
+fn assert_positions_true(root: &Path, why: &str) {
+    let Ok(view) = DirArchive::new(root).index() else {
+        return;
+    };
+    let listing = view.listing();
+    let positions = view.file_positions();
+    assert_eq!(positions.len(), listing.files.len(), "{why}: positions");
+    for (k, at) in positions.iter().enumerate() {
+        let Some(at) = at else { continue };
+        let path = &listing.files[k];
+        let hints = view.hints_at(*at).unwrap();
+        let indexed = hints.digests.map(|(x, c)| (x.text(), c.text()));
+        let actual = std::fs::read(path)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+            .and_then(|v| {
+                Some((
+                    v["statement"]["exact_digest"].as_str()?.to_string(),
+                    v["canonical"]["digest"].as_str()?.to_string(),
+                ))
+            });
+        if actual.is_some() {
+            assert_eq!(indexed, actual, "{why}: the fields indexed for {}", path.display());
+        }
+        assert_eq!(
+            view.hints(path).map(|h| h.digests.map(|(x, c)| (x.text(), c.text()))),
+            Some(indexed),
+            "{why}: the look-up by path of {}",
+            path.display()
+        );
+    }
+}
+
 /// The catalog both ways: listing and key record files.
 fn assert_same_catalog(root: &Path, why: &str) {
+    assert_positions_true(root, why);
     let with = DirArchive::new(root).catalog().unwrap();
     let without = DirArchive::without_index(root).catalog().unwrap();
     assert_eq!(
@@ -1378,4 +1414,203 @@ fn a_sparse_base_claiming_a_terabyte_section_is_refused_not_allocated() {
     drop(f);
     assert!(DirArchive::new(w.root()).index().is_err());
     assert_same_reports(&w, "a terabyte section");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Many changes in a row, chosen at random (a fixed seed): after each, the same listing both
+// ways; now and then the same reports and the same sign outcomes.
+// ---------------------------------------------------------------------------------------------
+
+/// A small deterministic generator (xorshift), so that a failure replays.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+fn notice(i: usize) -> String {
+    format!(
+        "Notice {i} of the legal aid clinics\n\nThe clinic on street number {i} opens on \
+         weekdays from nine to five, and on the first Saturday of each month.\n\n\
+         第{i}号通知：诊所工作日开放。\n"
+    )
+}
+
+fn all_files(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in walkdir::WalkDir::new(root).follow_links(false).min_depth(1) {
+        let Ok(e) = e else { continue };
+        if e.path().starts_with(root.join(".attest-index")) || e.path() == root.join(".attest-lock")
+        {
+            continue;
+        }
+        out.push(e.into_path());
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn random_changes_behind_the_index_never_change_a_result() {
+    for seed in [0x9e37_79b9_7f4a_7c15_u64, 0x2545_f491_4f6c_dd1d] {
+        random_run(seed, 120);
+    }
+}
+
+fn random_run(seed: u64, steps: usize) {
+    let w = indexed();
+    let mut rng = Rng(seed);
+    let keys = [&w.lantern, &w.harbour];
+    let folders = [
+        lantern_dir(),
+        harbour_dir(),
+        "elsewhere".to_string(),
+        "others/deep".to_string(),
+        "new/a/b".to_string(),
+        ".hidden".to_string(),
+    ];
+    let names = ["x.json", "y.JSON", "z", ".dot", "w.revocation", "v.json"];
+    for step in 0..steps {
+        let files = all_files(&w.root());
+        let pick = |rng: &mut Rng| -> Option<PathBuf> {
+            (!files.is_empty()).then(|| files[rng.below(files.len())].clone())
+        };
+        let fresh_path = |rng: &mut Rng| -> PathBuf {
+            let f = &folders[rng.below(folders.len())];
+            let n = names[rng.below(names.len())];
+            w.at(&format!("{f}/{}{n}", rng.below(4)))
+        };
+        let manifest = |rng: &mut Rng| -> String {
+            signed(keys[rng.below(2)], &notice(rng.below(8)), 1, None).to_json()
+        };
+        let op = rng.below(12);
+        let what = match op {
+            0 | 1 => {
+                let p = fresh_path(&mut rng);
+                std::fs::create_dir_all(p.parent().unwrap()).ok();
+                let _ = std::fs::write(&p, manifest(&mut rng));
+                format!("write {}", p.display())
+            }
+            2 => match pick(&mut rng) {
+                Some(p) if p.is_file() => {
+                    let _ = std::fs::remove_file(&p);
+                    format!("remove {}", p.display())
+                }
+                Some(p) => {
+                    let _ = std::fs::remove_dir_all(&p).or_else(|_| std::fs::remove_file(&p));
+                    format!("remove tree {}", p.display())
+                }
+                None => "nothing".into(),
+            },
+            3 => match pick(&mut rng) {
+                Some(p) => {
+                    let to = fresh_path(&mut rng);
+                    std::fs::create_dir_all(to.parent().unwrap()).ok();
+                    let _ = std::fs::rename(&p, &to);
+                    format!("rename {} {}", p.display(), to.display())
+                }
+                None => "nothing".into(),
+            },
+            4 => match pick(&mut rng) {
+                Some(p) if std::fs::symlink_metadata(&p).is_ok_and(|m| m.is_file()) => {
+                    let _ = std::fs::write(&p, manifest(&mut rng));
+                    format!("rewrite {}", p.display())
+                }
+                _ => "nothing".into(),
+            },
+            5 => match pick(&mut rng) {
+                Some(p) if std::fs::symlink_metadata(&p).is_ok_and(|m| m.is_file()) => {
+                    let _ = std::fs::remove_file(&p);
+                    let _ = std::fs::create_dir_all(&p);
+                    let _ = std::fs::write(p.join("inside.json"), manifest(&mut rng));
+                    format!("file to dir {}", p.display())
+                }
+                Some(p) if std::fs::symlink_metadata(&p).is_ok_and(|m| m.is_dir()) => {
+                    let _ = std::fs::remove_dir_all(&p);
+                    let _ = std::fs::write(&p, manifest(&mut rng));
+                    format!("dir to file {}", p.display())
+                }
+                _ => "nothing".into(),
+            },
+            6 => match pick(&mut rng) {
+                Some(p) if std::fs::symlink_metadata(&p).is_ok_and(|m| m.is_file()) => {
+                    let len = std::fs::metadata(&p).unwrap().len();
+                    let f = std::fs::OpenOptions::new().write(true).open(&p).unwrap();
+                    let grow = rng.below(2) == 0;
+                    f.set_len(if grow {
+                        attest::archive::MAX_MANIFEST_BYTES + 1
+                    } else {
+                        len / 2
+                    })
+                    .unwrap();
+                    format!("resize {} grow {grow}", p.display())
+                }
+                _ => "nothing".into(),
+            },
+            7 => {
+                let p = fresh_path(&mut rng);
+                std::fs::create_dir_all(p.parent().unwrap()).ok();
+                let _ = std::os::unix::fs::symlink("/etc/hostname", &p);
+                format!("link {}", p.display())
+            }
+            8 => {
+                index::rebuild(&w.root()).unwrap();
+                "rebuild".into()
+            }
+            9 => {
+                let k = keys[rng.below(2)];
+                let r = attest::sign::sign_joint(
+                    k,
+                    &request(&notice(100 + step), attest::Destination::Archive),
+                    &[],
+                    &w.root(),
+                    Some(&w.trust),
+                    &SignOptions::default(),
+                );
+                format!("sign {:?}", r.map(|s| s.manifest.seq()).map_err(|_| "refused"))
+            }
+            10 => match pick(&mut rng) {
+                Some(p) if std::fs::symlink_metadata(&p).is_ok_and(|m| m.is_file()) => {
+                    let to = fresh_path(&mut rng);
+                    std::fs::create_dir_all(to.parent().unwrap()).ok();
+                    let _ = std::fs::hard_link(&p, &to);
+                    format!("hard link {} {}", p.display(), to.display())
+                }
+                _ => "nothing".into(),
+            },
+            _ => {
+                let p = fresh_path(&mut rng);
+                std::fs::create_dir_all(p.parent().unwrap()).ok();
+                let _ = std::fs::write(&p, "{\"format\": \"attest-manifest/9\"}");
+                format!("unknown format {}", p.display())
+            }
+        };
+        let why = format!("seed {seed:#x} step {step}: {what}");
+        assert_same_catalog(&w.root(), &why);
+        if step % 10 == 9 {
+            for i in [rng.below(8), rng.below(8)] {
+                let copy = notice(i);
+                assert_eq!(
+                    report(&w.root(), &w.trust, &copy, true),
+                    report(&w.root(), &w.trust, &copy, false),
+                    "{why}: notice {i}"
+                );
+                let modified = copy.replace("nine to five", "ten to four");
+                assert_eq!(
+                    report(&w.root(), &w.trust, &modified, true),
+                    report(&w.root(), &w.trust, &modified, false),
+                    "{why}: notice {i} modified"
+                );
+            }
+            assert_same_sign(&w, &why);
+        }
+    }
 }
