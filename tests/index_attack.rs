@@ -237,10 +237,16 @@ fn assert_positions_true(root: &Path, why: &str) {
                 ))
             });
         if actual.is_some() {
-            assert_eq!(indexed, actual, "{why}: the fields indexed for {}", path.display());
+            assert_eq!(
+                indexed,
+                actual,
+                "{why}: the fields indexed for {}",
+                path.display()
+            );
         }
         assert_eq!(
-            view.hints(path).map(|h| h.digests.map(|(x, c)| (x.text(), c.text()))),
+            view.hints(path)
+                .map(|h| h.digests.map(|(x, c)| (x.text(), c.text()))),
             Some(indexed),
             "{why}: the look-up by path of {}",
             path.display()
@@ -1575,7 +1581,10 @@ fn random_run(seed: u64, steps: usize) {
                     Some(&w.trust),
                     &SignOptions::default(),
                 );
-                format!("sign {:?}", r.map(|s| s.manifest.seq()).map_err(|_| "refused"))
+                format!(
+                    "sign {:?}",
+                    r.map(|s| s.manifest.seq()).map_err(|_| "refused")
+                )
             }
             10 => match pick(&mut rng) {
                 Some(p) if std::fs::symlink_metadata(&p).is_ok_and(|m| m.is_file()) => {
