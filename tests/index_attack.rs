@@ -1623,3 +1623,41 @@ fn random_run(seed: u64, steps: usize) {
         }
     }
 }
+
+/// Names whose byte order differs from path order (`a-b` sorts before `a/b` as bytes, after it as
+/// paths), names that are not UTF-8, and names with spaces and line breaks: the index's order and
+/// look-ups agree with the listing's.
+#[test]
+fn names_that_sort_differently_as_bytes_and_as_paths_keep_their_fields() {
+    use std::os::unix::ffi::OsStrExt as _;
+    let w = indexed();
+    let m = |i: usize| signed(&w.harbour, &notice(i), 1, None);
+    let names: Vec<PathBuf> = vec![
+        "a/b.json".into(),
+        "a-b/c.json".into(),
+        "a.b/d.json".into(),
+        "a b/e.json".into(),
+        "a/b-c.json".into(),
+        "a/b/c.json".into(),
+        "A/b.json".into(),
+        "line\nbreak/f.json".into(),
+        PathBuf::from(std::ffi::OsStr::from_bytes(b"\xff\xfe/g.json")),
+        PathBuf::from(std::ffi::OsStr::from_bytes(b"h\xff.json")),
+    ];
+    for (i, n) in names.iter().enumerate() {
+        write(&w.root().join(n), &m(i));
+    }
+    assert_same_everything(&w, "odd names, unindexed");
+    index::rebuild(&w.root()).unwrap();
+    // Each rewritten in place, one by one, with a new folder of odd names added each time.
+    for (i, n) in names.iter().enumerate() {
+        write(&w.root().join(n), &m(i + 10));
+        let mut extra = n.clone().into_os_string();
+        extra.push("-new/x.json");
+        write(&w.root().join(extra), &m(i + 20));
+        assert_same_catalog(&w.root(), &format!("odd name {i} rewritten"));
+    }
+    assert_index_used(&w);
+    assert_same_everything(&w, "odd names rewritten");
+    assert_eq!(verdict(&w, &notice(13)), Verdict::Exact);
+}
