@@ -1641,6 +1641,10 @@ fn names_that_sort_differently_as_bytes_and_as_paths_keep_their_fields() {
         "a/b/c.json".into(),
         "A/b.json".into(),
         "line\nbreak/f.json".into(),
+        // Names of dots that are not `.` or `..` are plain names (hidden folders, not entered).
+        ".../g.json".into(),
+        "..a/h.json".into(),
+        "i/...json".into(),
         PathBuf::from(std::ffi::OsStr::from_bytes(b"\xff\xfe/g.json")),
         PathBuf::from(std::ffi::OsStr::from_bytes(b"h\xff.json")),
     ];
