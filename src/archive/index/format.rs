@@ -782,7 +782,14 @@ fn read_at(file: &File, offset: u64, len: u64, file_len: u64) -> Result<Vec<u8>,
     if offset.checked_add(len).is_none_or(|end| end > file_len) {
         return Err(corrupt("a section lies past the end of the file"));
     }
-    let mut buf = vec![0u8; len as usize];
+    // Allocated fallibly: a sparse segment can claim a section of terabytes, which must be
+    // refused, not abort the process.
+    let mut buf = Vec::new();
+    usize::try_from(len)
+        .ok()
+        .and_then(|n| buf.try_reserve_exact(n).ok())
+        .ok_or_else(|| corrupt("a section is larger than this machine can hold"))?;
+    buf.resize(len as usize, 0);
     read_exact_at(file, &mut buf, offset).map_err(|e| corrupt(format!("cannot read it: {e}")))?;
     Ok(buf)
 }
@@ -806,6 +813,32 @@ fn checked(bytes: Vec<u8>, sum: &[u8; 32], what: &str) -> Result<Vec<u8>, Corrup
         return Err(corrupt(format!("its {what} do not match their checksum")));
     }
     Ok(bytes)
+}
+
+/// Whether `path` is relative, not empty, and made of plain names only, each written once: no
+/// `.`, `..`, root, empty component or trailing separator (checked on the bytes: no allocation
+/// per entry).
+fn plain_relative(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt as _;
+        let bytes = path.as_os_str().as_bytes();
+        !bytes.is_empty()
+            && bytes
+                .split(|b| *b == b'/')
+                .all(|name| !name.is_empty() && name != b"." && name != b"..")
+    }
+    #[cfg(not(unix))]
+    {
+        let mut rebuilt = PathBuf::new();
+        for c in path.components() {
+            match c {
+                std::path::Component::Normal(n) => rebuilt.push(n),
+                _ => return false,
+            }
+        }
+        !rebuilt.as_os_str().is_empty() && rebuilt.as_os_str() == path.as_os_str()
+    }
 }
 
 fn path_in<'a>(bytes: &'a [u8], e: &EntryMeta) -> &'a Path {
@@ -837,11 +870,19 @@ impl Segment {
 
     /// Open and check a segment: its header, strings, directories and entries.
     pub fn open(path: &Path) -> Result<Segment, Corrupt> {
+        // Only a regular file, not through a link: opening a FIFO planted in the index
+        // directory would block every reader of the archive for ever.
+        if !std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file()) {
+            return Err(corrupt("it is not a regular file"));
+        }
         let file = File::open(path).map_err(|e| corrupt(format!("cannot open it: {e}")))?;
-        let file_len = file
+        let meta = file
             .metadata()
-            .map_err(|e| corrupt(format!("cannot read it: {e}")))?
-            .len();
+            .map_err(|e| corrupt(format!("cannot read it: {e}")))?;
+        if !meta.is_file() {
+            return Err(corrupt("it is not a regular file"));
+        }
+        let file_len = meta.len();
         let header = read_at(&file, 0, HEADER_LEN as u64, file_len)?;
         let (body, sum) = header.split_at(HEADER_LEN - 32);
         if &body[..16] != MAGIC {
@@ -898,11 +939,25 @@ impl Segment {
         {
             return Err(corrupt("its entries are not in path order"));
         }
-        if entries
+        // Every path names a place inside the archive, written one way only, and an entry's
+        // directory is its parent: a segment that names anything else (`..`, an absolute path,
+        // `a/./b`, a folder that is not the entry's) would list, walk or read outside the archive
+        // or in the wrong place, and is refused.
+        if dirs
             .iter()
-            .any(|e| e.dir != NO_DIR && e.dir as usize >= dirs.len())
+            .enumerate()
+            .any(|(i, (p, _))| !(plain_relative(p) || (i == 0 && p.as_os_str().is_empty())))
+            || (0..entries.len()).any(|i| !plain_relative(path_in(&entries_bytes, &entries[i])))
         {
-            return Err(corrupt("an entry names a directory that is not there"));
+            return Err(corrupt("a path is not a plain path inside the archive"));
+        }
+        if entries.iter().enumerate().any(|(i, e)| {
+            e.dir != NO_DIR
+                && dirs.get(e.dir as usize).is_none_or(|(d, _)| {
+                    path_in(&entries_bytes, &entries[i]).parent() != Some(d.as_path())
+                })
+        }) {
+            return Err(corrupt("an entry names a directory that is not its own"));
         }
         Ok(Segment {
             file,

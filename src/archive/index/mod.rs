@@ -428,19 +428,34 @@ impl View {
         extras.dedup_by(|a, b| a.0 == b.0);
         let mut merged: Vec<Slot> = Vec::with_capacity(ordered.len() + extras.len());
         let mut rest = ordered.into_iter().peekable();
-        let base_rel = |slot: &Slot| match slot {
-            Slot::Indexed(s, i) => segments[*s].path(*i as usize),
-            Slot::Walked(..) => Path::new(""),
-        };
+        // A changed file of an unchanged directory was placed anew (walked) but keeps its place
+        // among the base's entries: it is ordered by its own path too, or the listing would fall
+        // out of order and each file be given another file's indexed fields.
+        fn base_rel<'a>(segments: &'a [Segment], root: &Path, slot: &'a Slot) -> &'a Path {
+            match slot {
+                Slot::Indexed(s, i) => segments[*s].path(*i as usize),
+                Slot::Walked(p, _) => p.strip_prefix(root).unwrap_or(p),
+            }
+        }
         for (rel, extra) in extras {
-            while let Some(next) = rest.next_if(|x| base_rel(x) < rel.as_path()) {
+            while let Some(next) = rest.next_if(|x| base_rel(segments, root, x) < rel.as_path()) {
                 merged.push(next);
             }
             // The same path from both: the later look (the extra) wins.
-            let _ = rest.next_if(|x| base_rel(x) == rel.as_path());
+            let _ = rest.next_if(|x| base_rel(segments, root, x) == rel.as_path());
             merged.push(extra);
         }
         merged.extend(rest);
+        // The indexed fields of the listing's k-th file are found by its k-th slot: the slots
+        // must be in path order, each path once, whatever went before.
+        let key = |slot: &Slot| base_rel(segments, root, slot).to_path_buf();
+        if !merged
+            .windows(2)
+            .all(|w| base_rel(segments, root, &w[0]) < base_rel(segments, root, &w[1]))
+        {
+            merged.sort_by_cached_key(key);
+            merged.dedup_by(|a, b| base_rel(segments, root, a) == base_rel(segments, root, b));
+        }
         for slot in &merged {
             if let Slot::Indexed(s, i) = slot {
                 self.current[*s][*i as usize] = true;
@@ -587,6 +602,10 @@ impl View {
         let (more, more_skipped) = head::read_headers(&unindexed, &keep);
         headers.extend(more);
         skipped.extend(more_skipped);
+        // In the order of `files` (path order), as without the index: `sign`'s warnings, and
+        // which manifests it names, come out in this order.
+        headers.sort_by(|a, b| a.path.cmp(&b.path));
+        skipped.sort_by(|a, b| a.path.cmp(&b.path));
         (headers, skipped)
     }
 }
