@@ -157,8 +157,15 @@ fn base(w: &World) -> PathBuf {
     w.root().join(".attest-index").join(index::BASE_NAME)
 }
 
+/// Let the file system's clock tick past the world's last change: the index records an entry
+/// changed within the tick it was made in as never unchanged (racy stamps, docs/SPEC.md §5.5).
+fn settle() {
+    std::thread::sleep(std::time::Duration::from_millis(30));
+}
+
 fn indexed() -> World {
     let w = world();
+    settle();
     index::rebuild(&w.root()).unwrap();
     w
 }
@@ -169,7 +176,9 @@ fn a_fresh_index_is_used_and_changes_no_report() {
     let view = DirArchive::new(w.root()).index().unwrap();
     let f = view.freshness();
     assert_eq!(f.changed, 0, "{f:?}");
-    assert_eq!(f.dirs_relisted, 0, "{f:?}");
+    // At most the archive directory itself, which gained `.attest-index` as the index was made
+    // (in the same clock tick: a racy stamp, listed again at each use until the next rebuild).
+    assert!(f.dirs_relisted <= 1, "{f:?}");
     assert!(f.indexed >= 8, "{f:?}");
     assert_same_reports(&w, "fresh index");
     // The verdicts themselves, so that a look-up broken the same way both ways still fails.
@@ -482,6 +491,7 @@ fn index_commands_report_and_repair() {
         assert_eq!(v["state"], want_state, "{v}");
     };
     status(1, "missing");
+    settle();
     let out = attest(&["index", "rebuild", "--archive", root, "--json"]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -498,6 +508,7 @@ fn index_commands_report_and_repair() {
     assert_eq!(verify(&[]), verify(&["--no-index"]));
     std::fs::write(base(&w), b"damaged").unwrap();
     status(1, "unusable");
+    settle();
     assert_eq!(
         attest(&["index", "rebuild", "--archive", root])
             .status

@@ -284,6 +284,12 @@ pub trait Archive: Sync {
             positions: Vec::new(),
         })
     }
+    /// The catalog of a full walk, never taken from the index: for `audit`, which must see the
+    /// archive as it is even if someone rewrote the index to hide a file. By default,
+    /// [`Archive::catalog`].
+    fn walked_catalog(&self) -> Result<Catalog, ArchiveError> {
+        self.catalog()
+    }
 }
 
 /// An archive's listing, with its index when it has a usable one (look-ups then read only what
@@ -375,6 +381,9 @@ impl Archive for KnownRecords<'_> {
     }
     fn layout_root(&self) -> Option<&Path> {
         self.archive.layout_root()
+    }
+    fn walked_catalog(&self) -> Result<Catalog, ArchiveError> {
+        self.archive.walked_catalog()
     }
     fn key_record_files(&self) -> Vec<PathBuf> {
         match &self.records {
@@ -492,6 +501,13 @@ impl Archive for DirArchive {
                 None,
             )),
         }
+    }
+
+    fn walked_catalog(&self) -> Result<Catalog, ArchiveError> {
+        Ok(Catalog::of_directory(
+            DirArchive::without_index(&self.root).list()?,
+            None,
+        ))
     }
 
     fn layout_root(&self) -> Option<&Path> {

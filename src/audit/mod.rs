@@ -123,8 +123,9 @@ pub fn audit(
         Some(dir) => Some(StatementsDir::index(dir)?),
         None => None,
     };
-    // The listing (from the archive's index where it holds) and the key record files it met.
-    let mut catalog = archive.catalog()?;
+    // The listing of a full walk (never the index: audit checks the archive as it is) and the
+    // key record files it met.
+    let mut catalog = archive.walked_catalog()?;
     let records_known = crate::archive::KnownRecords::of(archive, &mut catalog);
     let Listing {
         files,

@@ -108,7 +108,7 @@ fn status(args: Args) -> anyhow::Result<u8> {
     let out = match DirArchive::new(&dir).index() {
         Ok(view) => {
             let f = view.freshness();
-            let whole = f.changed == 0 && f.dirs_relisted == 0;
+            let whole = f.changed == 0;
             StatusOutput {
                 archive,
                 state: if whole {
@@ -156,7 +156,7 @@ fn status(args: Args) -> anyhow::Result<u8> {
                 "index of {archive}: {} entries up to date, {} new or changed since, {} directories listed again, {} segments\n",
                 f.indexed, f.changed, f.dirs_relisted, f.segments
             );
-            if f.changed > 0 || f.dirs_relisted > 0 {
+            if f.changed > 0 {
                 t.push_str(&format!(
                     "look-ups read what changed; `attest index rebuild --archive {archive}` brings the index up to date\n"
                 ));

@@ -146,6 +146,14 @@ fn segment_files(root: &Path) -> Result<Vec<PathBuf>, Unused> {
         })
         .collect();
     deltas.sort();
+    // `sign` rewrites the base past MAX_DELTAS; a pile far beyond that was not made by attest,
+    // and would only make every look-up slow.
+    if deltas.len() > 4 * MAX_DELTAS {
+        return Err(Unused::Unusable(format!(
+            "it has {} delta segments, more than attest writes; run `attest index rebuild`",
+            deltas.len()
+        )));
+    }
     let mut out = vec![base];
     out.extend(deltas);
     Ok(out)
@@ -855,6 +863,7 @@ fn build(root: &Path) -> Result<Content, IndexError> {
         source,
     })?;
     let root_stamp = Stamp::of(&root_meta);
+    let clock = file_system_now(&index_dir(root));
     let walked = super::walk(root, root, true, true);
     let mut dirs: BTreeMap<PathBuf, Stamp> = walked
         .dirs
@@ -945,13 +954,47 @@ fn build(root: &Path) -> Result<Content, IndexError> {
     indexed.extend(read);
     // In path order: readers make the listing from the entries as stored.
     indexed.sort_by(|a, b| a.0.path.cmp(&b.0.path));
-    let (entries, shingles) = indexed.into_iter().unzip();
+    let (mut entries, shingles): (Vec<Entry>, Vec<Vec<u64>>) = indexed.into_iter().unzip();
+    let mut dirs = dirs;
+    // Racy stamps: on a file system whose time stamps are coarser than its changes (Linux before
+    // 6.13, FAT, some network file systems), an entry changed in the same clock tick as the index
+    // was made could change again within that tick and keep its stamp. Such entries are recorded
+    // as never unchanged, so they are read again at each use (until the next rebuild).
+    if let Some(now) = clock {
+        let racy = |s: &Stamp| s.mtime >= now || s.ctime >= now;
+        for (_, stamp) in dirs.iter_mut() {
+            if racy(stamp) {
+                stamp.kind = 0;
+            }
+        }
+        for e in entries.iter_mut() {
+            if racy(&e.stamp) {
+                e.stamp.kind = 0;
+            }
+        }
+    }
     Ok(Content {
         root: (root_stamp.dev, root_stamp.ino),
         dirs,
         entries,
         shingles,
     })
+}
+
+/// The file system's clock, as the modification time of a file written in `dir` now (None when it
+/// cannot be written): what a change from now on would be stamped with, at the file system's
+/// granularity.
+fn file_system_now(dir: &Path) -> Option<(i64, u32)> {
+    let probe = dir.join(format!(
+        "{}clock-{}",
+        super::TEMPORARY_PREFIX,
+        std::process::id()
+    ));
+    let file = std::fs::File::create(&probe).ok()?;
+    let stamp = file.metadata().ok().map(|m| Stamp::of(&m));
+    drop(file);
+    let _ = std::fs::remove_file(&probe);
+    stamp.map(|s| s.mtime)
 }
 
 /// What `attest index rebuild` did.
