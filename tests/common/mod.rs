@@ -1,6 +1,9 @@
 //! Helpers shared by the integration tests that drive the library directly.
 
 use attest::manifest::{sign_statement, NewStatement};
+
+#[allow(dead_code)]
+pub mod letters;
 use attest::{Manifest, SecretKey};
 
 /// A manifest of `text` signed by `key` at `seq` after `prev`, titled "Statement SEQ".
