@@ -81,3 +81,8 @@ fn diff_inputs_found_by_fuzzing() {
 fn verify_inputs_found_by_fuzzing() {
     replay("verify");
 }
+
+#[test]
+fn index_segment_inputs_found_by_fuzzing() {
+    replay("index_segment");
+}

@@ -30,6 +30,7 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("key_parse", key_parse),
     ("diff", diff),
     ("verify", verify),
+    ("index_segment", index_segment),
 ];
 
 /// `decode` and `decode_utf8` never panic, their errors point inside the input, and a decoded text
@@ -468,5 +469,140 @@ fn check_authentic(
             m.wire().statement.exact_digest,
             "verdict exact, but the bytes differ"
         );
+    }
+}
+
+/// The fixture's manifests as a directory archive with a good index, the index's bytes, and the
+/// reports `verify` gives without the index for a few copies: made once per process.
+struct IndexFixture {
+    root: PathBuf,
+    good: Vec<u8>,
+    copies: Vec<(Vec<u8>, String)>,
+}
+
+fn index_fixture() -> &'static IndexFixture {
+    static FIXTURE: OnceLock<IndexFixture> = OnceLock::new();
+    FIXTURE.get_or_init(|| {
+        let fixture = fixture();
+        let root = std::env::temp_dir()
+            .join(format!("attest-fuzz-index-{}", std::process::id()))
+            .join("manifests");
+        let _ = std::fs::remove_dir_all(&root);
+        for (i, m) in fixture.manifests.iter().enumerate() {
+            let path = root.join(format!("issuer-{}/{:06}.json", i % 2, i + 1));
+            std::fs::create_dir_all(path.parent().expect("a folder")).expect("fixture folder");
+            std::fs::write(&path, m.to_json()).expect("fixture manifest");
+        }
+        // Past the clock tick of the writes, so that every entry is indexed as unchanged.
+        std::thread::sleep(std::time::Duration::from_millis(30));
+        attest::archive::index::rebuild(&root).expect("fixture index");
+        let good = std::fs::read(index_base(&root)).expect("fixture index bytes");
+        let texts: Vec<Vec<u8>> = vec![
+            STATEMENTS[0].2.as_bytes().to_vec(),
+            STATEMENTS[1].2.replacen("the", "no", 1).into_bytes(),
+            STATEMENTS[2].2.as_bytes().to_vec(),
+            b"A note nobody signed.\n".to_vec(),
+        ];
+        let copies = texts
+            .into_iter()
+            .map(|t| {
+                let report = index_report(&root, &t, false);
+                (t, report)
+            })
+            .collect();
+        IndexFixture { root, good, copies }
+    })
+}
+
+fn index_base(root: &std::path::Path) -> PathBuf {
+    root.join(".attest-index")
+        .join(attest::archive::index::BASE_NAME)
+}
+
+fn index_report(root: &std::path::Path, copy: &[u8], use_index: bool) -> String {
+    let copy = ReceivedCopy::from_bytes("copy.txt", copy).expect("fixture copy");
+    let archive = if use_index {
+        attest::DirArchive::new(root)
+    } else {
+        attest::DirArchive::without_index(root)
+    };
+    let fixture = fixture();
+    let report = attest::verify(&copy, &archive, &fixture.trust, &VerifyOptions::default())
+        .expect("the fixture archive is readable");
+    serde_json::to_string(&report).expect("a report is JSON")
+}
+
+/// Offsets of the index format (docs/SPEC.md §5.5): where the section slots start, their size, and
+/// the header's.
+const SLOTS_AT: usize = 16 + 4 + 8 + 8;
+const SLOT_LEN: usize = 8 + 8 + 32;
+const HEADER_LEN: usize = SLOTS_AT + (3 + 256) * SLOT_LEN + 32;
+
+/// Make every checksum of a segment good again (where its slots still point inside it), as a
+/// careless or malicious tool would, so that fuzzing reaches past the checksums.
+fn reseal(bytes: &mut [u8]) {
+    if bytes.len() < HEADER_LEN {
+        return;
+    }
+    for i in 0..3 + 256 {
+        let at = SLOTS_AT + i * SLOT_LEN;
+        let n = |k: usize| u64::from_le_bytes(bytes[k..k + 8].try_into().unwrap_or_default());
+        let (offset, len) = (n(at), n(at + 8));
+        let Some(end) = offset.checked_add(len).filter(|&e| e <= bytes.len() as u64) else {
+            continue;
+        };
+        let sum = Digest::of(&bytes[offset as usize..end as usize]);
+        bytes[at + 16..at + 48].copy_from_slice(sum.as_bytes());
+    }
+    let sum = Digest::of(&bytes[..HEADER_LEN - 32]);
+    bytes[HEADER_LEN - 32..HEADER_LEN].copy_from_slice(sum.as_bytes());
+}
+
+/// The archive index is only a hint. The input patches a good segment: groups of (u32 offset,
+/// u8 length, bytes to XOR there); a first byte that is odd has every checksum made good again
+/// afterwards (a resealed segment), and a last byte above 240 cuts the segment short. Whatever the
+/// segment holds, `verify` never panics or hangs. A damaged segment (checksums not made good)
+/// changes no report at all. A resealed one may lie, and docs/SPEC.md §5.5 leaves a lying index
+/// (whose writer could as well change the manifests) able to hide a manifest from a look-up; but
+/// every match is read and checked in full, so it can never make a copy authentic, or authentic
+/// of another manifest, that is not so without the index.
+pub fn index_segment(data: &[u8]) {
+    let fixture = index_fixture();
+    let mut bytes = fixture.good.clone();
+    let mut rest = data;
+    while rest.len() >= 5 && !bytes.is_empty() {
+        let offset = u32::from_le_bytes(rest[..4].try_into().unwrap_or_default()) as usize;
+        let n = (rest[4] as usize % 17).min(rest.len() - 5);
+        for (k, x) in rest[5..5 + n].iter().enumerate() {
+            let at = (offset + k) % bytes.len();
+            bytes[at] ^= x;
+        }
+        rest = &rest[5 + n..];
+    }
+    let resealed = data.first().is_some_and(|b| b % 2 == 1);
+    if resealed {
+        reseal(&mut bytes);
+    }
+    if let Some(&last) = data.last().filter(|&&b| b > 240) {
+        bytes.truncate(bytes.len() * usize::from(last - 240) / 16);
+    }
+    std::fs::write(index_base(&fixture.root), &bytes).expect("write the index");
+    for (copy, without) in &fixture.copies {
+        let with = index_report(&fixture.root, copy, true);
+        if !resealed {
+            assert_eq!(&with, without, "a damaged index changed a report");
+            continue;
+        }
+        let (with, without): (serde_json::Value, serde_json::Value) = (
+            serde_json::from_str(&with).expect("JSON"),
+            serde_json::from_str(without).expect("JSON"),
+        );
+        if matches!(with["verdict"].as_str(), Some("exact" | "reformatted")) {
+            assert_eq!(
+                (&with["verdict"], &with["manifest"]["digest"]),
+                (&without["verdict"], &without["manifest"]["digest"]),
+                "a resealed index made a copy authentic that is not so without it"
+            );
+        }
     }
 }
