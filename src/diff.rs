@@ -201,7 +201,7 @@ pub fn shingles(units: &[Unit<'_>]) -> HashSet<u64> {
 }
 
 /// SipHash-1-3 with zero keys over each unit's bytes and a 0xFF terminator (the way `str` feeds a
-/// hasher). The archive index stores these values (docs/SPEC.md §5.4), so the function is fixed:
+/// hasher). The archive index stores these values (docs/SPEC.md §5.5), so the function is fixed:
 /// std's `DefaultHasher` computes the same today but may change between Rust releases.
 fn shingle_hash(items: &[Unit<'_>]) -> u64 {
     let mut h = siphasher::sip::SipHasher13::new_with_keys(0, 0);

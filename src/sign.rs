@@ -883,7 +883,7 @@ impl<'t> ArchiveSigner<'t> {
         self.durable = durable;
     }
 
-    /// Whether the archive's index (docs/SPEC.md §5.4) is kept up to date (the default): the
+    /// Whether the archive's index (docs/SPEC.md §5.5) is kept up to date (the default): the
     /// manifests written are recorded when the signer is flushed or dropped, and an archive
     /// without a usable index gets one. Turn it off for throwaway archives built in bulk; the
     /// index, if any, is then only stale (it is checked at each use), and `attest index rebuild`

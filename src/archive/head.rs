@@ -122,6 +122,20 @@ pub enum HeaderError {
     OtherFormat,
 }
 
+impl HeaderError {
+    /// Why a file whose header fails so is left out of the search for a chain head.
+    pub fn skip_reason(&self) -> SkipReason {
+        match self {
+            HeaderError::Read(_) => SkipReason::Unreadable,
+            HeaderError::TooLarge { .. } => SkipReason::TooLarge,
+            HeaderError::NotAnObject => SkipReason::NotAnObject,
+            HeaderError::Json(_) => SkipReason::NotAManifest,
+            HeaderError::OtherFormat => SkipReason::OtherFormat,
+            HeaderError::UnknownFormat => SkipReason::UnknownFormat,
+        }
+    }
+}
+
 /// Refuse JSON that is not an object: its first byte after JSON white space must be `{`.
 fn check_object(json: &[u8]) -> Result<(), HeaderError> {
     let first = json
@@ -235,17 +249,9 @@ pub struct Skipped {
 
 impl Skipped {
     fn header(path: PathBuf, err: HeaderError) -> Skipped {
-        let reason = match err {
-            HeaderError::Read(_) => SkipReason::Unreadable,
-            HeaderError::TooLarge { .. } => SkipReason::TooLarge,
-            HeaderError::NotAnObject => SkipReason::NotAnObject,
-            HeaderError::Json(_) => SkipReason::NotAManifest,
-            HeaderError::OtherFormat => SkipReason::OtherFormat,
-            HeaderError::UnknownFormat => SkipReason::UnknownFormat,
-        };
         Skipped {
             path,
-            reason,
+            reason: err.skip_reason(),
             detail: error_chain(&err),
         }
     }

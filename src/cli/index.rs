@@ -1,5 +1,5 @@
 //! `attest index rebuild [--archive DIR] [--json]` and `attest index status [--archive DIR] [--json]`:
-//! keep the archive's index (docs/SPEC.md §5.4). The index is a hint that look-ups check against the
+//! keep the archive's index (docs/SPEC.md §5.5). The index is a hint that look-ups check against the
 //! file system before use, so it is never needed for a correct answer, only for a fast one.
 
 use std::path::PathBuf;

@@ -1,4 +1,4 @@
-//! The index's file format (docs/SPEC.md §5.4): one segment file, written whole and linked into
+//! The index's file format (docs/SPEC.md §5.5): one segment file, written whole and linked into
 //! place, made of a fixed header and checksummed sections.
 //!
 //! ```text
@@ -132,7 +132,7 @@ impl Stamp {
 }
 
 /// A regular file whose manifest fields are indexed: what the light scans of `verify` and `sign`
-/// would read from it (docs/SPEC.md §5.4).
+/// would read from it (docs/SPEC.md §5.5).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hints {
     /// `statement.exact_digest` and `canonical.digest`, when both are strings (as the digest scan

@@ -1,4 +1,4 @@
-//! The archive index (docs/SPEC.md §5.4): a derived copy of what the light scans of `verify` and
+//! The archive index (docs/SPEC.md §5.5): a derived copy of what the light scans of `verify` and
 //! `sign` read from every manifest, so that a look-up in a large archive reads a few files instead
 //! of all of them.
 //!
@@ -29,7 +29,7 @@ use self::format::{
     Content, DigestText, Entry, HeaderFailure, HeaderHint, Hints, Recorded, RecordedMeta, Segment,
     SimilarHint, Stamp, NO_DIR,
 };
-use super::head::{self, Header, HeaderError, SkipReason, Skipped};
+use super::head::{self, Header, SkipReason, Skipped};
 use super::{FileProblem, IgnoreReason, Listing, Placement, INDEX_DIR_NAME};
 
 /// The name of the base segment in the index directory.
@@ -399,12 +399,16 @@ impl View {
                 extras.push(slot);
             }
         }
-        let rel_of = |slot: &'_ Slot| -> PathBuf {
+        // Every slot's path relative to the archive, by which the listing is ordered. A changed
+        // file of an unchanged directory was placed anew (walked) but keeps its place among the
+        // base's entries: it is ordered by its own path too, or the listing would fall out of
+        // order and each file be given another file's indexed fields.
+        fn base_rel<'a>(segments: &'a [Segment], root: &Path, slot: &'a Slot) -> &'a Path {
             match slot {
-                Slot::Indexed(s, i) => segments[*s].path(*i as usize).to_path_buf(),
-                Slot::Walked(p, _) => relative(root, p),
+                Slot::Indexed(s, i) => segments[*s].path(*i as usize),
+                Slot::Walked(p, _) => p.strip_prefix(root).unwrap_or(p),
             }
-        };
+        }
         // An entry gone or of another kind in an unchanged directory (a race with a writer):
         // the directory is listed again, and any directory new in it walked whole.
         relist_late.sort();
@@ -412,8 +416,10 @@ impl View {
         for dir in relist_late {
             relisted += 1;
             let rel_dir = relative(root, &dir);
-            ordered.retain(|slot| rel_of(slot).parent() != Some(rel_dir.as_path()));
-            extras.retain(|slot| rel_of(slot).parent() != Some(rel_dir.as_path()));
+            let elsewhere =
+                |slot: &Slot| base_rel(segments, root, slot).parent() != Some(rel_dir.as_path());
+            ordered.retain(elsewhere);
+            extras.retain(elsewhere);
             let walked = super::walk(root, &dir, false, false);
             let new_dirs: Vec<PathBuf> = walked
                 .dirs
@@ -430,21 +436,14 @@ impl View {
         }
         // One listing in path order: the base's part is in order already (checked when the
         // segment was opened); the few others are sorted and merged in.
-        let mut extras: Vec<(PathBuf, Slot)> =
-            extras.into_iter().map(|x| (rel_of(&x), x)).collect();
+        let mut extras: Vec<(PathBuf, Slot)> = extras
+            .into_iter()
+            .map(|x| (base_rel(segments, root, &x).to_path_buf(), x))
+            .collect();
         extras.sort_by(|a, b| a.0.cmp(&b.0));
         extras.dedup_by(|a, b| a.0 == b.0);
         let mut merged: Vec<Slot> = Vec::with_capacity(ordered.len() + extras.len());
         let mut rest = ordered.into_iter().peekable();
-        // A changed file of an unchanged directory was placed anew (walked) but keeps its place
-        // among the base's entries: it is ordered by its own path too, or the listing would fall
-        // out of order and each file be given another file's indexed fields.
-        fn base_rel<'a>(segments: &'a [Segment], root: &Path, slot: &'a Slot) -> &'a Path {
-            match slot {
-                Slot::Indexed(s, i) => segments[*s].path(*i as usize),
-                Slot::Walked(p, _) => p.strip_prefix(root).unwrap_or(p),
-            }
-        }
         for (rel, extra) in extras {
             while let Some(next) = rest.next_if(|x| base_rel(segments, root, x) < rel.as_path()) {
                 merged.push(next);
@@ -747,16 +746,15 @@ fn place_again(abs: &Path, meta: &std::fs::Metadata, was: &RecordedMeta) -> Opti
     }
 }
 
-fn skip_reason(kind: u8) -> SkipReason {
-    match kind {
-        0 => SkipReason::Unreadable,
-        1 => SkipReason::TooLarge,
-        2 => SkipReason::NotAnObject,
-        3 => SkipReason::NotAManifest,
-        4 => SkipReason::UnknownFormat,
-        _ => SkipReason::OtherFormat,
-    }
-}
+/// The reasons a header cannot be read, by their recorded number ([`HeaderFailure::kind`]).
+const FAILURE_CODES: [SkipReason; 6] = [
+    SkipReason::Unreadable,
+    SkipReason::TooLarge,
+    SkipReason::NotAnObject,
+    SkipReason::NotAManifest,
+    SkipReason::UnknownFormat,
+    SkipReason::OtherFormat,
+];
 
 fn header_of(path: &Path, hints: &Hints) -> Result<Header, Skipped> {
     match &hints.header {
@@ -778,20 +776,12 @@ fn header_of(path: &Path, hints: &Hints) -> Result<Header, Skipped> {
         }),
         Err(f) => Err(Skipped {
             path: path.to_path_buf(),
-            reason: skip_reason(f.kind),
+            reason: FAILURE_CODES
+                .get(usize::from(f.kind))
+                .copied()
+                .unwrap_or(SkipReason::OtherFormat),
             detail: f.detail.clone(),
         }),
-    }
-}
-
-fn failure_kind(e: &HeaderError) -> u8 {
-    match e {
-        HeaderError::Read(_) => 0,
-        HeaderError::TooLarge { .. } => 1,
-        HeaderError::NotAnObject => 2,
-        HeaderError::Json(_) => 3,
-        HeaderError::UnknownFormat => 4,
-        HeaderError::OtherFormat => 5,
     }
 }
 
@@ -822,7 +812,10 @@ pub(crate) fn hints_of(bytes: &[u8], path: &Path) -> (Hints, Vec<u64>) {
                 .collect(),
         }),
         Err(e) => Err(HeaderFailure {
-            kind: failure_kind(&e),
+            kind: FAILURE_CODES
+                .iter()
+                .position(|r| *r == e.skip_reason())
+                .unwrap_or(FAILURE_CODES.len() - 1) as u8,
             detail: head::error_chain(&e),
         }),
     };
@@ -1082,35 +1075,30 @@ pub fn record_written(root: &Path, paths: &[PathBuf], had_index: bool) -> Result
     let Some(here) = root_id(root) else {
         return Ok(());
     };
-    let mut content = Content {
-        root: here,
-        ..Content::default()
-    };
-    for path in paths {
-        let (stamp, recorded, shingles) = match index_file(path) {
-            Some((stamp, hints, shingles)) => {
-                (stamp, Recorded::File(Some(Box::new(hints))), shingles)
-            }
-            // Unreadable right after it was written: it is read at each use.
-            None => continue,
-        };
-        content.entries.push(Entry {
-            path: relative(root, path),
-            dir: NO_DIR,
-            stamp,
-            recorded,
-        });
-        content.shingles.push(shingles);
-    }
-    let mut pairs: Vec<(Entry, Vec<u64>)> = content
-        .entries
-        .drain(..)
-        .zip(content.shingles.drain(..))
+    // Each file read back as written (one unreadable right after it was written is left out: it
+    // is read at each use), in path order as readers require.
+    let mut read: Vec<(Entry, Vec<u64>)> = paths
+        .iter()
+        .filter_map(|path| {
+            let (stamp, hints, shingles) = index_file(path)?;
+            let entry = Entry {
+                path: relative(root, path),
+                dir: NO_DIR,
+                stamp,
+                recorded: Recorded::File(Some(Box::new(hints))),
+            };
+            Some((entry, shingles))
+        })
         .collect();
-    pairs.sort_by(|a, b| a.0.path.cmp(&b.0.path));
-    pairs.dedup_by(|a, b| a.0.path == b.0.path);
-    (content.entries, content.shingles) = pairs.into_iter().unzip();
-    let bytes = format::encode(&content);
+    read.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+    read.dedup_by(|a, b| a.0.path == b.0.path);
+    let (entries, shingles) = read.into_iter().unzip();
+    let bytes = format::encode(&Content {
+        root: here,
+        dirs: Vec::new(),
+        entries,
+        shingles,
+    });
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
